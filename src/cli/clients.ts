@@ -1,0 +1,63 @@
+import type { AviClient } from "../clients/avi/types.js";
+import { loadConfig } from "./config-file.js";
+import { resolveTarget, type GlobalOptions, type Target } from "./context.js";
+import { UsageError } from "./errors.js";
+import type { Io } from "./io.js";
+import type { Prompter } from "./prompter.js";
+
+/** Lazily built clients: nothing is imported, connected or logged in until a workflow asks for it. */
+export interface Clients {
+  /** The resolved target (controller, user, tenant, ... with sources); throws UsageError when incomplete. */
+  target(): Target;
+  /** Logged-in Avi client for the target controller (cached for the run). */
+  avi(): Promise<AviClient>;
+  /** Log out of every session opened during the run. */
+  close(): Promise<void>;
+}
+
+export function createClients(globals: () => GlobalOptions, io: Io, prompter: () => Prompter, env = process.env): Clients {
+  let target: Target | undefined;
+  let avi: Promise<AviClient> | undefined;
+  const getTarget = () => (target ??= resolveTarget(globals(), env, loadConfig(), io.canPrompt));
+  return {
+    target: getTarget,
+    avi() {
+      avi ??= (async () => {
+        const t = getTarget();
+        const secret = await readCredential(t, prompter);
+        const { RestAviClient } = await import("../clients/avi/client.js");
+        const debug = globals().debug;
+        return RestAviClient.connect({
+          controller: t.controller.value,
+          username: t.username.value,
+          ...(secret.kind === "token" ? { token: secret.value } : { password: secret.value }),
+          tenant: t.tenant.value,
+          apiVersion: t.apiVersion?.value,
+          caCert: t.caCert?.value,
+          insecure: t.insecure.value,
+          timeoutMs: t.timeoutMs,
+          retryBaseMs: env.AVICTL_RETRY_BASE_MS ? Number(env.AVICTL_RETRY_BASE_MS) : undefined,
+          trace: debug ? (line) => io.err(io.dim(`[debug] ${line}\n`)) : undefined,
+        });
+      })();
+      return avi;
+    },
+    async close() {
+      if (!avi) return;
+      const client = await avi.catch(() => undefined);
+      await client?.logout();
+    },
+  };
+}
+
+async function readCredential(t: Target, prompter: () => Prompter): Promise<{ kind: "token" | "password"; value: string }> {
+  const c = t.credential;
+  if (c.kind === "token" || c.kind === "password") return { kind: c.kind, value: c.read() };
+  if (c.kind === "prompt") {
+    return { kind: "password", value: await prompter().password(`Password for ${t.username.value}@${t.controller.value}:`) };
+  }
+  throw new UsageError(
+    `no password for ${t.username.value}@${t.controller.value}`,
+    "set AVI_PASSWORD or AVI_PASSWORD_FILE, pass --password-file/--password-stdin, or run in a terminal to be prompted",
+  );
+}

@@ -1,0 +1,56 @@
+import { CommanderError, type Command } from "commander";
+import { createApp } from "./app.js";
+import { Cancelled, ExitCode, OperationError, UsageError, VerificationFailed } from "./errors.js";
+import { processIo, type Io } from "./io.js";
+import { buildProgram } from "./program.js";
+
+/** Parse argv, run one command, and map whatever happened to an exit code. The only such mapping. */
+export async function main(argv: string[]): Promise<number> {
+  const io = processIo({ noColor: argv.includes("--no-color") });
+  const abort = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    // First Ctrl-C asks loops to stop and report; a second one ends the process.
+    if (interrupted) process.exit(ExitCode.cancelled);
+    interrupted = true;
+    abort.abort(new Cancelled("interrupted"));
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+  let program: Command | undefined;
+  const app = createApp(io, () => program!, abort.signal);
+  program = buildProgram(app);
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync(argv);
+    return interrupted ? ExitCode.cancelled : ExitCode.ok;
+  } catch (err) {
+    return report(err, io, debug);
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+    await app.clients.close().catch(() => undefined);
+  }
+}
+
+export function report(err: unknown, io: Io, debug: boolean): number {
+  const c = io.errColor;
+  if (err instanceof CommanderError) {
+    // commander already printed its message; help/version are successes, the rest are usage errors.
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (err instanceof VerificationFailed) return ExitCode.verification;
+  if (err instanceof Cancelled) {
+    io.err(`${c.yellow("cancelled")}: ${err.message}\n`);
+    return ExitCode.cancelled;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  io.err(`${c.red("error")}: ${e.message}\n`);
+  const hint = (e as UsageError | OperationError).hint;
+  if (hint) io.err(`${c.dim(hint)}\n`);
+  if (debug && e.stack) io.err(`${c.dim(e.stack)}\n`);
+  if (e instanceof UsageError) return ExitCode.usage;
+  if (!(e instanceof OperationError) && !debug) io.err(c.dim("this looks like a bug in avictl; re-run with --debug for details\n"));
+  return ExitCode.failed;
+}

