@@ -1,5 +1,4 @@
 import type { AviClient } from "../clients/avi/types.js";
-import { loadConfig } from "./config-file.js";
 import { resolveTarget, type GlobalOptions, type Target } from "./context.js";
 import { UsageError } from "./errors.js";
 import type { Io } from "./io.js";
@@ -8,7 +7,7 @@ import type { Prompter } from "./prompter.js";
 /** Lazily built clients: nothing is imported, connected or logged in until a workflow asks for it. */
 export interface Clients {
   /** The resolved target (controller, user, tenant, ... with sources); throws UsageError when incomplete. */
-  target(): Target;
+  target(): Promise<Target>;
   /** Logged-in Avi client for the target controller (cached for the run). */
   avi(): Promise<AviClient>;
   /** Log out of every session opened during the run. */
@@ -16,14 +15,16 @@ export interface Clients {
 }
 
 export function createClients(globals: () => GlobalOptions, io: Io, prompter: () => Prompter, env = process.env): Clients {
-  let target: Target | undefined;
+  let target: Promise<Target> | undefined;
   let avi: Promise<AviClient> | undefined;
-  const getTarget = () => (target ??= resolveTarget(globals(), env, loadConfig(), io.canPrompt));
+  // The config module (and its YAML parser) loads only when a command needs a target.
+  const getTarget = () =>
+    (target ??= import("./config-file.js").then(({ loadConfig }) => resolveTarget(globals(), env, loadConfig(), io.canPrompt)));
   return {
     target: getTarget,
     avi() {
       avi ??= (async () => {
-        const t = getTarget();
+        const t = await getTarget();
         const secret = await readCredential(t, prompter);
         const { RestAviClient } = await import("../clients/avi/client.js");
         const debug = globals().debug;

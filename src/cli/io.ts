@@ -1,4 +1,22 @@
-import { Chalk, type ChalkInstance } from "chalk";
+import type { ChalkInstance } from "chalk";
+
+type ChalkModule = typeof import("chalk");
+let chalkModule: ChalkModule | undefined;
+
+/** Load chalk once; until then (e.g. for --help) every colour is plain text. */
+export async function loadColour(): Promise<void> {
+  chalkModule ??= await import("chalk");
+}
+
+// Identity stand-in for chalk: any chain of styles returns the text unchanged.
+const plain: ChalkInstance = new Proxy(((s: unknown) => String(s)) as unknown as ChalkInstance, {
+  get: (_t, prop) => (prop === "level" ? 0 : plain),
+  apply: (_t, _this, args: unknown[]) => args.map(String).join(" "),
+});
+
+function makeChalk(level: 0 | 1 | 2 | 3): ChalkInstance {
+  return chalkModule && level > 0 ? new chalkModule.Chalk({ level }) : plain;
+}
 
 /** A status line on stderr: an ora spinner on a terminal, plain lines otherwise. */
 export interface Spinner {
@@ -38,8 +56,8 @@ export function processIo(opts: IoOptions = {}): Io {
   const env = process.env;
   const ci = Boolean(env.CI);
   const level = (tty: boolean) => colourLevel(tty, opts.noColor ?? false, env);
-  const color = new Chalk({ level: level(Boolean(process.stdout.isTTY)) });
-  const errColor = new Chalk({ level: level(Boolean(process.stderr.isTTY)) });
+  const color = makeChalk(level(Boolean(process.stdout.isTTY)));
+  const errColor = makeChalk(level(Boolean(process.stderr.isTTY)));
   const io: Io = {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
@@ -59,7 +77,7 @@ export function processIo(opts: IoOptions = {}): Io {
 export function testIo(o: { tty?: boolean; canPrompt?: boolean } = {}): Io & { stdout: () => string; stderr: () => string } {
   let out = "";
   let err = "";
-  const color = new Chalk({ level: 0 });
+  const color = makeChalk(0);
   const io = {
     out: (t: string) => void (out += t),
     err: (t: string) => void (err += t),

@@ -1,11 +1,13 @@
 import { CommanderError, type Command } from "commander";
 import { createApp } from "./app.js";
 import { Cancelled, ExitCode, OperationError, UsageError, VerificationFailed } from "./errors.js";
-import { processIo, type Io } from "./io.js";
+import { loadColour, processIo, type Io } from "./io.js";
 import { buildProgram } from "./program.js";
 
 /** Parse argv, run one command, and map whatever happened to an exit code. The only such mapping. */
 export async function main(argv: string[]): Promise<number> {
+  // Help and version print plain text, so they skip loading the colour library.
+  if (!argv.slice(2).some((a) => ["-h", "--help", "-v", "--version", "help"].includes(a))) await loadColour();
   const io = processIo({ noColor: argv.includes("--no-color") });
   const abort = new AbortController();
   let interrupted = false;
