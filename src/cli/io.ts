@@ -1,11 +1,11 @@
-import type { ChalkInstance } from "chalk";
+import type { Chalk, ChalkInstance } from "chalk";
+import type { Ora } from "ora";
 
-type ChalkModule = typeof import("chalk");
-let chalkModule: ChalkModule | undefined;
+let ChalkClass: typeof Chalk | undefined;
 
 /** Load chalk once; until then (e.g. for --help) every colour is plain text. */
 export async function loadColour(): Promise<void> {
-  chalkModule ??= await import("chalk");
+  ChalkClass ??= (await import("chalk")).Chalk;
 }
 
 // Identity stand-in for chalk: any chain of styles returns the text unchanged.
@@ -15,7 +15,7 @@ const plain: ChalkInstance = new Proxy(((s: unknown) => String(s)) as unknown as
 });
 
 function makeChalk(level: 0 | 1 | 2 | 3): ChalkInstance {
-  return chalkModule && level > 0 ? new chalkModule.Chalk({ level }) : plain;
+  return ChalkClass && level > 0 ? new ChalkClass({ level }) : plain;
 }
 
 /** A status line on stderr: an ora spinner on a terminal, plain lines otherwise. */
@@ -126,7 +126,6 @@ function lineSpinner(label: string, io: Io): Spinner {
 
 /** ora is loaded only when a spinner is really shown on a terminal. */
 function oraSpinner(label: string, io: Io): Spinner {
-  type Ora = import("ora").Ora;
   let spinner: Ora | undefined;
   let current = label;
   const ready = import("ora").then(({ default: ora }) => {

@@ -1,4 +1,4 @@
-import { CommanderError, type Command } from "commander";
+import { CommanderError } from "commander";
 import { createApp } from "./app.js";
 import { Cancelled, ExitCode, OperationError, UsageError, VerificationFailed } from "./errors.js";
 import { loadColour, processIo, type Io } from "./io.js";
@@ -19,9 +19,8 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
-  let program: Command | undefined;
-  const app = createApp(io, () => program!, abort.signal);
-  program = buildProgram(app);
+  const app = createApp(io, () => program, abort.signal);
+  const program = buildProgram(app);
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync(argv);

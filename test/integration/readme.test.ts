@@ -12,9 +12,8 @@ const END = "<!-- END COMMAND REFERENCE -->";
 
 /** The command reference as markdown, generated from the same commander tree that --help prints. */
 function reference(): string {
-  let program: Command | undefined;
-  const app = createApp(testIo(), () => program!, new AbortController().signal, {});
-  program = buildProgram(app);
+  const app = createApp(testIo(), () => program, new AbortController().signal, {});
+  const program = buildProgram(app);
   const lines: string[] = [];
   const walk = (cmd: Command, path: string[]) => {
     for (const sub of cmd.commands) {
