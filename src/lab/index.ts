@@ -21,7 +21,7 @@ export interface Lab {
 
 /** Start the simulated environment on loopback: controller, DNS service, hello backends, Kubernetes API. */
 export async function startLab(o: LabOptions): Promise<Lab> {
-  const { startController } = await import("./controller/index.js");
+  const { startController } = await import("./avi/index.js");
   const password = randomBytes(12).toString("base64url");
   const passwordFile = join(o.dir, "admin.password");
   writeSecretFile(passwordFile, password);

@@ -1,0 +1,262 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { DnsLogEntry, FaultOptions, LabControllerHandle } from "../types.js";
+import { AviApi, type Reply } from "./api.js";
+import { BadRequest } from "./refs.js";
+import { seedStore, type Seed } from "./seed.js";
+import { parseCookies, Sessions } from "./sessions.js";
+import { MemoryStore } from "./store.js";
+
+export interface ControllerOptions {
+  name?: string;
+  port?: number;
+  version?: string;
+  username?: string;
+  password?: string;
+  seed?: Seed;
+  faults?: FaultOptions;
+  sessionIdleSeconds?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  apiVersion?: string;
+  body?: unknown;
+}
+
+/** Versions without an X-Avi-Version header are served as this old default, as 20.1 controllers do. */
+const NO_HEADER_VERSION = "16.4.2";
+
+/** Start a simulated Avi controller on 127.0.0.1 (plain HTTP). */
+export async function startController(o: ControllerOptions = {}): Promise<LabControllerHandle & { requests(): LoggedRequest[]; writes: number }> {
+  const version = o.version ?? "30.2.1";
+  const username = o.username ?? "admin";
+  const password = o.password ?? randomBytes(12).toString("base64url");
+  const store = new MemoryStore();
+  const sessions = new Sessions(username, password, (o.sessionIdleSeconds ?? 900) * 1000);
+  const log: LoggedRequest[] = [];
+  const dnsLogs: DnsLogEntry[] = [];
+  const clusterUuid = `cluster-${randomUUID()}`;
+  let faults: FaultOptions = { ...o.faults };
+  let dice = mulberry32(faults.seed ?? 1);
+  let writes = 0;
+  let base = "";
+  let api: AviApi;
+
+  const server: Server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (d: Buffer) => (raw += d.toString()));
+    req.on("end", () => void serve(req, res, raw));
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+    const url = new URL(req.url ?? "/", base);
+    const method = req.method ?? "GET";
+    if (url.pathname.startsWith("/lab/")) return send(res, admin(method, url.pathname, raw));
+    if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    const roll = dice();
+    if (roll < (faults.resetRate ?? 0)) {
+      log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 });
+      req.socket.destroy();
+      return;
+    }
+    if (roll < (faults.resetRate ?? 0) + (faults.errorRate ?? 0)) return finish(req, res, url, raw, { status: roll * 1000 < 500 ? 502 : 503, body: { error: "Service Unavailable" } });
+    let reply: Reply;
+    let headers: Record<string, string | string[]> = {};
+    try {
+      ({ reply, headers } = route(req, url, method, raw));
+    } catch (err) {
+      reply = err instanceof BadRequest ? { status: err.status, body: { error: err.message } } : { status: 500, body: { error: (err as Error).message } };
+    }
+    finish(req, res, url, raw, reply, headers);
+  }
+
+  function route(req: IncomingMessage, url: URL, method: string, raw: string): { reply: Reply; headers: Record<string, string | string[]> } {
+    const path = url.pathname.replace(/\/+$/, "");
+    if (path === "/login" && method === "POST") return login(req, raw);
+    if (path === "/api/initial-data") return { reply: { status: 200, body: { version: versionBody(version), user_initialized: true } }, headers: {} };
+    const cookies = parseCookies(req.headers.cookie);
+    const session = sessions.touch(cookies.sessionid ?? cookies["avi-sessionid"]);
+    if (!session) return { reply: { status: 401, body: { detail: "Authentication credentials were not provided." } }, headers: {} };
+    if (method !== "GET" && req.headers["x-csrftoken"] !== session.csrf) return { reply: { status: 401, body: "CSRF token missing or incorrect." }, headers: {} };
+    const sliding = [`avi-sessionid=${session.id}; HttpOnly; Max-Age=86400; Path=/; SameSite=None; Secure`, `sessionid=${session.id}; HttpOnly; Max-Age=86400; Path=/; SameSite=None; Secure`];
+    if (path === "/logout") {
+      sessions.logout(session.id);
+      return { reply: { status: 200, body: "" }, headers: {} };
+    }
+    const tenant = String(req.headers["x-avi-tenant"] ?? "admin");
+    if (tenant !== "admin" && tenant !== "*" && !store.findByName("tenant", tenant)) return { reply: { status: 403, body: { error: `Tenant '${tenant}' does not exist!` } }, headers: {} };
+    const reqVersion = String(req.headers["x-avi-version"] ?? NO_HEADER_VERSION);
+    const body = raw ? parseJson(raw) : undefined;
+    return { reply: apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion), headers: { "Set-Cookie": sliding } };
+  }
+
+  function apiRoute(method: string, seg: string[], q: URLSearchParams, body: unknown, v: string): Reply {
+    const [type = "", uuid, sub] = seg;
+    if (type === "cluster") {
+      if (uuid === "runtime" || uuid === "status") return { status: 200, body: { cluster_state: { state: "CLUSTER_UP_NO_HA", progress: 100 }, node_states: [{ name: "127.0.0.1", role: "CLUSTER_LEADER", state: "CLUSTER_ACTIVE" }] } };
+      return api.singleton(method, "cluster", body, v);
+    }
+    if (type === "analytics" && uuid === "logs") return analyticsLogs(q);
+    if (type === "user-token" && method === "POST") {
+      const token = randomBytes(20).toString("hex");
+      sessions.tokens.add(token);
+      return { status: 201, body: { uuid: `usertoken-${randomUUID()}`, token, expires_at: new Date(Date.now() + 86_400_000).toISOString() } };
+    }
+    if (type === "ipamdnsproviderprofiledomainlist") return domainList(q.get("cloud_uuid") ?? "");
+    if (type === "cloud-inventory") return { status: 200, body: { count: 1, results: store.list("cloud").map((c) => ({ config: { name: c.name, uuid: c.uuid }, status: { state: "CLOUD_STATE_PLACEMENT_READY" } })) } };
+    if (api.isSingleton(type)) return api.singleton(method, type, body, v);
+    if (type === "cloud" && uuid && sub === "status") return store.get("cloud", uuid) ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } } : { status: 404, body: { error: "Object not found!" } };
+    if (type === "virtualservice" && uuid && sub === "runtime") return api.runtime(uuid);
+    if (!uuid) {
+      if (method === "GET") return api.list(type, q, v);
+      if (method === "POST") return api.create(type, body, v);
+      return { status: 405, body: { error: `Method '${method}' not allowed` } };
+    }
+    if (method === "GET") return api.get(type, uuid, q);
+    if (method === "PUT") return api.replace(type, uuid, body, v);
+    if (method === "PATCH") return api.patch(type, uuid, body, v);
+    if (method === "DELETE") return api.remove(type, uuid);
+    return { status: 405, body: { error: `Method '${method}' not allowed` } };
+  }
+
+  function login(req: IncomingMessage, raw: string): { reply: Reply; headers: Record<string, string | string[]> } {
+    const isForm = String(req.headers["content-type"] ?? "").includes("form");
+    const creds = (isForm ? Object.fromEntries(new URLSearchParams(raw)) : parseJson(raw) ?? {}) as { username?: string; password?: string; token?: string };
+    const s = sessions.login(String(creds.username ?? ""), creds.password, creds.token);
+    if (typeof s === "string") return { reply: { status: 401, body: { error: s } }, headers: {} };
+    const user = { username: s.username, name: s.username, is_superuser: true, uuid: "user-1", default_tenant_ref: `${base}/api/tenant/admin`, local: true };
+    return {
+      reply: { status: 200, body: { user_initialized: true, version: versionBody(version), user, tenants: [{ url: `${base}/api/tenant/admin`, uuid: "admin", name: "admin", local: true }], controller: { api_idle_timeout: 15 }, session_cookie_name: "avi-sessionid" } },
+      headers: {
+        "Set-Cookie": [
+          `csrftoken=${s.csrf}; Max-Age=31449600; Path=/; SameSite=None; Secure`,
+          `avi-sessionid=${s.id}; HttpOnly; Max-Age=86400; Path=/; SameSite=None; Secure`,
+          `sessionid=${s.id}; HttpOnly; Max-Age=86400; Path=/; SameSite=None; Secure`,
+        ],
+      },
+    };
+  }
+
+  function finish(req: IncomingMessage, res: ServerResponse, url: URL, raw: string, reply: Reply, headers: Record<string, string | string[]> = {}): void {
+    const method = req.method ?? "GET";
+    const apiVersion = req.headers["x-avi-version"] as string | undefined;
+    let body: unknown = raw ? parseJson(raw) ?? raw : undefined;
+    if (url.pathname === "/login" && body && typeof body === "object") body = { ...(body as object), password: "<redacted>", token: undefined };
+    log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status, apiVersion, body });
+    if (method !== "GET" && url.pathname.startsWith("/api/")) writes++;
+    send(res, reply, { AVI_API_VERSION: apiVersion ?? NO_HEADER_VERSION.replace(/\./g, "_"), ...headers });
+  }
+
+  function admin(method: string, path: string, raw: string): Reply {
+    if (path === "/lab/requests") {
+      if (method === "DELETE") log.length = 0;
+      return { status: 200, body: method === "DELETE" ? [] : log };
+    }
+    if (path === "/lab/stats") return { status: 200, body: { requests: log.length, writes, objects: Object.fromEntries(["virtualservice", "vsvip", "serviceenginegroup", "vrfcontext", "network", "ipamdnsproviderprofile"].map((t) => [t, store.list(t).length])) } };
+    if (path === "/lab/faults" && method === "POST") {
+      labHandle.setFaults((parseJson(raw) ?? {}) as FaultOptions);
+      return { status: 200, body: faults };
+    }
+    if (path === "/lab/expire-sessions" && method === "POST") {
+      sessions.expireAll();
+      return { status: 200, body: {} };
+    }
+    if (path === "/lab/sessions") return { status: 200, body: sessions.all().map((s) => ({ sessionid: s.id, csrftoken: s.csrf })) };
+    return { status: 404, body: { error: "unknown lab endpoint" } };
+  }
+
+  function analyticsLogs(q: URLSearchParams): Reply {
+    const vs = q.get("virtualservice") ?? "";
+    const end = q.get("end") ? Date.parse(q.get("end")!) : Date.now();
+    const start = q.get("start") ? Date.parse(q.get("start")!) : q.get("duration") ? end - Number(q.get("duration")) * 1000 : 0;
+    const pageSize = Math.min(Number(q.get("page_size") ?? 10) || 10, 10_000);
+    const page = Math.max(Number(q.get("page") ?? 1) || 1, 1);
+    const rows = dnsLogs.filter((e) => e.vsUuid === vs && Date.parse(e.timestamp) >= start && Date.parse(e.timestamp) <= end).reverse();
+    const results = rows.slice((page - 1) * pageSize, page * pageSize).map((e, i) => ({
+      report_timestamp: e.timestamp,
+      virtualservice: e.vsUuid,
+      log_id: i,
+      client_ip: e.clientIp,
+      protocol: "PROTOCOL_UDP",
+      dns_fqdn: e.fqdn,
+      dns_qtype: `DNS_RECORD_${e.qtype}`,
+      dns_ips: e.answers,
+      dns_etype: "DNS_ENTRY_STATIC",
+      dns_response: { response_code: `DNS_RCODE_${e.rcode}`, records: e.answers.map((a, j) => ({ type: `DNS_RECORD_${e.qtype}`, name: e.fqdn, addr_ip: a, site_name: e.siteNames?.[j] })) },
+    }));
+    return { status: 200, body: { count: rows.length, results, percent_remaining: 0 } };
+  }
+
+  function domainList(cloudUuid: string): Reply {
+    const cloud = store.get("cloud", cloudUuid);
+    const dns = cloud?.dns_provider_ref ? store.get("ipamdnsproviderprofile", String(cloud.dns_provider_ref).split("/").pop()!) : undefined;
+    const domains = ((dns?.internal_profile as { dns_service_domain?: { domain_name: string }[] } | undefined)?.dns_service_domain ?? []).map((d) => d.domain_name);
+    return { status: 200, body: { domains } };
+  }
+
+  await new Promise<void>((r) => server.listen(o.port ?? 0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+  api = new AviApi(store, base);
+  seedStore(store, base, o.seed ?? "site1", clusterUuid);
+
+  const labHandle = {
+    name: o.name ?? "site1",
+    url: base,
+    port,
+    version,
+    username,
+    password,
+    store,
+    recordDnsLog: (e: DnsLogEntry) => void dnsLogs.push(e),
+    setFaults(f: FaultOptions) {
+      faults = { ...f };
+      dice = mulberry32(f.seed ?? 1);
+    },
+    requests: () => log,
+    get writes() {
+      return writes;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+  return labHandle;
+}
+
+function versionBody(version: string) {
+  return { Version: version, build: 9001, Tag: `${version}-9001-lab`, ProductName: "Avi Cloud Controller (avictl lab simulation)", Product: "controller", min_version: 15.2 };
+}
+
+function send(res: ServerResponse, reply: Reply, headers: Record<string, string | string[]> = {}): void {
+  const text = reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { "Content-Type": typeof reply.body === "string" ? "text/html; charset=utf-8" : "application/json; charset=utf-8", ...headers });
+  res.end(text);
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Small seeded PRNG so fault runs can be replayed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
