@@ -36,9 +36,11 @@ export function createApp(io: Io, root: () => Command, signal: AbortSignal, env 
     progress(label) {
       const spinner = io.spinner(label);
       const debug = Boolean(globals().debug);
+      // Off a terminal, step lines are noise in CI logs unless --debug asks for them.
+      const show = io.stderrTTY || debug;
       const events: Events = {
-        step: (name, detail) => spinner.text(detail ? `${name} ${summarise(detail)}` : name),
-        progress: (done, total) => spinner.text(total ? `${label} ${done}/${total}` : `${label} ${done}`),
+        step: (name, detail) => (show ? spinner.text(detail ? `${name} ${summarise(detail)}` : name) : undefined),
+        progress: (done, total) => (show ? spinner.text(total ? `${label} ${done}/${total}` : `${label} ${done}`) : undefined),
         warn: (m) => spinner.log(io.warn(m)),
         info: (m) => (debug || io.stderrTTY ? spinner.log(io.dim(m)) : undefined),
       };

@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import type { App } from "../cli/app.js";
+import { runPlan } from "../cli/plan.js";
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function build(app: App): Command {
+  return new Command("create-vrf")
+    .description("a VRF context with discovered networks moved into it (subnet + static pool) and static routes")
+    .argument("<name>", "VRF name, or global/management to change the system VRFs")
+    .option("--cloud <name>", "cloud", "Default-Cloud")
+    .option("--network <spec>", "NAME=CIDR@BEGIN-END[:vip|se|vip+se] (repeatable; pool type defaults to vip+se)", collect)
+    .option("--route <spec>", "static route PREFIX=NEXTHOP (repeatable)", collect)
+    .option("--default-gateway <ip>", "add 0.0.0.0/0 via this gateway")
+    .option("--move", "move networks that are already in another VRF")
+    .addHelpText(
+      "after",
+      `
+Routes are added with PATCH next to existing ones, so routes AKO owns in the same VRF survive.
+
+Examples:
+  avictl create-vrf VRF_AZ1 --network AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59 \\
+    --network REGIONB_VMS_3024=10.10.24.0/24@10.10.24.164-10.10.24.178:se
+  avictl create-vrf global --default-gateway 10.10.22.1`,
+    )
+    .action(async (name: string, raw: Record<string, unknown>) => {
+      const { toCreateVrfOptions, createVrf } = await import("../workflows/vrf/create.js");
+      const opts = toCreateVrfOptions(name, { ...raw, dryRun: app.globals().dryRun });
+      await runPlan(app, `creating VRF ${name}`, (avi, events) => createVrf(opts, avi, events));
+    });
+}

@@ -1,0 +1,158 @@
+import type { ApplicationProfile, DnsRecord, IpAddrPrefix, ServiceEngineGroup, SystemConfiguration, VirtualService, VsVip } from "../../clients/avi/models.js";
+import type { AviClient } from "../../clients/avi/types.js";
+import { uuidOfRef } from "../../clients/avi/types.js";
+import { UsageError } from "../../cli/errors.js";
+import { ensure, type PlanItem } from "../ensure.js";
+import type { Events } from "../events.js";
+import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
+import { assertDnsName, parseCount, parseIp, v4 } from "../infra/net.js";
+
+export interface DnsVsOptions {
+  name: string;
+  cloud: string;
+  network: string;
+  vrf?: string;
+  seGroup: string;
+  records: { fqdn: string; ips: string[] }[];
+  authoritative: string[];
+  adminEmail?: string;
+  nameServer?: string;
+  invalidQuery?: "respond" | "drop";
+  setSystemDns: boolean;
+  ttl?: number;
+  dryRun: boolean;
+}
+
+export function toDnsVsOptions(
+  name: string,
+  raw: { cloud?: string; network?: string; vrf?: string; seGroup?: string; record?: string[]; authoritative?: string[]; adminEmail?: string; ns?: string; invalidQuery?: string; setSystemDns?: boolean; ttl?: string; dryRun?: boolean },
+): DnsVsOptions {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`virtual service name "${name}" may only hold letters, digits, '_', '.' and '-'`);
+  if (!raw.network) throw new UsageError("--network is required: the network whose VIP pool the DNS service gets its address from");
+  const byFqdn = new Map<string, string[]>();
+  for (const spec of raw.record ?? []) {
+    const m = /^([^=]+)=(.+)$/.exec(spec);
+    if (!m) throw new UsageError(`--record "${spec}" must look like FQDN=IP`);
+    const fqdn = assertDnsName(m[1]!, "--record name");
+    const ips = m[2]!.split(",").map((ip) => parseIp(ip.trim(), `--record ${fqdn} address`));
+    byFqdn.set(fqdn, [...new Set([...(byFqdn.get(fqdn) ?? []), ...ips])]);
+  }
+  for (const [fqdn, ips] of byFqdn) if (ips.length > 4) throw new UsageError(`--record ${fqdn} has ${ips.length} addresses; a static record holds at most 4`);
+  if (raw.invalidQuery !== undefined && raw.invalidQuery !== "respond" && raw.invalidQuery !== "drop") throw new UsageError(`--invalid-query must be respond or drop, not "${raw.invalidQuery}"`);
+  const authoritative = (raw.authoritative ?? []).map((d) => assertDnsName(d, "--authoritative"));
+  if ((raw.adminEmail || raw.ns) && authoritative.length === 0) throw new UsageError("--admin-email and --ns describe an authoritative zone; add --authoritative DOMAIN");
+  if (raw.adminEmail && !/^[^@\s]+@[^@\s]+$|^[^@\s]+$/.test(raw.adminEmail)) throw new UsageError(`--admin-email "${raw.adminEmail}" is not an email address`);
+  return {
+    name,
+    cloud: raw.cloud ?? "Default-Cloud",
+    network: raw.network,
+    vrf: raw.vrf,
+    seGroup: raw.seGroup ?? "DNS-SE-Group",
+    records: [...byFqdn].map(([fqdn, ips]) => ({ fqdn, ips })),
+    authoritative,
+    adminEmail: raw.adminEmail,
+    nameServer: raw.ns ? assertDnsName(raw.ns, "--ns") : undefined,
+    invalidQuery: raw.invalidQuery as DnsVsOptions["invalidQuery"],
+    setSystemDns: Boolean(raw.setSystemDns),
+    ttl: parseCount(raw.ttl, "--ttl", 0, 86400),
+    dryRun: Boolean(raw.dryRun),
+  };
+}
+
+/** A DNS virtual service: IPAM-allocated VIP on the network, UDP 53, the DNS SE group, static records. */
+export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Events): Promise<InfraResult> {
+  const start = avi.writes;
+  events.step("looking up", { cloud: o.cloud, network: o.network });
+  const cloud = await requireCloud(avi, o.cloud);
+  const scope = { cloudUuid: cloud.uuid };
+  const [net, seg, systemDns, udp, vrf, existingVs, sysconf] = await Promise.all([
+    requireNetwork(avi, o.network, cloud),
+    avi.getByName<ServiceEngineGroup>("serviceenginegroup", o.seGroup, scope),
+    avi.getByName<ApplicationProfile>("applicationprofile", "System-DNS"),
+    avi.getByName("networkprofile", "System-UDP-Per-Pkt"),
+    o.vrf ? avi.getByName("vrfcontext", o.vrf, scope) : undefined,
+    avi.getByName<VirtualService>("virtualservice", o.name, scope),
+    o.setSystemDns ? avi.get<SystemConfiguration>("systemconfiguration") : undefined,
+  ]);
+  if (!seg?.uuid) throw new UsageError(`SE group ${o.seGroup} does not exist on cloud ${o.cloud}`, `create it first: avictl seg create ${o.seGroup}`);
+  if (o.vrf && !vrf?.uuid) throw new UsageError(`VRF ${o.vrf} does not exist on cloud ${o.cloud}`);
+  const subnet: IpAddrPrefix | undefined = net.configured_subnets?.[0]?.prefix;
+  if (!subnet) throw new UsageError(`network ${o.network} has no configured subnet and pool for VIPs`, `configure it first: avictl create-vrf VRF --network ${o.network}=CIDR@BEGIN-END`);
+  if (!systemDns?.uuid || !udp?.uuid) throw new UsageError("the controller lacks the System-DNS application profile or the System-UDP-Per-Pkt network profile");
+  const vrfRef = vrf?.uuid ? avi.ref("vrfcontext", vrf.uuid) : net.vrf_context_ref!;
+  const opts = { dryRun: o.dryRun };
+  const plan: PlanItem[] = [];
+
+  let profileRef = avi.ref("applicationprofile", systemDns.uuid);
+  if (o.authoritative.length || o.invalidQuery || o.ttl !== undefined) {
+    // A dedicated profile, so changing these does not change every DNS VS that uses System-DNS.
+    const name = `${o.name}-dns-profile`;
+    const dnsProfile: Record<string, unknown> = { aaaa_empty_response: true };
+    if (o.authoritative.length) dnsProfile.dns_zones = o.authoritative.map((d) => ({ domain_name: d, ...(o.adminEmail ? { admin_email: o.adminEmail } : {}), ...(o.nameServer ? { name_server: o.nameServer } : {}) }));
+    if (o.invalidQuery) dnsProfile.error_response = o.invalidQuery === "respond" ? "DNS_ERROR_RESPONSE_ERROR" : "DNS_ERROR_RESPONSE_NONE";
+    if (o.ttl !== undefined) dnsProfile.ttl = o.ttl;
+    events.step("DNS application profile", { name });
+    const r = await ensure<ApplicationProfile>(avi, { type: "applicationprofile", name, desired: { type: "APPLICATION_PROFILE_TYPE_DNS", dns_service_profile: dnsProfile } }, opts);
+    plan.push(r.item);
+    profileRef = refOrName(avi, "applicationprofile", r.item.uuid, name);
+  }
+
+  const vsvipName = `vsvip-${o.name}-${o.cloud}`;
+  events.step("VIP", { name: vsvipName });
+  const vsvip = await ensure<VsVip>(
+    avi,
+    {
+      type: "vsvip",
+      name: vsvipName,
+      cloudUuid: cloud.uuid,
+      desired: {
+        cloud_ref: avi.ref("cloud", cloud.uuid),
+        vrf_context_ref: vrfRef,
+        vip: [{ vip_id: "1", enabled: true, auto_allocate_ip: true, auto_allocate_ip_type: "V4_ONLY", ipam_network_subnet: { network_ref: avi.ref("network", net.uuid), subnet } }],
+      },
+    },
+    opts,
+  );
+  plan.push(vsvip.item);
+
+  events.step("virtual service", { name: o.name });
+  const vs = await ensure<VirtualService>(
+    avi,
+    {
+      type: "virtualservice",
+      name: o.name,
+      cloudUuid: cloud.uuid,
+      desired: {
+        cloud_ref: avi.ref("cloud", cloud.uuid),
+        vrf_context_ref: vrfRef,
+        vsvip_ref: refOrName(avi, "vsvip", vsvip.item.uuid, vsvipName),
+        se_group_ref: avi.ref("serviceenginegroup", seg.uuid),
+        application_profile_ref: profileRef,
+        network_profile_ref: avi.ref("networkprofile", udp.uuid),
+        services: [{ port: 53 }],
+        analytics_policy: { full_client_logs: { enabled: true, duration: 0, throttle: 0 }, metrics_realtime_update: { enabled: true, duration: 0 }, significant_log_throttle: 0, udf_log_throttle: 0 },
+        static_dns_records: mergeRecords(existingVs?.static_dns_records, o.records, o.ttl),
+        enabled: true,
+      },
+    },
+    opts,
+  );
+  plan.push(vs.item);
+
+  if (o.setSystemDns) {
+    const refs = sysconf?.dns_virtualservice_refs ?? [];
+    const present = vs.item.uuid !== undefined && refs.some((r) => uuidOfRef(r) === vs.item.uuid);
+    const item: PlanItem = { kind: "systemconfiguration", name: "default", action: present ? "unchanged" : "update", diff: present ? [] : [{ path: "dns_virtualservice_refs", to: o.name }] };
+    if (!present && !o.dryRun) await avi.patchSingleton("systemconfiguration", "add", { dns_virtualservice_refs: [avi.ref("virtualservice", vs.item.uuid!)] });
+    plan.push(item);
+  }
+  return { dryRun: o.dryRun, plan, warnings: [], writes: avi.writes - start };
+}
+
+/** Records keyed by (type, sorted names): ours replace theirs, others stay as they are. */
+export function mergeRecords(existing: DnsRecord[] | undefined, ours: { fqdn: string; ips: string[] }[], ttl?: number): DnsRecord[] {
+  const key = (r: DnsRecord) => `${r.type}|${[...(r.fqdn ?? [])].sort().join(",")}`;
+  const wanted: DnsRecord[] = ours.map((r) => ({ type: "DNS_RECORD_A", fqdn: [r.fqdn], ip_address: r.ips.map((ip) => ({ ip_address: v4(ip) })), ...(ttl !== undefined ? { ttl } : {}) }));
+  const keys = new Set(wanted.map(key));
+  return [...(existing ?? []).filter((r) => !keys.has(key(r))), ...wanted];
+}

@@ -1,0 +1,99 @@
+import ipaddr from "ipaddr.js";
+import { UsageError } from "../../cli/errors.js";
+import type { IpAddr, IpAddrPrefix, StaticIpRangeType, Subnet } from "../../clients/avi/models.js";
+
+export interface Cidr {
+  addr: string;
+  mask: number;
+  text: string;
+}
+export interface Pool {
+  begin: string;
+  end: string;
+  type: StaticIpRangeType;
+}
+
+/** "10.10.25.0/24" → network address and mask; the address must be the network's own. */
+export function parseCidr(text: string, what: string): Cidr {
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(text);
+  } catch {
+    throw new UsageError(`${what} "${text}" is not a CIDR like 10.10.25.0/24`);
+  }
+  const [ip, mask] = parsed;
+  if (ip.kind() !== "ipv4") throw new UsageError(`${what} "${text}" must be IPv4`);
+  const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();
+  if (network !== ip.toString()) throw new UsageError(`${what} "${text}" is not a network address (did you mean ${network}/${mask}?)`);
+  return { addr: network, mask, text };
+}
+
+export function parseIp(text: string, what: string): string {
+  if (!ipaddr.IPv4.isValidFourPartDecimal(text)) throw new UsageError(`${what} "${text}" is not an IPv4 address`);
+  return text;
+}
+
+export function inCidr(ip: string, c: Cidr): boolean {
+  return ipaddr.parse(ip).match(ipaddr.parse(c.addr), c.mask);
+}
+
+export function toNumber(ip: string): number {
+  return ipaddr.IPv4.parse(ip).toByteArray().reduce((n, b) => n * 256 + b, 0);
+}
+
+/** "10.10.25.40-10.10.25.59" within its subnet, begin ≤ end. */
+export function parsePool(text: string, subnet: Cidr, type: StaticIpRangeType, what: string): Pool {
+  const m = /^([^-]+)-([^-]+)$/.exec(text);
+  if (!m) throw new UsageError(`${what} pool "${text}" must look like 10.10.25.40-10.10.25.59`);
+  const begin = parseIp(m[1]!, `${what} pool start`);
+  const end = parseIp(m[2]!, `${what} pool end`);
+  if (toNumber(begin) > toNumber(end)) throw new UsageError(`${what} pool "${text}" starts after it ends`);
+  if (!inCidr(begin, subnet) || !inCidr(end, subnet)) throw new UsageError(`${what} pool "${text}" is outside its subnet ${subnet.text}`);
+  return { begin, end, type };
+}
+
+/** One sentence naming the first two pools that overlap, if any. */
+export function assertNoOverlap(pools: { label: string; pool: Pool }[]): void {
+  const sorted = [...pools].sort((a, b) => toNumber(a.pool.begin) - toNumber(b.pool.begin));
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
+    if (toNumber(cur.pool.begin) <= toNumber(prev.pool.end)) {
+      throw new UsageError(`pools overlap: ${prev.label} ${prev.pool.begin}-${prev.pool.end} and ${cur.label} ${cur.pool.begin}-${cur.pool.end}`);
+    }
+  }
+}
+
+export const v4 = (addr: string): IpAddr => ({ addr, type: "V4" });
+export const prefixOf = (c: Cidr): IpAddrPrefix => ({ ip_addr: v4(c.addr), mask: c.mask });
+
+/**
+ * A configured subnet with its pool in the form the session's API version accepts: 20.1.3 introduced
+ * typed static_ip_ranges; older controllers only know untyped static_ranges.
+ */
+export function subnetBody(c: Cidr, pools: Pool[], modern: boolean): Subnet {
+  if (modern) return { prefix: prefixOf(c), static_ip_ranges: pools.map((p) => ({ range: { begin: v4(p.begin), end: v4(p.end) }, type: p.type })) };
+  return { prefix: prefixOf(c), static_ranges: pools.map((p) => ({ begin: v4(p.begin), end: v4(p.end) })) };
+}
+
+/** Keep the network's other subnets and put ours in place of any with the same prefix. */
+export function mergeSubnets(existing: Subnet[] | undefined, ours: Subnet): Subnet[] {
+  const same = (s: Subnet) => s.prefix.ip_addr.addr === ours.prefix.ip_addr.addr && Number(s.prefix.mask) === ours.prefix.mask;
+  return [...(existing ?? []).filter((s) => !same(s)), ours];
+}
+
+/** "www.example.com" style names (and the domain part of FQDNs). */
+export function assertDnsName(name: string, what: string): string {
+  const n = name.replace(/\.$/, "");
+  if (!/^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(n)) {
+    throw new UsageError(`${what} "${name}" is not a valid DNS name`);
+  }
+  return n.toLowerCase();
+}
+
+export function parseCount(text: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
+  return n;
+}
