@@ -8,6 +8,8 @@ export interface FaultOptions {
   errorRate?: number;
   /** Share of requests (0..1) whose connection is dropped without an answer. */
   resetRate?: number;
+  /** Expire every session once, before the API request after this many more API requests. */
+  expireSessionsAfter?: number;
   /** Seed for the fault dice, so a run can be replayed. */
   seed?: number;
 }

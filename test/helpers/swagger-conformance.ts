@@ -26,6 +26,14 @@ export class SwaggerConformance {
 
   constructor(dir = swaggerDir) {
     const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false });
+    // The swagger's numeric formats, checked for range so an out-of-range number is a finding.
+    const range = (lo: number, hi: number) => ({ type: "number" as const, validate: (n: number) => Number.isInteger(n) && n >= lo && n <= hi });
+    ajv.addFormat("int32", range(-(2 ** 31), 2 ** 31 - 1));
+    ajv.addFormat("uint32", range(0, 2 ** 32 - 1));
+    ajv.addFormat("int64", range(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
+    ajv.addFormat("uint64", range(0, Number.MAX_SAFE_INTEGER));
+    ajv.addFormat("float", { type: "number", validate: Number.isFinite });
+    ajv.addFormat("double", { type: "number", validate: Number.isFinite });
     for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
       const doc = JSON.parse(readFileSync(join(dir, file), "utf8")) as { paths?: Record<string, unknown>; definitions?: Record<string, Schema> };
       const top = file.replace(/\.json$/, "");

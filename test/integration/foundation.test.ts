@@ -63,11 +63,9 @@ describe("avictl against the lab controller", () => {
 
   it("re-establishes an expired session transparently", async () => {
     await fetch(`${lab.ctrl.url}/lab/requests`, { method: "DELETE" });
-    lab.ctrl.setFaults({ latencyMs: 150 });
-    // Expire every session while the command is between its calls.
-    const timer = setTimeout(() => void fetch(`${lab.ctrl.url}/lab/expire-sessions`, { method: "POST" }), 400);
+    // Expire every session after the first API call, i.e. while the command is between its calls.
+    lab.ctrl.setFaults({ expireSessionsAfter: 1 });
     const r = await cli(["status", "-o", "json"]);
-    clearTimeout(timer);
     lab.ctrl.setFaults({});
     expect(r.code, r.stderr).toBe(0);
     const log = await lab.admin<{ path: string; status: number }[]>("/lab/requests");

@@ -63,7 +63,7 @@ export function redactSensitive(obj: AviObject): AviObject {
   const walk = (v: unknown, k: string): unknown => {
     if (Array.isArray(v)) return v.map((x) => walk(x, k));
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, walk(vv, kk)]));
-    return /^(password|private_key|key|secret_key)$/.test(k) && typeof v === "string" ? "<sensitive>" : v;
+    return /^(password|private_key|secret_key|passphrase)$/.test(k) && typeof v === "string" ? "<sensitive>" : v;
   };
   return walk(obj, "") as AviObject;
 }

@@ -45,7 +45,6 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   let dice = mulberry32(faults.seed ?? 1);
   let writes = 0;
   let base = "";
-  let api: AviApi;
 
   const server: Server = createServer((req, res) => {
     let raw = "";
@@ -58,6 +57,10 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     const method = req.method ?? "GET";
     if (url.pathname.startsWith("/lab/")) return send(res, admin(method, url.pathname, raw));
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.expireSessionsAfter !== undefined && url.pathname.startsWith("/api/") && --faults.expireSessionsAfter < 0) {
+      faults.expireSessionsAfter = undefined;
+      sessions.expireAll();
+    }
     const roll = dice();
     if (roll < (faults.resetRate ?? 0)) {
       log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 });
@@ -202,7 +205,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   await new Promise<void>((r) => server.listen(o.port ?? 0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
-  api = new AviApi(store, base);
+  const api = new AviApi(store, base);
   seedStore(store, base, o.seed ?? "site1", clusterUuid);
 
   const labHandle = {

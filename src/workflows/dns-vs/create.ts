@@ -74,10 +74,16 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
     avi.getByName<VirtualService>("virtualservice", o.name, scope),
     o.setSystemDns ? avi.get<SystemConfiguration>("systemconfiguration") : undefined,
   ]);
-  if (!seg?.uuid) throw new UsageError(`SE group ${o.seGroup} does not exist on cloud ${o.cloud}`, `create it first: avictl seg create ${o.seGroup}`);
+  // A dry run of a whole sequence plans against objects earlier steps would create: warn instead of refusing.
+  const warnings: string[] = [];
+  const missing = (message: string, hint: string) => {
+    if (!o.dryRun) throw new UsageError(message, hint);
+    warnings.push(`${message} yet; planned as if an earlier step creates it`);
+  };
+  if (!seg?.uuid) missing(`SE group ${o.seGroup} does not exist on cloud ${o.cloud}`, `create it first: avictl seg create ${o.seGroup}`);
   if (o.vrf && !vrf?.uuid) throw new UsageError(`VRF ${o.vrf} does not exist on cloud ${o.cloud}`);
   const subnet: IpAddrPrefix | undefined = net.configured_subnets?.[0]?.prefix;
-  if (!subnet) throw new UsageError(`network ${o.network} has no configured subnet and pool for VIPs`, `configure it first: avictl create-vrf VRF --network ${o.network}=CIDR@BEGIN-END`);
+  if (!subnet) missing(`network ${o.network} has no configured subnet and pool for VIPs`, `configure it first: avictl create-vrf VRF --network ${o.network}=CIDR@BEGIN-END`);
   if (!systemDns?.uuid || !udp?.uuid) throw new UsageError("the controller lacks the System-DNS application profile or the System-UDP-Per-Pkt network profile");
   const vrfRef = vrf?.uuid ? avi.ref("vrfcontext", vrf.uuid) : net.vrf_context_ref!;
   const opts = { dryRun: o.dryRun };
@@ -108,7 +114,7 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
       desired: {
         cloud_ref: avi.ref("cloud", cloud.uuid),
         vrf_context_ref: vrfRef,
-        vip: [{ vip_id: "1", enabled: true, auto_allocate_ip: true, auto_allocate_ip_type: "V4_ONLY", ipam_network_subnet: { network_ref: avi.ref("network", net.uuid), subnet } }],
+        vip: [{ vip_id: "1", enabled: true, auto_allocate_ip: true, auto_allocate_ip_type: "V4_ONLY", ipam_network_subnet: { network_ref: avi.ref("network", net.uuid), ...(subnet ? { subnet } : {}) } }],
       },
     },
     opts,
@@ -126,7 +132,7 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
         cloud_ref: avi.ref("cloud", cloud.uuid),
         vrf_context_ref: vrfRef,
         vsvip_ref: refOrName(avi, "vsvip", vsvip.item.uuid, vsvipName),
-        se_group_ref: avi.ref("serviceenginegroup", seg.uuid),
+        se_group_ref: refOrName(avi, "serviceenginegroup", seg?.uuid, o.seGroup),
         application_profile_ref: profileRef,
         network_profile_ref: avi.ref("networkprofile", udp.uuid),
         services: [{ port: 53 }],
@@ -146,7 +152,7 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
     if (!present && !o.dryRun) await avi.patchSingleton("systemconfiguration", "add", { dns_virtualservice_refs: [avi.ref("virtualservice", vs.item.uuid!)] });
     plan.push(item);
   }
-  return { dryRun: o.dryRun, plan, warnings: [], writes: avi.writes - start };
+  return { dryRun: o.dryRun, plan, warnings, writes: avi.writes - start };
 }
 
 /** Records keyed by (type, sorted names): ours replace theirs, others stay as they are. */
