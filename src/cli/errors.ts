@@ -24,11 +24,11 @@ export class OperationError extends Error {
   }
 }
 
-/** A verification ran and did not pass; the report is already printed, so this is silent: exit 3. */
+/** A verification ran and did not pass; the report is already printed: exit 3, with an optional one-line verdict on stderr. */
 export class VerificationFailed extends Error {
   override name = "VerificationFailed";
-  constructor(message = "verification did not pass") {
-    super(message);
+  constructor(readonly verdict?: string) {
+    super(verdict ?? "verification did not pass");
   }
 }
 

@@ -23,6 +23,8 @@ export interface Spinner {
   text(label: string): void;
   /** Print a finished line above the spinner (or plainly). */
   log(line: string): void;
+  /** Print a result line on stdout without garbling the spinner. */
+  out(line: string): void;
   succeed(label?: string): void;
   fail(label?: string): void;
   stop(): void;
@@ -118,6 +120,7 @@ function lineSpinner(label: string, io: Io): Spinner {
       io.err(`${l}\n`);
     },
     log: (line) => io.err(`${line}\n`),
+    out: (line) => io.out(`${line}\n`),
     succeed: (l) => io.err(`${io.ok(l ?? current)}\n`),
     fail: (l) => io.err(`${io.fail(l ?? current)}\n`),
     stop: () => undefined,
@@ -145,6 +148,15 @@ function oraSpinner(label: string, io: Io): Spinner {
           s.render();
         },
         () => io.err(`${line}\n`),
+      ),
+    out: (line) =>
+      withSpinner(
+        (s) => {
+          s.clear();
+          io.out(`${line}\n`);
+          s.render();
+        },
+        () => io.out(`${line}\n`),
       ),
     succeed: (l) => void ready.then(() => spinner?.succeed(l ?? current)),
     fail: (l) => void ready.then(() => spinner?.fail(l ?? current)),

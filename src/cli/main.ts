@@ -19,12 +19,18 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
+  // `avictl ... | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(ExitCode.ok);
+    throw err;
+  });
   const app = createApp(io, () => program, abort.signal);
   const program = buildProgram(app);
   const debug = argv.includes("--debug");
   try {
+    // A command that returns after Ctrl-C (a loop that stops and reports) finished as it should.
     await program.parseAsync(argv);
-    return interrupted ? ExitCode.cancelled : ExitCode.ok;
+    return ExitCode.ok;
   } catch (err) {
     return report(err, io, debug);
   } finally {
@@ -41,7 +47,10 @@ export function report(err: unknown, io: Io, debug: boolean): number {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.ok;
     return ExitCode.usage;
   }
-  if (err instanceof VerificationFailed) return ExitCode.verification;
+  if (err instanceof VerificationFailed) {
+    if (err.verdict) io.err(`${c.yellow("not passed")}: ${err.verdict}\n`);
+    return ExitCode.verification;
+  }
   if (err instanceof Cancelled) {
     io.err(`${c.yellow("cancelled")}: ${err.message}\n`);
     return ExitCode.cancelled;

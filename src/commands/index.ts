@@ -8,6 +8,7 @@ import { build as bootstrap } from "./bootstrap/index.js";
 import { build as createVrf } from "./create-vrf.js";
 import { build as seg } from "./seg/index.js";
 import { build as dnsVs } from "./dns-vs/index.js";
+import { build as checkDns } from "./check-dns.js";
 
 /** Every top-level command, in help order. Add one line per command or group. */
 export const commandBuilders: ((app: App) => Command)[] = [
@@ -16,6 +17,7 @@ export const commandBuilders: ((app: App) => Command)[] = [
   createVrf,
   seg,
   dnsVs,
+  checkDns,
   config,
   lab,
   completion,

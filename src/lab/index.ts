@@ -11,7 +11,16 @@ export interface LabOptions {
   faults?: FaultOptions;
   /** Where credential files are written (0600). */
   dir: string;
+  /** Called when what the lab publishes changes (a DNS virtual service starts or stops listening). */
+  onStateChange?: (state: Lab["state"]) => void;
 }
+
+/** The hello backends of the reference topology: one per AKO cluster, on loopback addresses. */
+export const LAB_SITES = [
+  { site: "SITE1 AZ1", host: "127.0.0.11" },
+  { site: "SITE1 AZ2", host: "127.0.0.12" },
+  { site: "SITE2", host: "127.0.0.13" },
+];
 
 export interface Lab {
   controllers: LabControllerHandle[];
@@ -29,16 +38,25 @@ export async function startLab(o: LabOptions): Promise<Lab> {
   try {
     const site1 = await startController({ name: "site1", port: o.port ?? 0, version: o.aviVersion ?? "30.2.1", seed: "site1", username: "admin", password, faults: o.faults });
     closers.push(() => site1.close());
-    return {
-      controllers: [site1],
-      state: {
-        controllers: [{ name: site1.name, url: site1.url, version: site1.version, username: site1.username, passwordFile }],
-        dns: [],
-        backends: [],
-        clusters: [],
-      },
-      close: () => closeAll(closers),
+    const { startBackends } = await import("./backends.js");
+    const backends = await startBackends(LAB_SITES);
+    closers.push(() => backends.close());
+    const state: Lab["state"] = {
+      controllers: [{ name: site1.name, url: site1.url, version: site1.version, username: site1.username, passwordFile }],
+      dns: [],
+      backends: backends.backends.map((b) => ({ site: b.site, url: b.url })),
+      clusters: [],
     };
+    const { startDnsService } = await import("./dns/server.js");
+    const dns = startDnsService(site1, {
+      onChange: (endpoints) => {
+        state.dns = endpoints.map(({ controller, vs, host, port }) => ({ controller, vs, host, port }));
+        o.onStateChange?.(state);
+      },
+    });
+    closers.push(() => dns.close());
+    await dns.ready();
+    return { controllers: [site1], state, close: () => closeAll(closers) };
   } catch (err) {
     await closeAll(closers);
     throw err;

@@ -33,4 +33,10 @@ describe("lazy loading", () => {
     expect(mods.some((m) => m.includes("/dist/clients/avi/client.js"))).toBe(true);
     expect(mods.filter((m) => m.includes("@kubernetes/client-node"))).toEqual([]);
   });
+
+  it("check-dns loads the DNS client but neither the Avi client nor Kubernetes", () => {
+    const mods = importsOf(["check-dns", "localhost", "--server", "127.0.0.1:9", "--count", "1", "--no-http", "--timeout", "50ms"]);
+    expect(mods.some((m) => m.includes("/dist/clients/dns.js"))).toBe(true);
+    expect(mods.filter((m) => m.includes("@kubernetes/client-node") || m.includes("/node_modules/axios/") || m.includes("/dist/clients/avi/"))).toEqual([]);
+  });
 });

@@ -128,6 +128,8 @@ export interface DnsRecord {
   fqdn?: string[];
   ip_address?: { ip_address: IpAddr }[];
   ttl?: number;
+  num_records_in_response?: number;
+  algorithm?: "DNS_RECORD_RESPONSE_ROUND_ROBIN" | "DNS_RECORD_RESPONSE_CONSISTENT_HASH";
 }
 export interface VirtualService extends AviObject {
   cloud_ref?: string;

@@ -13,6 +13,7 @@ export function build(app: App): Command {
     .option("--vrf <name>", "VRF (default: the network's)")
     .option("--se-group <name>", "SE group", "DNS-SE-Group")
     .option("--record <fqdn=ip>", "static A record, FQDN=IP[,IP] (repeatable)", collect)
+    .option("--answers-per-query <n>", "addresses returned per query for multi-address records, picked round robin (0 = all)")
     .option("--authoritative <domain>", "authoritative zone answered with SOA/NXDOMAIN (repeatable)", collect)
     .option("--admin-email <email>", "SOA contact of the authoritative zones")
     .option("--ns <name>", "SOA name server of the authoritative zones")

@@ -14,6 +14,8 @@ export interface DnsVsOptions {
   vrf?: string;
   seGroup: string;
   records: { fqdn: string; ips: string[] }[];
+  /** num_records_in_response of our records; undefined leaves the controller default (all). */
+  answersPerQuery?: number;
   authoritative: string[];
   adminEmail?: string;
   nameServer?: string;
@@ -25,7 +27,7 @@ export interface DnsVsOptions {
 
 export function toDnsVsOptions(
   name: string,
-  raw: { cloud?: string; network?: string; vrf?: string; seGroup?: string; record?: string[]; authoritative?: string[]; adminEmail?: string; ns?: string; invalidQuery?: string; setSystemDns?: boolean; ttl?: string; dryRun?: boolean },
+  raw: { cloud?: string; network?: string; vrf?: string; seGroup?: string; record?: string[]; answersPerQuery?: string; authoritative?: string[]; adminEmail?: string; ns?: string; invalidQuery?: string; setSystemDns?: boolean; ttl?: string; dryRun?: boolean },
 ): DnsVsOptions {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`virtual service name "${name}" may only hold letters, digits, '_', '.' and '-'`);
   if (!raw.network) throw new UsageError("--network is required: the network whose VIP pool the DNS service gets its address from");
@@ -49,6 +51,7 @@ export function toDnsVsOptions(
     vrf: raw.vrf,
     seGroup: raw.seGroup ?? "DNS-SE-Group",
     records: [...byFqdn].map(([fqdn, ips]) => ({ fqdn, ips })),
+    answersPerQuery: parseCount(raw.answersPerQuery, "--answers-per-query", 0, 20),
     authoritative,
     adminEmail: raw.adminEmail,
     nameServer: raw.ns ? assertDnsName(raw.ns, "--ns") : undefined,
@@ -137,7 +140,7 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
         network_profile_ref: avi.ref("networkprofile", udp.uuid),
         services: [{ port: 53 }],
         analytics_policy: { full_client_logs: { enabled: true, duration: 0, throttle: 0 }, metrics_realtime_update: { enabled: true, duration: 0 }, significant_log_throttle: 0, udf_log_throttle: 0 },
-        static_dns_records: mergeRecords(existingVs?.static_dns_records, o.records, o.ttl),
+        static_dns_records: mergeRecords(existingVs?.static_dns_records, o.records, o.ttl, o.answersPerQuery),
         enabled: true,
       },
     },
@@ -156,9 +159,11 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
 }
 
 /** Records keyed by (type, sorted names): ours replace theirs, others stay as they are. */
-export function mergeRecords(existing: DnsRecord[] | undefined, ours: { fqdn: string; ips: string[] }[], ttl?: number): DnsRecord[] {
+export function mergeRecords(existing: DnsRecord[] | undefined, ours: { fqdn: string; ips: string[] }[], ttl?: number, perQuery?: number): DnsRecord[] {
   const key = (r: DnsRecord) => `${r.type}|${[...(r.fqdn ?? [])].sort().join(",")}`;
-  const wanted: DnsRecord[] = ours.map((r) => ({ type: "DNS_RECORD_A", fqdn: [r.fqdn], ip_address: r.ips.map((ip) => ({ ip_address: v4(ip) })), ...(ttl !== undefined ? { ttl } : {}) }));
+  const wanted: DnsRecord[] = ours.map((r) => ({ type: "DNS_RECORD_A", fqdn: [r.fqdn], ip_address: r.ips.map((ip) => ({ ip_address: v4(ip) })), ...(ttl !== undefined ? { ttl } : {}),
+    ...(perQuery !== undefined && r.ips.length > 1 ? { num_records_in_response: perQuery, algorithm: "DNS_RECORD_RESPONSE_ROUND_ROBIN" } : {}),
+  }));
   const keys = new Set(wanted.map(key));
   return [...(existing ?? []).filter((r) => !keys.has(key(r))), ...wanted];
 }

@@ -38,10 +38,13 @@ async function foreground(o: LabUpOptions, events: Events, signal: AbortSignal):
   const { startLab } = await import("../../lab/index.js");
   const dir = labDir();
   const faults = { latencyMs: o.latencyMs, errorRate: o.errorRate, resetRate: o.resetRate };
-  const lab = await startLab({ port: o.port, aviVersion: o.aviVersion, faults, dir });
   const now = Date.now();
-  const state: LabState = { pid: process.pid, startedAt: new Date(now).toISOString(), expiresAt: new Date(now + o.ttlMs).toISOString(), ...lab.state };
+  const meta = { pid: process.pid, startedAt: new Date(now).toISOString(), expiresAt: new Date(now + o.ttlMs).toISOString() };
+  let published = false;
+  const lab = await startLab({ port: o.port, aviVersion: o.aviVersion, faults, dir, onStateChange: (s) => published && writeLabState({ ...meta, ...s }) });
+  const state: LabState = { ...meta, ...lab.state };
   writeLabState(state);
+  published = true;
   const contextAction = writeLabContext(state);
   const wait = new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, o.ttlMs);

@@ -1,0 +1,136 @@
+import { createSocket, type Socket } from "node:dgram";
+import { createServer, type Server } from "node:net";
+import packet from "dns-packet";
+import type { Packet } from "dns-packet";
+import type { AviObject } from "../../clients/avi/types.js";
+import type { LabControllerHandle } from "../types.js";
+import { DnsResponder } from "./answer.js";
+
+export interface DnsEndpoint {
+  controller: string;
+  vs: string;
+  vsUuid: string;
+  host: string;
+  port: number;
+}
+
+export interface DnsServiceHandle {
+  endpoints(): DnsEndpoint[];
+  /** Resolves once every DNS virtual service present now listens. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Listener {
+  endpoint: DnsEndpoint;
+  udp: Socket;
+  tcp: Server;
+}
+
+const UDP_LIMIT = 512;
+const uuidOf = (ref: unknown) => (typeof ref === "string" ? (ref.split("#")[0]!.split("/").pop() ?? "") : "");
+
+/**
+ * Every DNS virtual service of a lab controller answers real DNS on its own loopback port (UDP and
+ * TCP), from the controller's objects as they are at query time; each answer is logged for the
+ * analytics logs API.
+ */
+export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; onChange?: (e: DnsEndpoint[]) => void } = {}): DnsServiceHandle {
+  const host = o.host ?? "127.0.0.1";
+  const listeners = new Map<string, Promise<Listener>>();
+  const isDnsVs = (vs: AviObject) => ctrl.store.get("applicationprofile", uuidOf(vs.application_profile_ref))?.type === "APPLICATION_PROFILE_TYPE_DNS";
+  const current = new Map<string, DnsEndpoint>();
+
+  const sync = () => {
+    const wanted = new Set(ctrl.store.list("virtualservice").filter(isDnsVs).map((v) => v.uuid!));
+    for (const uuid of wanted) if (!listeners.has(uuid)) listeners.set(uuid, listen(uuid));
+    for (const [uuid, l] of listeners) {
+      if (wanted.has(uuid)) continue;
+      listeners.delete(uuid);
+      void l.then(stop).then(() => {
+        current.delete(uuid);
+        o.onChange?.([...current.values()]);
+      });
+    }
+  };
+
+  const listen = async (uuid: string): Promise<Listener> => {
+    const responder = new DnsResponder(ctrl.store, uuid);
+    const handle = (msg: Buffer, client: string): Buffer | undefined => {
+      let query: Packet;
+      try {
+        query = packet.decode(msg);
+      } catch {
+        return undefined;
+      }
+      const a = responder.answer(query, client);
+      const q = query.questions?.[0];
+      if (q) ctrl.recordDnsLog({ vsUuid: uuid, timestamp: new Date().toISOString(), clientIp: client, fqdn: q.name, qtype: q.type, rcode: a.reply ? a.rcode : "DROPPED", answers: a.answers });
+      return a.reply ? packet.encode(a.reply) : undefined;
+    };
+    const udp = createSocket("udp4");
+    udp.on("message", (msg, rinfo) => {
+      const out = handle(msg, rinfo.address);
+      if (!out) return;
+      // Without EDNS a UDP answer is limited to 512 bytes: send the header with TC set so the client retries over TCP.
+      if (out.length > UDP_LIMIT) {
+        const tc = Buffer.from(packet.encode({ ...packet.decode(out), answers: [], authorities: [], additionals: [], flags: (packet.decode(out).flags ?? 0) | packet.TRUNCATED_RESPONSE }));
+        udp.send(tc, rinfo.port, rinfo.address);
+      } else udp.send(out, rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((resolve, reject) => {
+      udp.once("error", reject);
+      udp.bind(0, host, () => resolve());
+    });
+    const port = udp.address().port;
+    const tcp = createServer((sock) => {
+      let buf = Buffer.alloc(0);
+      sock.on("data", (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+          const len = buf.readUInt16BE(0);
+          const out = handle(buf.subarray(2, 2 + len), sock.remoteAddress ?? host);
+          buf = buf.subarray(2 + len);
+          if (out) {
+            const head = Buffer.alloc(2);
+            head.writeUInt16BE(out.length);
+            sock.write(Buffer.concat([head, out]));
+          }
+        }
+      });
+      sock.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve, reject) => {
+      tcp.once("error", reject);
+      tcp.listen(port, host, () => resolve());
+    });
+    const endpoint: DnsEndpoint = { controller: ctrl.name, vs: ctrl.store.get("virtualservice", uuid)?.name ?? uuid, vsUuid: uuid, host, port };
+    current.set(uuid, endpoint);
+    o.onChange?.([...current.values()]);
+    return { endpoint, udp, tcp };
+  };
+
+  const stop = (l: Listener) =>
+    new Promise<void>((resolve) => {
+      l.udp.close();
+      l.tcp.close(() => resolve());
+    });
+
+  const unsubscribe = ctrl.store.onChange((type) => {
+    if (type === "virtualservice" || type === "applicationprofile") sync();
+  });
+  sync();
+
+  return {
+    endpoints: () => [...current.values()],
+    ready: async () => {
+      await Promise.all(listeners.values());
+    },
+    close: async () => {
+      unsubscribe();
+      const all = [...listeners.values()];
+      listeners.clear();
+      for (const l of await Promise.all(all)) await stop(l);
+    },
+  };
+}
