@@ -11,7 +11,12 @@ import { fileURLToPath } from "node:url";
 const bin = fileURLToPath(new URL("../bin/avictl", import.meta.url));
 const seconds = Number(process.env.SECONDS_PER_RUN ?? 10);
 const has = (b) => spawnSync("sh", ["-c", `command -v ${b} || test -x /usr/sbin/${b}`]).status === 0;
-for (const b of ["knotd", "dnsperf"]) if (!has(b)) (console.error(`${b} is not installed (apt-get install knot dnsperf)`), process.exit(1));
+for (const b of ["knotd", "dnsperf"]) {
+  if (!has(b)) {
+    console.error(`${b} is not installed (apt-get install knot dnsperf)`);
+    process.exit(1);
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), "avictl-bench-dns-"));
 const port = await new Promise((r) => {

@@ -20,10 +20,10 @@ export function build(app: App): Command {
         const c = lab.state.controllers[0]!;
         const env = { ...process.env, AVICTL_CONFIG: join(home, "config.yaml"), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, NO_COLOR: io.stdoutTTY ? undefined : "1" };
         const results = await runDemo(
-          demoSteps(),
+          demoSteps(() => lab.state),
           env,
           (s, i) => io.out(`\n${io.color.bold(`${i + 1}. ${s.title}`)}\n${io.color.cyan(`$ avictl ${s.args.map(quote).join(" ")}`)}\n`),
-          (r) => io.out(r.stdout + (r.code === 0 ? "" : r.stderr)),
+          (r) => io.out(r.stdout + (r.code === 0 ? "" : io.dim(r.stderr))),
         );
         const failed = results.find((r) => !(r.ok ?? [0]).includes(r.code));
         if (failed) throw new OperationError(`demo step "avictl ${failed.args.join(" ")}" exited ${failed.code}`);
