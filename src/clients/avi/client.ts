@@ -15,6 +15,7 @@ const PAGE_SIZE = 100;
 /** AviClient over one AviSession: collections, name lookups, refs and the write verbs. */
 export class RestAviClient implements AviClient {
   private refCache = new Map<string, string>();
+  private nameCache = new Map<string, Promise<AviObject | undefined>>();
 
   constructor(private readonly session: AviSession) {}
 
@@ -61,11 +62,33 @@ export class RestAviClient implements AviClient {
     throw new OperationError(`listing ${type} did not end after 10000 pages`);
   }
 
-  async getByName<T extends AviObject = AviObject>(type: string, name: string, scope?: { cloudUuid?: string }): Promise<T | undefined> {
+  /**
+   * Name lookups are remembered for the run until avictl writes that type, so a workflow that looks
+   * up an object and then ensures it costs one round trip, not two.
+   */
+  getByName<T extends AviObject = AviObject>(type: string, name: string, scope?: { cloudUuid?: string }): Promise<T | undefined> {
+    const key = `${type}\u0000${name}\u0000${scope?.cloudUuid ?? ""}`;
+    const cached = this.nameCache.get(key);
+    if (cached) return cached as Promise<T | undefined>;
     const query: Query = { name, include_name: true };
     if (scope?.cloudUuid) query["cloud_ref.uuid"] = scope.cloudUuid;
-    const body = await this.session.api<Collection<T>>("GET", type, { query });
-    return body.results?.[0];
+    const p = this.session.api<Collection<T>>("GET", type, { query }).then((body) => body.results?.[0]);
+    this.nameCache.set(key, p);
+    p.catch(() => this.nameCache.delete(key));
+    return p;
+  }
+
+  /** Forget lookups of a type before and after writing it (a failed write may still have landed). */
+  private async writing<T>(type: string, call: () => Promise<T>): Promise<T> {
+    const forget = () => {
+      for (const k of this.nameCache.keys()) if (k.startsWith(`${type}\u0000`)) this.nameCache.delete(k);
+    };
+    forget();
+    try {
+      return await call();
+    } finally {
+      forget();
+    }
   }
 
   async getByUuid<T extends AviObject = AviObject>(type: string, uuid: string): Promise<T | undefined> {
@@ -78,28 +101,30 @@ export class RestAviClient implements AviClient {
   }
 
   create<T extends AviObject = AviObject>(type: string, body: Record<string, unknown>): Promise<T> {
-    return this.session.api<T>("POST", type, { body });
+    return this.writing(type, () => this.session.api<T>("POST", type, { body }));
   }
 
   replace<T extends AviObject = AviObject>(type: string, uuid: string, body: Record<string, unknown>): Promise<T> {
-    return this.session.api<T>("PUT", `${type}/${encodeURIComponent(uuid)}`, { body });
+    return this.writing(type, () => this.session.api<T>("PUT", `${type}/${encodeURIComponent(uuid)}`, { body }));
   }
 
   patch<T extends AviObject = AviObject>(type: string, uuid: string, op: PatchOp, fields: Record<string, unknown>): Promise<T> {
-    return this.session.api<T>("PATCH", `${type}/${encodeURIComponent(uuid)}`, { body: { [op]: fields } });
+    return this.writing(type, () => this.session.api<T>("PATCH", `${type}/${encodeURIComponent(uuid)}`, { body: { [op]: fields } }));
   }
 
   patchSingleton<T extends AviObject = AviObject>(type: string, op: PatchOp, fields: Record<string, unknown>): Promise<T> {
-    return this.session.api<T>("PATCH", type, { body: { [op]: fields } });
+    return this.writing(type, () => this.session.api<T>("PATCH", type, { body: { [op]: fields } }));
   }
 
-  async remove(type: string, uuid: string): Promise<void> {
-    try {
-      await this.session.api("DELETE", `${type}/${encodeURIComponent(uuid)}`);
-    } catch (err) {
-      // A retried DELETE whose first attempt landed answers 404: the object is gone, which is the goal.
-      if (!(err instanceof AviApiError && err.status === 404)) throw err;
-    }
+  remove(type: string, uuid: string): Promise<void> {
+    return this.writing(type, async () => {
+      try {
+        await this.session.api("DELETE", `${type}/${encodeURIComponent(uuid)}`);
+      } catch (err) {
+        // A retried DELETE whose first attempt landed answers 404: the object is gone, which is the goal.
+        if (!(err instanceof AviApiError && err.status === 404)) throw err;
+      }
+    });
   }
 
   ref(type: string, uuid: string): string {

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -26,6 +27,9 @@ export interface LoggedRequest {
   status: number;
   apiVersion?: string;
   body?: unknown;
+  /** Epoch milliseconds when the request arrived and when its answer left (injected latency included). */
+  start?: number;
+  end?: number;
 }
 
 /** Versions without an X-Avi-Version header are served as this old default, as 20.1 controllers do. */
@@ -39,6 +43,8 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   const store = new MemoryStore();
   const sessions = new Sessions(username, password, (o.sessionIdleSeconds ?? 900) * 1000);
   const log: LoggedRequest[] = [];
+  const arrived = new WeakMap<IncomingMessage, number>();
+  const nowMs = () => performance.timeOrigin + performance.now();
   const dnsLogs: DnsLogEntry[] = [];
   const clusterUuid = `cluster-${randomUUID()}`;
   let faults: FaultOptions = { ...o.faults };
@@ -53,6 +59,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+    arrived.set(req, nowMs());
     const url = new URL(req.url ?? "/", base);
     const method = req.method ?? "GET";
     if (url.pathname.startsWith("/lab/")) return send(res, admin(method, url.pathname, raw));
@@ -150,7 +157,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     const apiVersion = req.headers["x-avi-version"] as string | undefined;
     let body: unknown = raw ? parseJson(raw) ?? raw : undefined;
     if (url.pathname === "/login" && body && typeof body === "object") body = { ...(body as object), password: "<redacted>", token: undefined };
-    log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status, apiVersion, body });
+    log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status, apiVersion, body, start: arrived.get(req), end: nowMs() });
     if (method !== "GET" && url.pathname.startsWith("/api/")) writes++;
     send(res, reply, { AVI_API_VERSION: apiVersion ?? NO_HEADER_VERSION.replace(/\./g, "_"), ...headers });
   }

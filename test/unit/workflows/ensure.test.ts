@@ -46,10 +46,21 @@ describe("ensure", () => {
 
   it("plans without writing on --dry-run", async () => {
     stub.on("GET", "/api/serviceenginegroup", empty, found(seg()));
+    stub.on("POST", "/login", login);
+    const [first, second] = [await connect(), await connect()];
+    expect((await ensure(first, spec, { dryRun: true })).item.action).toBe("create");
+    expect((await ensure(second, spec, { dryRun: true })).item.action).toBe("update");
+    expect(first.writes + second.writes).toBe(0);
+  });
+
+  it("looks a name up once per run until that type is written", async () => {
+    stub.on("GET", "/api/serviceenginegroup", empty, found(seg({ uuid: "seg-1" })));
+    stub.on("POST", "/api/serviceenginegroup", { status: 201, body: seg({ uuid: "seg-1" }) });
     const avi = await connect();
-    expect((await ensure(avi, spec, { dryRun: true })).item.action).toBe("create");
-    expect((await ensure(avi, spec, { dryRun: true })).item.action).toBe("update");
-    expect(avi.writes).toBe(0);
+    expect(await avi.getByName("serviceenginegroup", "S1-AZ1-SE-Group", { cloudUuid: "cloud-1" })).toBeUndefined();
+    expect((await ensure(avi, spec, { dryRun: false })).item.action).toBe("create");
+    expect((await avi.getByName("serviceenginegroup", "S1-AZ1-SE-Group", { cloudUuid: "cloud-1" }))?.uuid).toBe("seg-1");
+    stub.verify();
   });
 
   it("converges when the create races another creator (409)", async () => {
