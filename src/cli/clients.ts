@@ -1,4 +1,5 @@
 import type { AviClient } from "../clients/avi/types.js";
+import type { Kube, KubeTarget } from "../clients/k8s.js";
 import { resolveTarget, type GlobalOptions, type Target } from "./context.js";
 import { UsageError } from "./errors.js";
 import type { Io } from "./io.js";
@@ -10,6 +11,8 @@ export interface Clients {
   target(): Promise<Target>;
   /** Logged-in Avi client for the target controller (cached for the run). */
   avi(): Promise<AviClient>;
+  /** A Kubernetes cluster by kubeconfig and context (cached per target for the run). */
+  kube(t: KubeTarget): Promise<Kube>;
   /** Log out of every session opened during the run. */
   close(): Promise<void>;
 }
@@ -17,6 +20,7 @@ export interface Clients {
 export function createClients(globals: () => GlobalOptions, io: Io, prompter: () => Prompter, env = process.env): Clients {
   let target: Promise<Target> | undefined;
   let avi: Promise<AviClient> | undefined;
+  const kubes = new Map<string, Promise<Kube>>();
   // The config module (and its YAML parser) loads only when a command needs a target.
   const getTarget = () =>
     (target ??= import("./config-file.js").then(({ loadConfig }) => resolveTarget(globals(), env, loadConfig(), io.canPrompt)));
@@ -42,6 +46,15 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
         });
       })();
       return avi;
+    },
+    kube(t) {
+      const key = `${t.kubeconfig ?? ""}\u0000${t.context ?? ""}`;
+      let k = kubes.get(key);
+      if (!k) {
+        k = import("../clients/k8s.js").then(({ Kube }) => Kube.connect(t));
+        kubes.set(key, k);
+      }
+      return k;
     },
     async close() {
       if (!avi) return;

@@ -9,6 +9,7 @@ import { build as createVrf } from "./create-vrf.js";
 import { build as seg } from "./seg/index.js";
 import { build as dnsVs } from "./dns-vs/index.js";
 import { build as checkDns } from "./check-dns.js";
+import { build as infraSetting } from "./infra-setting/index.js";
 
 /** Every top-level command, in help order. Add one line per command or group. */
 export const commandBuilders: ((app: App) => Command)[] = [
@@ -18,6 +19,7 @@ export const commandBuilders: ((app: App) => Command)[] = [
   seg,
   dnsVs,
   checkDns,
+  infraSetting,
   config,
   lab,
   completion,

@@ -1,0 +1,11 @@
+import type { Command } from "commander";
+import type { KubeTarget } from "../clients/k8s.js";
+
+/** --kubeconfig and --kube-context on a command that talks to a cluster (KUBECONFIG is the default). */
+export function withKubeOptions(cmd: Command): Command {
+  return cmd.option("--kubeconfig <file>", "kubeconfig (default: $KUBECONFIG or ~/.kube/config)").option("--kube-context <name>", "kube context (default: the current one)");
+}
+
+export function kubeTarget(raw: { kubeconfig?: string; kubeContext?: string }): KubeTarget {
+  return { kubeconfig: raw.kubeconfig, context: raw.kubeContext };
+}

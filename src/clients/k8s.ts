@@ -1,0 +1,135 @@
+import type * as K8s from "@kubernetes/client-node";
+import type { KubeConfig, KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
+import { OperationError } from "../cli/errors.js";
+
+export interface KubeTarget {
+  /** Path of the kubeconfig; default: $KUBECONFIG or ~/.kube/config. */
+  kubeconfig?: string;
+  /** Context in it; default: its current-context. */
+  context?: string;
+}
+
+export type KubeObject = KubernetesObject & Record<string, unknown>;
+
+const FIELD_MANAGER = "avictl";
+
+/**
+ * A thin wrapper over @kubernetes/client-node: generic objects by apiVersion/kind, server-side
+ * apply, pod logs and discovery, with errors turned into one sentence. The library is imported only
+ * when a command really talks to a cluster.
+ */
+export class Kube {
+  private constructor(
+    private readonly kc: KubeConfig,
+    private readonly objects: KubernetesObjectApi,
+    private readonly lib: typeof K8s,
+    readonly context: string,
+    readonly server: string,
+  ) {}
+
+  static async connect(t: KubeTarget = {}): Promise<Kube> {
+    const lib = await import("@kubernetes/client-node");
+    const kc = new lib.KubeConfig();
+    try {
+      if (t.kubeconfig) kc.loadFromFile(t.kubeconfig);
+      else kc.loadFromDefault();
+    } catch (err) {
+      throw new OperationError(`cannot read kubeconfig ${t.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config"}: ${(err as Error).message}`, "pass --kubeconfig FILE or set KUBECONFIG");
+    }
+    if (t.context) {
+      if (!kc.getContextObject(t.context)) throw new OperationError(`kube context "${t.context}" is not in the kubeconfig`, `list them with: kubectl config get-contexts`);
+      kc.setCurrentContext(t.context);
+    }
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new OperationError("the kubeconfig has no current context", "pass --kube-context NAME");
+    return new Kube(kc, lib.KubernetesObjectApi.makeApiClient(kc), lib, kc.getCurrentContext(), cluster.server);
+  }
+
+  /** The kubeconfig of the current context alone, as YAML (for secrets handed to AMKO). */
+  exportContext(): string {
+    return this.kc.exportConfig();
+  }
+
+  async version(): Promise<{ gitVersion: string; minor: number }> {
+    const v = await this.call("reading the server version", () => this.kc.makeApiClient(this.lib.VersionApi).getCode());
+    return { gitVersion: v.gitVersion, minor: Number.parseInt(v.minor, 10) };
+  }
+
+  /** Does the cluster serve this group/version (e.g. "gateway.networking.k8s.io/v1")? */
+  async serves(groupVersion: string): Promise<boolean> {
+    const [group, version] = groupVersion.includes("/") ? groupVersion.split("/") : ["", groupVersion];
+    if (!group) return (await this.call("discovery", () => this.kc.makeApiClient(this.lib.CoreApi).getAPIVersions())).versions.includes(version!);
+    const groups = await this.call("discovery", () => this.kc.makeApiClient(this.lib.ApisApi).getAPIVersions());
+    return groups.groups.some((g) => g.name === group && g.versions.some((v) => v.version === version));
+  }
+
+  async get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+    try {
+      return (await this.objects.read({ apiVersion, kind, metadata: { name, namespace } })) as T;
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw this.translate(`reading ${kind} ${namespace ? `${namespace}/` : ""}${name}`, err);
+    }
+  }
+
+  async list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<T[]> {
+    const r = await this.call(`listing ${kind}`, () => this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector));
+    return r.items as T[];
+  }
+
+  /** Server-side apply: create or converge the fields avictl manages; idempotent. */
+  async apply<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T> {
+    return (await this.call(`applying ${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ""}${obj.metadata?.name}`, () =>
+      this.objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, this.lib.PatchStrategy.ServerSideApply),
+    )) as T;
+  }
+
+  async mergePatch<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: Record<string, unknown>): Promise<T> {
+    return (await this.call(`patching ${kind} ${name}`, () =>
+      this.objects.patch({ apiVersion, kind, metadata: { name, namespace }, ...patch }, undefined, undefined, FIELD_MANAGER, undefined, this.lib.PatchStrategy.MergePatch),
+    )) as T;
+  }
+
+  async delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<void> {
+    try {
+      await this.objects.delete({ apiVersion, kind, metadata: { name, namespace } });
+    } catch (err) {
+      if (status(err) !== 404) throw this.translate(`deleting ${kind} ${name}`, err);
+    }
+  }
+
+  async podLog(namespace: string, pod: string, opts: { container?: string; tailLines?: number } = {}): Promise<string> {
+    const api = this.kc.makeApiClient(this.lib.CoreV1Api);
+    return this.call(`reading the log of ${namespace}/${pod}`, () => api.readNamespacedPodLog({ name: pod, namespace, container: opts.container, tailLines: opts.tailLines }));
+  }
+
+  private async call<T>(what: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (err) {
+      throw this.translate(what, err);
+    }
+  }
+
+  private translate(what: string, err: unknown): Error {
+    const code = status(err);
+    const body = (err as { body?: unknown }).body;
+    const message = typeof body === "string" ? safeMessage(body) : ((body as { message?: string } | undefined)?.message ?? (err as Error).message);
+    if (code === 401 || code === 403) return new OperationError(`${what} on cluster ${this.context} was refused (${code}): ${message}`, "check the kube context's credentials and RBAC");
+    if (code === undefined) return new OperationError(`${what}: the Kubernetes API at ${this.server} did not answer (${(err as Error).message.split("\n")[0]})`, "check the kube context and that the cluster is up");
+    return new OperationError(`${what} on cluster ${this.context} failed (${code}): ${message}`);
+  }
+}
+
+function status(err: unknown): number | undefined {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "number" ? code : undefined;
+}
+
+function safeMessage(body: string): string {
+  try {
+    return (JSON.parse(body) as { message?: string }).message ?? body.slice(0, 200);
+  } catch {
+    return body.slice(0, 200);
+  }
+}
