@@ -14,16 +14,8 @@ const latency = Number(process.env.LATENCY_MS ?? 50);
 const env = { ...process.env, AVICTL_CONFIG: join(mkdtempSync(join(tmpdir(), "avictl-bench-")), "config.yaml"), CI: "1", NO_COLOR: "1" };
 for (const k of Object.keys(env)) if (k.startsWith("AVI_")) delete env[k];
 
-const SITE1 = [
-  ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "30", "--mgmt-network", "REGIONB_MGMT_3020", "--mgmt-subnet", "10.10.20.0/24", "--mgmt-pool", "10.10.20.45-10.10.20.50", "--mgmt-gateway", "10.10.20.1"],
-  ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59", "--network", "REGIONB_VMS_3024=10.10.24.0/24@10.10.24.164-10.10.24.178"],
-  ["create-vrf", "VRF_AZ2", "--network", "AVI_FRONTEND_3026=10.10.26.0/24@10.10.26.40-10.10.26.59", "--network", "REGIONB_VMS_3023=10.10.23.0/24@10.10.23.40-10.10.23.59"],
-  ["create-vrf", "global", "--default-gateway", "10.10.22.1"],
-  ["seg", "create", "S1-AZ1-SE-Group", "--prefix", "s1az1", "--folder", "AVI K8S/Site1 AZ1", "--buffer-se", "0", "--cluster-label", "S1-AZ1"],
-  ["seg", "create", "S1-AZ2-SE-Group", "--prefix", "s1az2", "--folder", "AVI K8S/Site1 AZ2", "--buffer-se", "0", "--cluster-label", "S1-AZ2"],
-  ["seg", "create", "DNS-SE-Group", "--prefix", "dns", "--folder", "AVI K8S/DNS", "--buffer-se", "0", "--no-log-throttle"],
-  ["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--record", "test.avi.iberia.local=10.10.25.99", "--set-system-dns"],
-];
+const { SITE1_PART1 } = await import("../dist/workflows/lab/site1.js");
+const SITE1 = SITE1_PART1.map((s) => s.args);
 
 const avictl = (args) => {
   const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8" });

@@ -1,11 +1,11 @@
 import { Command } from "commander";
+import { collect } from "../cli/options.js";
 import type { App } from "../cli/app.js";
 import { VerificationFailed } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { printTable } from "../cli/output.js";
 import type { CheckDnsClients, CheckDnsSummary, Iteration, Tally } from "../workflows/check-dns/run.js";
 
-const collect = (v: string, all: string[] = []) => [...all, v];
 
 export function build(app: App): Command {
   return new Command("check-dns")

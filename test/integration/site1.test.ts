@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { PlanItem } from "../../src/workflows/ensure.js";
 import { nonConformingRequests, startTestController } from "../helpers/lab.js";
 import { isolatedConfig, runCli } from "../helpers/run-cli.js";
+import { SITE1_PART1 } from "../../src/workflows/lab/site1.js";
 
 type Lab = Awaited<ReturnType<typeof startTestController>>;
 const labs: Lab[] = [];
@@ -14,17 +15,7 @@ async function lab(version = "30.2.1") {
   return l;
 }
 
-/** Part 1 of the blog series for Site1, as avictl command lines. */
-export const SITE1: string[][] = [
-  ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "30", "--mgmt-network", "REGIONB_MGMT_3020", "--mgmt-subnet", "10.10.20.0/24", "--mgmt-pool", "10.10.20.45-10.10.20.50", "--mgmt-gateway", "10.10.20.1"],
-  ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59", "--network", "REGIONB_VMS_3024=10.10.24.0/24@10.10.24.164-10.10.24.178"],
-  ["create-vrf", "VRF_AZ2", "--network", "AVI_FRONTEND_3026=10.10.26.0/24@10.10.26.40-10.10.26.59", "--network", "REGIONB_VMS_3023=10.10.23.0/24@10.10.23.40-10.10.23.59"],
-  ["create-vrf", "global", "--default-gateway", "10.10.22.1"],
-  ["seg", "create", "S1-AZ1-SE-Group", "--prefix", "s1az1", "--folder", "AVI K8S/Site1 AZ1", "--buffer-se", "0", "--cluster-label", "S1-AZ1"],
-  ["seg", "create", "S1-AZ2-SE-Group", "--prefix", "s1az2", "--folder", "AVI K8S/Site1 AZ2", "--buffer-se", "0", "--cluster-label", "S1-AZ2"],
-  ["seg", "create", "DNS-SE-Group", "--prefix", "dns", "--folder", "AVI K8S/DNS", "--buffer-se", "0", "--no-log-throttle"],
-  ["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--record", "test.avi.iberia.local=10.10.25.99", "--set-system-dns"],
-];
+export const SITE1: string[][] = SITE1_PART1.map((s) => s.args);
 
 async function runSequence(l: Lab, extra: string[] = [], env: Record<string, string> = {}) {
   const config = isolatedConfig();

@@ -1,8 +1,8 @@
 import { Command } from "commander";
+import { collect } from "../../cli/options.js";
 import type { App } from "../../cli/app.js";
 import { runPlan } from "../../cli/plan.js";
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function build(app: App): Command {
   return new Command("create")

@@ -1,10 +1,9 @@
 import { Command } from "commander";
 import type { App } from "../../cli/app.js";
-import { kubeTarget, withKubeOptions } from "../../cli/kube-options.js";
+import { collect, kubeTarget, withKubeOptions } from "../../cli/options.js";
 import { renderPlan } from "../../cli/plan.js";
 import { writeOutput } from "../../cli/output.js";
 
-const collect = (v: string, all: string[] = []) => [...all, v];
 
 export function build(app: App): Command {
   return withKubeOptions(

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { SITE1_PART1 } from "./site1.js";
 
 /** One step of the walkthrough: a real avictl command line run against the lab. */
 export interface DemoStep {
@@ -25,11 +26,6 @@ export interface DemoLab {
   backends: { site: string; url: string }[];
 }
 
-const SITE1_NETWORKS = {
-  az1: ["AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59", "REGIONB_VMS_3024=10.10.24.0/24@10.10.24.164-10.10.24.178"],
-  az2: ["AVI_FRONTEND_3026=10.10.26.0/24@10.10.26.40-10.10.26.59", "REGIONB_VMS_3023=10.10.23.0/24@10.10.23.40-10.10.23.59"],
-};
-
 /** The operator flow of the blog series, in order, as avictl commands. */
 export function demoSteps(lab: () => DemoLab): DemoStep[] {
   const dnsServer = () => {
@@ -41,16 +37,7 @@ export function demoSteps(lab: () => DemoLab): DemoStep[] {
   const fixed = (args: string[]) => () => args;
   return [
     { title: "Where are we? The lab controller's health", args: fixed(["status"]) },
-    {
-      title: "Part 1: IPAM and DNS profiles on the cloud, management network and default route",
-      args: fixed(["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "30", "--mgmt-network", "REGIONB_MGMT_3020", "--mgmt-subnet", "10.10.20.0/24", "--mgmt-pool", "10.10.20.45-10.10.20.50", "--mgmt-gateway", "10.10.20.1"]),
-    },
-    { title: "One VRF per availability zone, with its VIP and node networks", args: fixed(["create-vrf", "VRF_AZ1", ...SITE1_NETWORKS.az1.flatMap((n) => ["--network", n])]) },
-    { title: "…and the second zone", args: fixed(["create-vrf", "VRF_AZ2", ...SITE1_NETWORKS.az2.flatMap((n) => ["--network", n])]) },
-    { title: "A default route in the global VRF", args: fixed(["create-vrf", "global", "--default-gateway", "10.10.22.1"]) },
-    { title: "One SE group per AKO cluster, labelled with its clusterName", args: fixed(["seg", "create", "S1-AZ1-SE-Group", "--prefix", "s1az1", "--folder", "AVI K8S/Site1 AZ1", "--buffer-se", "0", "--cluster-label", "S1-AZ1"]) },
-    { title: "…the second cluster", args: fixed(["seg", "create", "S1-AZ2-SE-Group", "--prefix", "s1az2", "--folder", "AVI K8S/Site1 AZ2", "--buffer-se", "0", "--cluster-label", "S1-AZ2"]) },
-    { title: "…and a group for the DNS service, logs unthrottled", args: fixed(["seg", "create", "DNS-SE-Group", "--prefix", "dns", "--folder", "AVI K8S/DNS", "--buffer-se", "0", "--no-log-throttle"]) },
+    ...SITE1_PART1.slice(0, -1).map((st) => ({ title: st.title, args: fixed(st.args) })),
     {
       title: "The DNS virtual service, authoritative for the domain, with a record per site (one address per answer, round robin)",
       args: () => [
@@ -58,7 +45,7 @@ export function demoSteps(lab: () => DemoLab): DemoStep[] {
         "--record", `hello.avi.iberia.local=${backendHosts().join(",")}`, "--answers-per-query", "1",
       ],
     },
-    { title: "Idempotent: the same command again changes nothing and sends no write", args: fixed(["seg", "create", "S1-AZ1-SE-Group", "--prefix", "s1az1", "--folder", "AVI K8S/Site1 AZ1", "--buffer-se", "0", "--cluster-label", "S1-AZ1"]) },
+    { title: "Idempotent: the same command again changes nothing and sends no write", args: fixed(SITE1_PART1[4]!.args) },
     { title: "Bad input is refused before anything is written", args: fixed(["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.26.40-10.10.26.59"]), ok: [2] },
     { title: "What the DNS service answers", args: fixed(["dns-vs", "records", "local-dns-site1"]) },
     {

@@ -1,3 +1,4 @@
+/** Option helpers shared by command modules. */
 import type { Command } from "commander";
 import type { KubeTarget } from "../clients/k8s.js";
 
@@ -9,3 +10,6 @@ export function withKubeOptions(cmd: Command): Command {
 export function kubeTarget(raw: { kubeconfig?: string; kubeContext?: string }): KubeTarget {
   return { kubeconfig: raw.kubeconfig, context: raw.kubeContext };
 }
+
+/** Commander accumulator for repeatable options (--network A --network B). */
+export const collect = (v: string, all: string[] = []): string[] => [...all, v];
