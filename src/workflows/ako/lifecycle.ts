@@ -1,0 +1,220 @@
+import type { AviClient } from "../../clients/avi/types.js";
+import type { Kube, KubeObject } from "../../clients/k8s.js";
+import { OperationError, UsageError } from "../../cli/errors.js";
+import { compareVersions } from "../../clients/avi/version.js";
+import type { Events } from "../events.js";
+import { akoPreflight, type PreflightResult } from "./preflight.js";
+import { akoSettings, type AkoSettings } from "./settings.js";
+
+/** The helm operations the AKO lifecycle needs (the real binary in production, the same in tests). */
+export interface HelmOps {
+  version(): Promise<string>;
+  list(namespace: string): Promise<{ name: string; namespace: string; revision: string; status: string; chart: string; app_version: string }[]>;
+  getValues(release: string, namespace: string): Promise<Record<string, unknown>>;
+  upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; version?: string; timeout?: string }): Promise<void>;
+  rollback(release: string, revision: number, namespace: string): Promise<void>;
+}
+
+/** A chart archive or directory: its version and the CRDs it ships in crds/. */
+export interface ChartInfo {
+  path: string;
+  version: string;
+  appVersion: string;
+  crds: KubeObject[];
+}
+
+export interface Credentials {
+  username: string;
+  password?: string;
+  token?: string;
+}
+
+export interface AkoRunOptions {
+  values: Record<string, unknown>;
+  chart: ChartInfo;
+  namespace: string;
+  release?: string;
+  waitTimeoutMs: number;
+  credentials: Credentials;
+  /** reload: allow a shardVSSize change (it needs a cleanup of the old virtual services). */
+  force?: boolean;
+  skipPreflight?: boolean;
+}
+
+export interface AkoDeps {
+  avi: AviClient;
+  kube: Kube;
+  helm: HelmOps;
+  /** Writes a temporary 0600 values file with credentials; returns its path and a remover. */
+  secretValuesFile(content: Record<string, unknown>): { path: string; remove(): void };
+  valuesFile: string;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+}
+
+export interface StepRecord {
+  step: string;
+  detail: string;
+}
+
+export interface AkoRunResult {
+  release: string;
+  namespace: string;
+  chart: string;
+  revision?: string;
+  previousRevision?: string;
+  preflight?: PreflightResult;
+  steps: StepRecord[];
+  connected: boolean;
+  routes: { vrf: string; expected: number; found: number; missing: string[] };
+  rolledBack?: boolean;
+}
+
+const AKO_POD = "ako-0";
+
+/** The values file must not carry credentials: avictl supplies them itself (secret or temporary file). */
+function assertNoCredentials(values: Record<string, unknown>): void {
+  const creds = values.avicredentials as Record<string, unknown> | undefined;
+  if (creds && (creds.password || creds.authtoken)) {
+    throw new UsageError("the values file holds avicredentials; remove them: avictl takes the controller credentials from its context and stores them in avi-secret");
+  }
+}
+
+/**
+ * Install or upgrade AKO: preflight, namespace, credentials, CRDs, `helm upgrade --install` under a
+ * stable release name, restart when only values changed, wait until AKO is connected, and verify
+ * its static routes on the controller. On `reload` a failure rolls back to the previous revision.
+ */
+export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: AkoDeps, events: Events): Promise<AkoRunResult> {
+  assertNoCredentials(o.values);
+  const settings = akoSettings(o.values);
+  const steps: StepRecord[] = [];
+  const step = (s: string, detail: string) => {
+    events.step(s, { detail });
+    steps.push({ step: s, detail });
+  };
+
+  const releases = await d.helm.list(o.namespace);
+  const existing = releases.find((r) => (o.release ? r.name === o.release : r.chart.startsWith("ako-")));
+  const release = o.release ?? existing?.name ?? "ako";
+  if (mode === "reload" && !existing) throw new OperationError(`no AKO release in namespace ${o.namespace}`, "install it first: avictl ako install");
+  const result: AkoRunResult = { release, namespace: o.namespace, chart: `ako-${o.chart.version}`, previousRevision: existing?.revision, steps, connected: false, routes: { vrf: "", expected: 0, found: 0, missing: [] } };
+
+  if (existing) {
+    const old = akoSettings(await d.helm.getValues(existing.name, o.namespace));
+    if (old.shardVSSize && settings.shardVSSize && old.shardVSSize !== settings.shardVSSize && !o.force) {
+      throw new UsageError(
+        `shardVSSize changes from ${old.shardVSSize} to ${settings.shardVSSize}: AKO does not move existing Ingresses to new shards`,
+        "re-run with --force after planning the cleanup: set deleteConfig, wait for AKO to remove its virtual services, then reload",
+      );
+    }
+    if (old.clusterName && settings.clusterName && old.clusterName !== settings.clusterName && !o.force) {
+      throw new UsageError(`clusterName changes from ${old.clusterName} to ${settings.clusterName}: the objects of ${old.clusterName} would stay on the controller`, "delete them first (deleteConfig), or re-run with --force");
+    }
+  }
+
+  if (!o.skipPreflight) {
+    step("preflight", `${settings.clusterName ?? "?"} on ${d.kube.context}`);
+    result.preflight = await akoPreflight({ settings, chartVersion: o.chart.version, avi: d.avi, kube: d.kube, helmVersion: () => d.helm.version() }, events);
+    if (!result.preflight.passed) return result;
+  }
+
+  step("namespace", o.namespace);
+  await d.kube.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: o.namespace } });
+
+  // Charts from 1.12.1 use a pre-created avi-secret; older ones render it from values, so there the
+  // credentials go through a temporary 0600 values file, never argv.
+  const ownSecret = compareVersions(o.chart.version, "1.12.1") >= 0;
+  let secretFile: { path: string; remove(): void } | undefined;
+  const credentials = { username: o.credentials.username, ...(o.credentials.token ? { authtoken: o.credentials.token } : { password: o.credentials.password ?? "" }) };
+  if (ownSecret) {
+    step("secret", `avi-secret in ${o.namespace}`);
+    await d.kube.apply({ apiVersion: "v1", kind: "Secret", metadata: { name: "avi-secret", namespace: o.namespace }, type: "Opaque", stringData: credentials });
+  } else secretFile = d.secretValuesFile({ avicredentials: credentials });
+
+  try {
+    step("CRDs", `${o.chart.crds.length} from the chart`);
+    for (const crd of o.chart.crds) await d.kube.apply(crd);
+
+    const before = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
+    const oldPod = await d.kube.get("v1", "Pod", AKO_POD, o.namespace);
+    step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${o.namespace}`);
+    await d.helm.upgradeInstall(release, o.chart.path, { namespace: o.namespace, valuesFiles: [d.valuesFile, ...(secretFile ? [secretFile.path] : [])], timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+    const after = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
+    // The chart has no checksum annotation: a values-only upgrade changes the ConfigMap but not the pod.
+    if (existing && oldPod && JSON.stringify(before?.data) !== JSON.stringify(after?.data)) {
+      step("restart", "statefulset/ako (the ConfigMap changed)");
+      await d.kube.mergePatch("apps/v1", "StatefulSet", "ako", o.namespace, { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date(d.now()).toISOString() } } } } });
+    }
+    step("wait", `${AKO_POD} running and connected`);
+    result.connected = await waitConnected(d, o, oldPod, events);
+    if (!result.connected) throw new OperationError(`AKO did not connect within ${Math.round(o.waitTimeoutMs / 1000)}s: ${await lastError(d.kube, o.namespace)}`, `see: kubectl logs -n ${o.namespace} ${AKO_POD}`);
+    step("verify", "static routes for the node pod CIDRs");
+    result.routes = await verifyRoutes(d, settings);
+    const releasesAfter = await d.helm.list(o.namespace);
+    result.revision = releasesAfter.find((r) => r.name === release)?.revision;
+    return result;
+  } catch (err) {
+    if (mode === "reload" && existing) {
+      events.warn(`reload failed; rolling back ${release} to revision ${existing.revision}`);
+      try {
+        await d.helm.rollback(release, Number(existing.revision), o.namespace);
+        result.rolledBack = true;
+      } catch (rollbackErr) {
+        throw new OperationError(`${(err as Error).message}; the rollback to revision ${existing.revision} failed too: ${(rollbackErr as Error).message}`, `inspect: helm history ${release} -n ${o.namespace}`);
+      }
+      throw new OperationError(`${(err as Error).message}; rolled back to revision ${existing.revision}, the previous AKO is running`, (err as OperationError).hint);
+    }
+    throw err;
+  } finally {
+    secretFile?.remove();
+  }
+}
+
+type Pod = KubeObject & { metadata?: { uid?: string }; status?: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] } };
+
+const ready = (p: Pod | undefined) => p?.status?.phase === "Running" && (p.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+
+/** Pod Ready is not enough (AKO has no readiness probe): also require a log without a boot failure. */
+async function waitConnected(d: AkoDeps, o: AkoRunOptions, oldPod: KubeObject | undefined, events: Events): Promise<boolean> {
+  const deadline = d.now() + o.waitTimeoutMs;
+  const oldUid = (oldPod as Pod | undefined)?.metadata?.uid;
+  while (d.now() < deadline) {
+    const pod = await d.kube.get<Pod>("v1", "Pod", AKO_POD, o.namespace);
+    const fresh = pod && (!oldUid || pod.metadata?.uid !== oldUid || !(await restartPending(d, o)));
+    if (fresh && ready(pod)) {
+      const log = await d.kube.podLog(o.namespace, AKO_POD, { tailLines: 200 }).catch(() => "");
+      if (/Invalid input detected|shutting down AKO|sync will be disabled/i.test(log)) return false;
+      if (/connected|Started the Kubernetes Controller|AKO is now listening/i.test(log)) return true;
+    }
+    events.step("waiting", { pod: pod?.status?.phase ?? "absent" });
+    await d.sleep(500);
+  }
+  return false;
+}
+
+/** A restart was asked (template annotation) but the StatefulSet has not rolled the pod yet. */
+async function restartPending(d: AkoDeps, o: AkoRunOptions): Promise<boolean> {
+  const sts = await d.kube.get<KubeObject & { status?: { currentRevision?: string; updateRevision?: string } }>("apps/v1", "StatefulSet", "ako", o.namespace);
+  return Boolean(sts?.status?.updateRevision && sts.status.currentRevision !== sts.status.updateRevision);
+}
+
+async function lastError(kube: Kube, ns: string): Promise<string> {
+  const log = await kube.podLog(ns, AKO_POD, { tailLines: 50 }).catch(() => "");
+  return log.split("\n").reverse().find((l) => /error|invalid|fail/i.test(l))?.trim() ?? "no error in the log";
+}
+
+/** AKO (ClusterIP mode) keeps one static route per node in the VIP network's VRF: check them. */
+async function verifyRoutes(d: AkoDeps, s: AkoSettings): Promise<AkoRunResult["routes"]> {
+  const nodes = await d.kube.list<KubeObject & { spec?: { podCIDR?: string } }>("v1", "Node");
+  const cidrs = nodes.map((n) => n.spec?.podCIDR).filter((c): c is string => Boolean(c));
+  const skip = s.disableStaticRouteSync || (s.serviceType ?? "ClusterIP") !== "ClusterIP";
+  const cloud = s.cloudName ? await d.avi.getByName("cloud", s.cloudName) : undefined;
+  const net = cloud?.uuid && s.vipNetworks[0] ? await d.avi.getByName<{ vrf_context_ref?: string } & KubeObject>("network", s.vipNetworks[0].name, { cloudUuid: cloud.uuid }) : undefined;
+  const vrfUuid = net?.vrf_context_ref?.split("#")[0]?.split("/").pop();
+  const vrf = vrfUuid ? await d.avi.getByUuid<{ name?: string; static_routes?: { route_id: string; prefix: { ip_addr: { addr: string }; mask: number } }[] }>("vrfcontext", vrfUuid) : undefined;
+  const routes = (vrf?.static_routes ?? []).filter((r) => r.route_id.startsWith(`${s.clusterName}-`)).map((r) => `${r.prefix.ip_addr.addr}/${r.prefix.mask}`);
+  const missing = skip ? [] : cidrs.filter((c) => !routes.includes(c));
+  if (missing.length) throw new OperationError(`AKO connected but VRF ${vrf?.name ?? "?"} lacks static routes for ${missing.join(", ")}`, "check AKO's log for static route errors");
+  return { vrf: vrf?.name ?? "", expected: skip ? 0 : cidrs.length, found: routes.length, missing };
+}

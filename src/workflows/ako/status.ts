@@ -1,0 +1,57 @@
+import type { AviClient } from "../../clients/avi/types.js";
+import type { Kube, KubeObject } from "../../clients/k8s.js";
+import type { HelmOps } from "./lifecycle.js";
+import { akoSettings } from "./settings.js";
+
+export interface AkoStatus {
+  release?: { name: string; revision: string; status: string; chart: string; appVersion: string };
+  clusterName?: string;
+  pod?: { name: string; phase: string; ready: boolean; restarts: number; started?: string };
+  connection: "CONNECTED" | "DISCONNECTED" | "UNKNOWN";
+  recentErrors: string[];
+  controller?: { virtualServices: number; staticRoutes: number; vrf?: string; seGroupLabel?: string };
+  healthy: boolean;
+}
+
+type Pod = KubeObject & { status?: { phase?: string; startTime?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] } };
+
+/** Release, pod, connection, recent errors and what AKO owns on the controller. */
+export async function akoStatus(namespace: string, deps: { kube: Kube; helm: HelmOps; avi?: AviClient }): Promise<AkoStatus> {
+  const releases = await deps.helm.list(namespace);
+  const rel = releases.find((r) => r.chart.startsWith("ako-"));
+  const status: AkoStatus = { connection: "UNKNOWN", recentErrors: [], healthy: false };
+  if (!rel) return status;
+  status.release = { name: rel.name, revision: rel.revision, status: rel.status, chart: rel.chart, appVersion: rel.app_version };
+  const settings = akoSettings(await deps.helm.getValues(rel.name, namespace));
+  status.clusterName = settings.clusterName;
+  const pod = await deps.kube.get<Pod>("v1", "Pod", "ako-0", namespace);
+  if (pod) {
+    const ready = (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+    status.pod = { name: "ako-0", phase: pod.status?.phase ?? "Unknown", ready, restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0), started: pod.status?.startTime };
+    const log = await deps.kube.podLog(namespace, "ako-0", { tailLines: 300 }).catch(() => "");
+    const lines = log.split("\n").filter(Boolean);
+    status.recentErrors = lines.filter((l) => /\b(ERROR|WARN)\b|Invalid input|shutting down/i.test(l)).slice(-5);
+    const lastBad = lines.findLastIndex((l) => /Invalid input detected|shutting down AKO|sync will be disabled/i.test(l));
+    const lastGood = lines.findLastIndex((l) => /connected|Started the Kubernetes Controller|AKO is now listening/i.test(l));
+    status.connection = lastGood > lastBad ? "CONNECTED" : lastBad >= 0 ? "DISCONNECTED" : "UNKNOWN";
+  }
+  if (deps.avi && settings.clusterName && settings.cloudName) {
+    const cloud = await deps.avi.getByName("cloud", settings.cloudName);
+    const scope = cloud?.uuid ? { cloudUuid: cloud.uuid } : undefined;
+    const [vses, net, seg] = await Promise.all([
+      deps.avi.list("virtualservice", { "created_by": `ako-${settings.clusterName}`, fields: "name" }).catch(() => []),
+      settings.vipNetworks[0] ? deps.avi.getByName<{ vrf_context_ref?: string } & KubeObject>("network", settings.vipNetworks[0].name, scope) : undefined,
+      settings.seGroup ? deps.avi.getByName<{ labels?: { key: string; value?: string }[] } & KubeObject>("serviceenginegroup", settings.seGroup, scope) : undefined,
+    ]);
+    const vrfUuid = net?.vrf_context_ref?.split("#")[0]?.split("/").pop();
+    const vrf = vrfUuid ? await deps.avi.getByUuid<{ name?: string; static_routes?: { route_id: string }[] }>("vrfcontext", vrfUuid) : undefined;
+    status.controller = {
+      virtualServices: vses.length,
+      staticRoutes: (vrf?.static_routes ?? []).filter((r) => r.route_id.startsWith(`${settings.clusterName}-`)).length,
+      vrf: vrf?.name,
+      seGroupLabel: seg?.labels?.find((l) => l.key === "clustername")?.value,
+    };
+  }
+  status.healthy = rel.status === "deployed" && Boolean(status.pod?.ready) && status.connection === "CONNECTED";
+  return status;
+}
