@@ -45,9 +45,37 @@ export class Kube {
     return new Kube(kc, lib.KubernetesObjectApi.makeApiClient(kc), lib, kc.getCurrentContext(), cluster.server);
   }
 
-  /** The kubeconfig of the current context alone, as YAML (for secrets handed to AMKO). */
-  exportContext(): string {
-    return this.kc.exportConfig();
+  /**
+   * A self-contained kubeconfig for AMKO's `gslb-members`: one context per member, named as AMKO
+   * will call it, with certificates and keys inlined (file paths mean nothing inside a pod).
+   */
+  static async membersKubeconfig(t: { kubeconfig?: string }, members: { name: string; context: string }[]): Promise<string> {
+    const lib = await import("@kubernetes/client-node");
+    const { readFileSync } = await import("node:fs");
+    const kc = new lib.KubeConfig();
+    if (t.kubeconfig) kc.loadFromFile(t.kubeconfig);
+    else kc.loadFromDefault();
+    const inline = (data?: string, file?: string) => data ?? (file ? readFileSync(file).toString("base64") : undefined);
+    const doc = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[] };
+    for (const m of members) {
+      const ctx = kc.getContextObject(m.context);
+      if (!ctx) throw new OperationError(`kube context "${m.context}" for member ${m.name} is not in the kubeconfig`, "list them with: kubectl config get-contexts");
+      const cluster = kc.getCluster(ctx.cluster);
+      const user = kc.getUser(ctx.user);
+      if (!cluster) throw new OperationError(`kube context "${m.context}" names cluster ${ctx.cluster}, which the kubeconfig lacks`);
+      doc.clusters.push({ name: m.name, cluster: { server: cluster.server, ...(inline(cluster.caData, cluster.caFile) ? { "certificate-authority-data": inline(cluster.caData, cluster.caFile) } : {}), ...(cluster.skipTLSVerify ? { "insecure-skip-tls-verify": true } : {}) } });
+      doc.users.push({
+        name: m.name,
+        user: {
+          ...(user?.token ? { token: user.token } : {}),
+          ...(inline(user?.certData, user?.certFile) ? { "client-certificate-data": inline(user?.certData, user?.certFile) } : {}),
+          ...(inline(user?.keyData, user?.keyFile) ? { "client-key-data": inline(user?.keyData, user?.keyFile) } : {}),
+        },
+      });
+      doc.contexts.push({ name: m.name, context: { cluster: m.name, user: m.name } });
+    }
+    const { stringify } = await import("yaml");
+    return stringify(doc);
   }
 
   async version(): Promise<{ gitVersion: string; minor: number }> {
