@@ -11,6 +11,8 @@ export interface Clients {
   target(): Promise<Target>;
   /** Logged-in Avi client for the target controller (cached for the run). */
   avi(): Promise<AviClient>;
+  /** The target's user and secret, for handing to AKO/AMKO (never printed). */
+  credentials(): Promise<{ username: string; password?: string; token?: string }>;
   /** A Kubernetes cluster by kubeconfig and context (cached per target for the run). */
   kube(t: KubeTarget): Promise<Kube>;
   /** Log out of every session opened during the run. */
@@ -21,6 +23,8 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
   let target: Promise<Target> | undefined;
   let avi: Promise<AviClient> | undefined;
   const kubes = new Map<string, Promise<Kube>>();
+  let secret: Promise<{ kind: "token" | "password"; value: string }> | undefined;
+  const getSecret = async () => (secret ??= getTarget().then((t) => readCredential(t, prompter)));
   // The config module (and its YAML parser) loads only when a command needs a target.
   const getTarget = () =>
     (target ??= import("./config-file.js").then(({ loadConfig }) => resolveTarget(globals(), env, loadConfig(), io.canPrompt)));
@@ -29,7 +33,7 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
     avi() {
       avi ??= (async () => {
         const t = await getTarget();
-        const secret = await readCredential(t, prompter);
+        const secret = await getSecret();
         const { RestAviClient } = await import("../clients/avi/client.js");
         const debug = globals().debug;
         return RestAviClient.connect({
@@ -46,6 +50,10 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
         });
       })();
       return avi;
+    },
+    async credentials() {
+      const [t, s] = await Promise.all([getTarget(), getSecret()]);
+      return { username: t.username.value, ...(s.kind === "token" ? { token: s.value } : { password: s.value }) };
     },
     kube(t) {
       const key = `${t.kubeconfig ?? ""}\u0000${t.context ?? ""}`;

@@ -10,6 +10,8 @@ import { build as seg } from "./seg/index.js";
 import { build as dnsVs } from "./dns-vs/index.js";
 import { build as checkDns } from "./check-dns.js";
 import { build as infraSetting } from "./infra-setting/index.js";
+import { build as ako } from "./ako/index.js";
+import { build as amko } from "./amko/index.js";
 
 /** Every top-level command, in help order. Add one line per command or group. */
 export const commandBuilders: ((app: App) => Command)[] = [
@@ -19,6 +21,8 @@ export const commandBuilders: ((app: App) => Command)[] = [
   seg,
   dnsVs,
   checkDns,
+  ako,
+  amko,
   infraSetting,
   config,
   lab,

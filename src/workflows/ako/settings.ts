@@ -37,10 +37,12 @@ export function akoSettings(values: Obj): AkoSettings {
   const l7 = obj(values.L7Settings);
   const l4 = obj(values.L4Settings);
   const list = Array.isArray(net.vipNetworkList) ? net.vipNetworkList.map(obj) : [];
+  // 1.4.x: names in vipNetworkList, the subnet in subnetIP/subnetPrefix.
+  const legacyCidr = str(net.subnetIP) && str(net.subnetPrefix) ? `${str(net.subnetIP)}/${str(net.subnetPrefix)}` : undefined;
   const vipNetworks = list.length
-    ? list.filter((n) => str(n.networkName)).map((n) => ({ name: str(n.networkName)!, cidr: str(n.cidr) }))
+    ? list.filter((n) => str(n.networkName)).map((n, i) => ({ name: str(n.networkName)!, cidr: str(n.cidr) ?? (i === 0 ? legacyCidr : undefined) }))
     : str(net.networkName)
-      ? [{ name: str(net.networkName)!, cidr: str(net.subnetIP) && str(net.subnetPrefix) ? `${str(net.subnetIP)}/${str(net.subnetPrefix)}` : undefined }]
+      ? [{ name: str(net.networkName)!, cidr: legacyCidr }]
       : [];
   return {
     clusterName: str(ako.clusterName),

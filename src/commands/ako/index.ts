@@ -1,0 +1,14 @@
+import { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { build as values } from "./values.js";
+import { build as lint } from "./lint.js";
+import { build as preflight } from "./preflight.js";
+import { build as install } from "./install.js";
+import { build as reload } from "./reload.js";
+import { build as status } from "./status.js";
+
+export function build(app: App): Command {
+  const cmd = new Command("ako").description("AKO lifecycle: values, lint, preflight, install, reload, status");
+  for (const b of [values, lint, preflight, install, reload, status]) cmd.addCommand(b(app));
+  return cmd;
+}

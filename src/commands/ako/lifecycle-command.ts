@@ -1,0 +1,65 @@
+import { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { parseDuration } from "../../cli/context.js";
+import { OperationError, UsageError, VerificationFailed } from "../../cli/errors.js";
+import type { Io } from "../../cli/io.js";
+import { withKubeOptions } from "../../cli/options.js";
+import { printTable, writeOutput } from "../../cli/output.js";
+import type { AkoRunResult } from "../../workflows/ako/lifecycle.js";
+import { withValueFlags } from "./flags.js";
+import { renderPreflight } from "./preflight.js";
+
+/** `ako install` and `ako reload` share everything but the failure handling of the workflow. */
+export function lifecycleCommand(app: App, mode: "install" | "reload", description: string, examples: string): Command {
+  const cmd = withKubeOptions(withValueFlags(new Command(mode).description(description)))
+    .option("-f, --values <file>", "AKO values file (instead of, or as the base of, the value flags)")
+    .option("--chart <path>", "AKO chart archive (.tgz) or directory")
+    .option("-n, --namespace <ns>", "release namespace (AKO 1.4.2 and older only work in avi-system)", "avi-system")
+    .option("--release <name>", "release name (default: the existing AKO release, else ako)")
+    .option("--wait-timeout <duration>", "how long to wait for AKO to connect", "5m")
+    .option("--skip-preflight", "do not run the preflight checks first");
+  if (mode === "reload") cmd.option("--force", "allow a shardVSSize or clusterName change");
+  return cmd.addHelpText("after", examples).action(async (raw: Record<string, string | boolean | undefined>) => {
+    const { readFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
+    const { runAko } = await import("../../workflows/ako/lifecycle.js");
+    const { parseValues } = await import("../../workflows/ako/settings.js");
+    const chart = await requireChart(raw as { chart?: string });
+    const waitTimeoutMs = parseDuration(String(raw.waitTimeout), "--wait-timeout");
+    // Values: the file as given, or rendered from the flags (with the file as base).
+    let text: string;
+    if (raw.clusterName || raw.vipNetwork || raw.seGroup) text = (await renderValuesFile(app, raw, chart)).yaml;
+    else if (typeof raw.values === "string") text = readFile(raw.values, "values file");
+    else throw new UsageError("give -f values.yaml or the value flags (--cluster-name, --vip-network, --se-group)");
+    const values = parseValues(text, typeof raw.values === "string" ? raw.values : "rendered values");
+    if (app.globals().dryRun) {
+      app.io.out(text);
+      return;
+    }
+    const tmp = scratch();
+    const { events, spinner } = app.progress(`AKO ${mode}`);
+    let result: AkoRunResult;
+    try {
+      const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path, tmp);
+      result = await runAko(
+        mode,
+        { values, chart, namespace: String(raw.namespace), release: raw.release as string | undefined, waitTimeoutMs, credentials: await app.clients.credentials(), force: Boolean(raw.force), skipPreflight: Boolean(raw.skipPreflight) },
+        deps,
+        events,
+      );
+    } finally {
+      spinner.stop();
+      tmp.dispose();
+    }
+    await writeOutput(app.output(), app.io, result, renderRun);
+    if (result.preflight && !result.preflight.passed) throw new VerificationFailed("preflight failed; nothing was installed");
+    if (!result.connected) throw new OperationError("AKO did not connect");
+  });
+}
+
+function renderRun(io: Io, r: AkoRunResult): void {
+  if (r.preflight && (!r.preflight.passed || io.stdoutTTY)) renderPreflight(io, r.preflight);
+  if (r.preflight && !r.preflight.passed) return;
+  printTable(io, ["STEP", "DETAIL"], r.steps.map((s) => [s.step, s.detail]));
+  io.out(`${io.ok(`${r.release} (${r.chart}) revision ${r.revision ?? "?"} in ${r.namespace}: AKO connected`)}\n`);
+  io.out(`static routes in VRF ${r.routes.vrf || "-"}: ${r.routes.found} for ${r.routes.expected} node(s)\n`);
+}

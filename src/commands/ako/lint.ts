@@ -1,0 +1,30 @@
+import { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { VerificationFailed } from "../../cli/errors.js";
+import type { Io } from "../../cli/io.js";
+import { printTable, writeOutput } from "../../cli/output.js";
+import type { LintResult } from "../../workflows/ako/lint.js";
+
+export function build(app: App): Command {
+  return new Command("lint")
+    .description("check AKO values against the chart's own defaults: unknown, misspelled, moved keys, wrong types")
+    .requiredOption("-f, --values <file>", "values file to check")
+    .requiredOption("--chart <path>", "the AKO chart archive (.tgz) or directory the values are for")
+    .addHelpText("after", `\nExample:\n  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz\n\nExit status: 3 when an error is found (the findings are printed first).`)
+    .action(async (raw: { values: string; chart: string }) => {
+      const { readFile, requireChart } = await import("./run.js");
+      const { lintAkoValues } = await import("../../workflows/ako/lint.js");
+      const chart = await requireChart(raw);
+      const result = lintAkoValues(readFile(raw.values, "values file"), raw.values, chart);
+      await writeOutput(app.output(), app.io, result, render);
+      if (!result.passed) throw new VerificationFailed(`${result.findings.filter((f) => f.severity === "error").length} error(s) in ${raw.values}`);
+    });
+}
+
+function render(io: Io, r: LintResult): void {
+  if (r.findings.length === 0) {
+    io.out(`${io.ok(`no findings against AKO ${r.chartVersion}`)}\n`);
+    return;
+  }
+  printTable(io, ["PATH", "SEVERITY", "MESSAGE"], r.findings.map((f) => [f.path, f.severity === "error" ? io.color.red(f.severity) : io.color.yellow(f.severity), f.message]));
+}

@@ -1,0 +1,17 @@
+import type { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { lifecycleCommand } from "./lifecycle-command.js";
+
+export function build(app: App): Command {
+  return lifecycleCommand(
+    app,
+    "reload",
+    "upgrade AKO in place with new values or chart: CRDs first, restart when values changed, roll back on failure",
+    `
+Examples:
+  avictl ako reload -f values-s1az1.yaml --chart ako-1.13.4.tgz --kube-context s1az1
+  avictl ako reload -f values.yaml --chart ako-1.13.4.tgz --force    # shardVSSize changed
+
+Unlike delete-and-install, the release keeps its name and history; on failure the previous revision is restored.`,
+  );
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { App } from "../../cli/app.js";
+import { UsageError } from "../../cli/errors.js";
+import { kubeTarget } from "../../cli/options.js";
+import { Helm } from "../../clients/helm.js";
+import type { AkoDeps } from "../../workflows/ako/lifecycle.js";
+import { akoValues, controllerHostOf, offline, toAkoValuesOptions } from "../../workflows/ako/values.js";
+import { loadChart, type LoadedChart } from "../../workflows/charts.js";
+
+/** Shared by the ako commands: files, charts, helm and the clients a lifecycle run needs. */
+export function readFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new UsageError(`cannot read ${what} ${path}`);
+  }
+}
+
+export async function renderValuesFile(app: App, raw: Record<string, string | boolean | undefined>, chart?: LoadedChart): Promise<{ yaml: string; warnings: string[] }> {
+  const o = toAkoValuesOptions({ ...(raw as Record<string, string | undefined>), servicesApi: raw.servicesApi === true ? true : undefined, chartVersion: (raw.chartVersion as string | undefined) ?? chart?.version });
+  if (typeof raw.values === "string") o.base = { text: readFile(raw.values, "values file"), file: raw.values };
+  if (offline(o)) {
+    const target = await app.clients.target().catch(() => undefined);
+    return akoValues(o, target ? controllerHostOf(target.controller.value) : "", undefined);
+  }
+  const target = await app.clients.target();
+  return akoValues(o, controllerHostOf(target.controller.value), await app.clients.avi());
+}
+
+export function requireChart(raw: { chart?: string }): Promise<LoadedChart> {
+  if (!raw.chart) throw new UsageError("--chart is required: the AKO chart archive (.tgz) or directory", "e.g. helm pull oci://projects.packages.broadcom.com/ako/helm-charts/ako --version 1.13.4");
+  return loadChart(raw.chart);
+}
+
+/** A private temporary directory for values files; secrets in it are 0600 and removed after the run. */
+export function scratch(): { write(name: string, text: string): { path: string; remove(): void }; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "avictl-"));
+  return {
+    write(name, text) {
+      const path = join(dir, name);
+      writeFileSync(path, text, { mode: 0o600 });
+      return { path, remove: () => rmSync(path, { force: true }) };
+    },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export async function lifecycleDeps(app: App, raw: { kubeconfig?: string; kubeContext?: string }, valuesFile: string, tmp: ReturnType<typeof scratch>): Promise<AkoDeps> {
+  const [avi, kube] = await Promise.all([app.clients.avi(), app.clients.kube(kubeTarget(raw))]);
+  return {
+    avi,
+    kube,
+    helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
+    secretValuesFile: (content) => tmp.write("credentials.yaml", JSON.stringify(content)),
+    valuesFile,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    now: () => Date.now(),
+  };
+}

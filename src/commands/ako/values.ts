@@ -1,0 +1,28 @@
+import { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { withValueFlags } from "./flags.js";
+
+export function build(app: App): Command {
+  return withValueFlags(new Command("values").description("render commented AKO Helm values for one cluster (no credentials in them)"))
+    .option("-f, --values <file>", "base values to start from (what the flags say wins)")
+    .option("--out <file>", "write to this file instead of stdout")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  avictl ako values --cluster-name S1-AZ1 --vip-network AVI_FRONTEND_3025 --se-group S1-AZ1-SE-Group \\
+      --default-domain avi.iberia.local --cni antrea --shard-size SMALL > values-s1az1.yaml
+  avictl ako values --cluster-name S1-AZ1 --vip-network AVI_FRONTEND_3025=10.10.25.0/24 \\
+      --se-group S1-AZ1-SE-Group --controller-version 20.1.5 --chart-version 1.4.2   # offline`,
+    )
+    .action(async (raw: Record<string, string | boolean | undefined>) => {
+      const { renderValuesFile } = await import("./run.js");
+      const { yaml, warnings } = await renderValuesFile(app, raw);
+      for (const w of warnings) app.io.err(`${app.io.warn(w)}\n`);
+      if (typeof raw.out === "string") {
+        const { writeFileSync } = await import("node:fs");
+        writeFileSync(raw.out, yaml);
+        app.io.err(`${app.io.ok(`wrote ${raw.out}`)}\n`);
+      } else app.io.out(yaml);
+    });
+}

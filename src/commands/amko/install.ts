@@ -1,0 +1,73 @@
+import { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { parseDuration } from "../../cli/context.js";
+import type { Io } from "../../cli/io.js";
+import { collect } from "../../cli/options.js";
+import { printTable, writeOutput } from "../../cli/output.js";
+import type { AmkoInstallResult } from "../../workflows/amko/install.js";
+
+export function build(app: App): Command {
+  return new Command("install")
+    .description("build gslb-members from kube contexts, render values, install AMKO on the leader cluster and wait")
+    .requiredOption("--leader-context <ctx>", "kube context of the cluster AMKO runs on")
+    .option("--member <name=ctx>", "GSLB member: NAME as AMKO will call it, KUBECONTEXT to reach it (repeatable)", collect)
+    .option("--selector <key=value>", "label that marks Ingresses/Services for GSLB", "app=gslb")
+    .option("--split <name=weight,...>", "traffic split, weights 1-20 (default: equal)")
+    .option("--ttl <seconds>", "TTL of the GSLB DNS answers")
+    .option("--chart <path>", "AMKO chart archive (.tgz) or directory")
+    .option("--kubeconfig <file>", "kubeconfig holding the contexts (default: $KUBECONFIG)")
+    .option("--wait-timeout <duration>", "how long to wait for amko-0", "5m")
+    .addHelpText(
+      "after",
+      `
+Example:
+  avictl amko install --leader-context s1az1 --member s1az1=s1az1 --member s1az2=s1az2 --member s2=s2 \\
+      --selector app=gslb --split s1az1=6,s1az2=3,s2=1 --chart amko-1.13.1.tgz`,
+    )
+    .action(async (raw: { leaderContext: string; member?: string[]; selector: string; split?: string; ttl?: string; chart?: string; kubeconfig?: string; waitTimeout: string }) => {
+      const { installAmko, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
+      const { parseSplit } = await import("../../workflows/amko/traffic-split.js");
+      const { renderAmkoValues } = await import("../../workflows/amko/render.js");
+      const { parseCount } = await import("../../workflows/infra/net.js");
+      const { requireChart, scratch } = await import("../ako/run.js");
+      const { controllerHostOf } = await import("../../workflows/ako/values.js");
+      const { Kube } = await import("../../clients/k8s.js");
+      const { Helm } = await import("../../clients/helm.js");
+      const members = parseMembers(raw.member ?? []);
+      const split = raw.split ? parseSplit([raw.split]) : [];
+      const selector = parseSelector(raw.selector);
+      const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
+      const chart = await requireChart(raw);
+      const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
+      const target = await app.clients.target();
+      const avi = await app.clients.avi();
+      const credentials = await app.clients.credentials();
+      const tmp = scratch();
+      const { events, spinner } = app.progress("AMKO install");
+      let result: AmkoInstallResult;
+      try {
+        result = await installAmko(
+          { leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext }, members, selector, split, ttl, chart, leaderController: controllerHostOf(target.controller.value), controllerVersion: avi.controllerVersion, credentials, waitTimeoutMs },
+          {
+            helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: raw.leaderContext }),
+            render: renderAmkoValues,
+            writeValues: (text, secret) => tmp.write(secret ? "credentials.yaml" : "values.yaml", text),
+            connect: (t) => Kube.connect(t),
+            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+            now: () => Date.now(),
+          },
+          events,
+        );
+      } finally {
+        spinner.stop();
+        tmp.dispose();
+      }
+      await writeOutput(app.output(), app.io, result, render);
+    });
+}
+
+function render(io: Io, r: AmkoInstallResult): void {
+  printTable(io, ["MEMBER", "CONTEXT", "API SERVER", "VERSION"], r.members.map((m) => [m.name, m.context, m.server, m.version]));
+  printTable(io, ["CLUSTER", "WEIGHT", "EXPECTED SHARE"], r.shares.map((s) => [s.cluster, s.weight, `${(s.share * 100).toFixed(1)}%`]));
+  io.out(`${io.ok(`${r.release} (${r.chart}) running in ${r.namespace}${r.amkoUUID ? `, amkoUUID ${r.amkoUUID} kept` : ""}`)}\n`);
+}

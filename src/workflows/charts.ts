@@ -1,0 +1,62 @@
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments, parse } from "yaml";
+import { UsageError } from "../cli/errors.js";
+import type { KubeObject } from "../clients/k8s.js";
+import type { ChartInfo } from "./ako/lifecycle.js";
+
+export interface LoadedChart extends ChartInfo {
+  name: string;
+  /** The chart's own default values.yaml, as text. */
+  defaultValues: string;
+}
+
+/** Read Chart.yaml, values.yaml and crds/ from a chart archive (.tgz) or an unpacked chart directory. */
+export async function loadChart(path: string): Promise<LoadedChart> {
+  if (!existsSync(path)) throw new UsageError(`chart ${path} does not exist`, "pass --chart with a chart archive (.tgz) or directory");
+  const files = statSync(path).isDirectory() ? readDir(path) : await readArchive(path);
+  const chartYaml = files.get("Chart.yaml");
+  if (!chartYaml) throw new UsageError(`${path} is not a Helm chart (no Chart.yaml)`);
+  const meta = parse(chartYaml) as { name?: string; version?: string; appVersion?: string };
+  const crds: KubeObject[] = [];
+  for (const [name, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!/^crds\/.+\.ya?ml$/.test(name)) continue;
+    for (const d of parseAllDocuments(text)) {
+      const obj = d.toJS() as KubeObject | null;
+      if (obj?.kind === "CustomResourceDefinition") crds.push(obj);
+    }
+  }
+  return { path, name: meta.name ?? "", version: String(meta.version ?? ""), appVersion: String(meta.appVersion ?? ""), crds, defaultValues: files.get("values.yaml") ?? "" };
+}
+
+/** Files of the chart relative to its root (the archive's top folder is dropped). */
+async function readArchive(path: string): Promise<Map<string, string>> {
+  const { list } = await import("tar");
+  const files = new Map<string, string>();
+  try {
+    await list({
+      file: path,
+      onReadEntry: (entry) => {
+        const rel = entry.path.split("/").slice(1).join("/");
+        if (!/^(Chart\.yaml|values\.yaml|crds\/.+\.ya?ml)$/.test(rel)) {
+          entry.resume();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        entry.on("data", (c: Buffer) => chunks.push(c));
+        entry.on("end", () => files.set(rel, Buffer.concat(chunks).toString("utf8")));
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`cannot read chart archive ${path}: ${(err as Error).message}`);
+  }
+  return files;
+}
+
+function readDir(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const f of ["Chart.yaml", "values.yaml"]) if (existsSync(join(root, f))) files.set(f, readFileSync(join(root, f), "utf8"));
+  const crdDir = join(root, "crds");
+  if (existsSync(crdDir)) for (const f of readdirSync(crdDir)) files.set(`crds/${f}`, readFileSync(join(crdDir, f), "utf8"));
+  return files;
+}

@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Helm } from "../../src/clients/helm.js";
+import { lintAkoValues } from "../../src/workflows/ako/lint.js";
+import { renderAkoValues, type AkoValuesInput } from "../../src/workflows/ako/render.js";
+import { renderAmkoValues } from "../../src/workflows/amko/render.js";
+import { loadChart } from "../../src/workflows/charts.js";
+import { chartsDir, realBinary } from "../helpers/helm-binary.js";
+
+const helmBin = realBinary("helm");
+if (!helmBin.path) console.warn(`skipping helm interop tests: ${helmBin.reason}`);
+const dir = mkdtempSync(join(tmpdir(), "avictl-helm-"));
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text, { mode: 0o600 });
+  return p;
+};
+type Manifest = { kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: Record<string, unknown> };
+const manifests = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as Manifest).filter(Boolean);
+
+/** Rendered values hold no credential: the key is absent or its fields are empty. */
+function noCredentials(text: string, key: string): boolean {
+  const v = (parseAllDocuments(text)[0]!.toJS() as Record<string, Record<string, string> | undefined>)[key];
+  return !v || Object.values(v).every((x) => x === "" || x === null);
+}
+
+/** The blog's S1-AZ1 settings. */
+const S1AZ1: Omit<AkoValuesInput, "chartVersion"> = {
+  controllerHost: "10.10.20.43",
+  controllerVersion: "20.1.5",
+  cloudName: "Default-Cloud",
+  clusterName: "S1-AZ1",
+  vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" },
+  seGroup: "S1-AZ1-SE-Group",
+  defaultDomain: "avi.iberia.local",
+  cni: "antrea",
+  serviceType: "ClusterIP",
+  shardSize: "SMALL",
+};
+
+describe.skipIf(!helmBin.path)("rendered values against the real charts and helm", () => {
+  let helm: Helm;
+  beforeAll(() => {
+    helm = new Helm({ binary: helmBin.path });
+  });
+
+  it.each(["ako-1.4.2", "ako-1.13.4"])("%s: helm lint passes and the ConfigMap carries the S1-AZ1 settings", async (name) => {
+    const chart = await loadChart(join(chartsDir, `${name}.tgz`));
+    const values = renderAkoValues({ ...S1AZ1, chartVersion: chart.version });
+    expect(noCredentials(values, "avicredentials")).toBe(true);
+    const file = write(`${name}.yaml`, values);
+    await helm.lint(chart.path, [file]);
+    const out = manifests(await helm.template("ako", chart.path, { namespace: "avi-system", valuesFiles: [file] }));
+    const cm = out.find((m) => m.kind === "ConfigMap" && m.metadata.name === "avi-k8s-config")!;
+    expect(cm.data).toMatchObject({ clusterName: "S1-AZ1", controllerIP: "10.10.20.43", serviceEngineGroupName: "S1-AZ1-SE-Group", cloudName: "Default-Cloud", cniPlugin: "antrea", shardVSSize: "SMALL", defaultDomain: "avi.iberia.local" });
+    const vip = JSON.parse(cm.data!.vipNetworkList!) as { networkName: string; cidr?: string }[];
+    expect(vip[0]?.networkName).toBe("AVI_FRONTEND_3025");
+    if (chart.version === "1.4.2") expect([cm.data!.subnetIP, cm.data!.subnetPrefix]).toEqual(["10.10.25.0", "24"]);
+    else expect(vip[0]?.cidr).toBe("10.10.25.0/24");
+    // No credential was rendered into the chart's secret (1.4.2) or the secret is not rendered at all (1.13.4).
+    const secret = out.find((m) => m.kind === "Secret" && m.metadata.name === "avi-secret") as { data?: Record<string, string> } | undefined;
+    expect(Buffer.from(secret?.data?.password ?? "", "base64").toString()).toBe("");
+    // Our own lint agrees with the chart's defaults.
+    expect(lintAkoValues(values, file, chart).findings).toEqual([]);
+  });
+
+  it.each(["amko-1.4.1", "amko-1.13.1"])("%s: helm lint passes; GSLBConfig and GDP carry leader, members, selector and weights", async (name) => {
+    const chart = await loadChart(join(chartsDir, `${name}.tgz`));
+    const values = renderAmkoValues({
+      chartVersion: chart.version,
+      leaderController: "10.10.20.42",
+      controllerVersion: "20.1.5",
+      members: ["s1az1", "s1az2", "s2"],
+      currentCluster: "s1az1",
+      selector: { app: "gslb" },
+      trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }],
+    });
+    const file = write(`${name}.yaml`, values);
+    await helm.lint(chart.path, [file]);
+    const out = manifests(await helm.template("amko", chart.path, { namespace: "avi-system", valuesFiles: [file] }));
+    const gc = out.find((m) => m.kind === "GSLBConfig")!;
+    expect(gc.spec).toMatchObject({ gslbLeader: { controllerIP: "10.10.20.42", controllerVersion: "20.1.5" }, memberClusters: [{ clusterContext: "s1az1" }, { clusterContext: "s1az2" }, { clusterContext: "s2" }] });
+    const gdp = out.find((m) => m.kind === "GlobalDeploymentPolicy")!;
+    expect(gdp.spec).toMatchObject({ matchRules: { appSelector: { label: { app: "gslb" } } }, matchClusters: [{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2" }], trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }] });
+    if (chart.version !== "1.4.1") expect(out.find((m) => m.kind === "AMKOCluster")?.spec).toMatchObject({ clusterContext: "s1az1", isLeader: true });
+    expect(noCredentials(values, "gslbLeaderCredentials")).toBe(true);
+  });
+});
+
+describe("ako lint against the chart's own defaults", () => {
+  it("flags a misspelled key with the right one, and subnetIP on a 1.5.1+ chart with the fix", async () => {
+    const chart = await loadChart(join(chartsDir, "ako-1.13.4.tgz"));
+    const r = lintAkoValues("AKOSettings:\n  clustrName: S1-AZ1\nNetworkSettings:\n  subnetIP: 10.10.25.0\n  subnetPrefix: 24\nL7Settings:\n  shardVSSize: HUGE\n  defaultIngController: true\n", "v.yaml", chart);
+    expect(r.passed).toBe(false);
+    expect(r.findings).toEqual(
+      expect.arrayContaining([
+        { path: "AKOSettings.clustrName", severity: "error", message: "unknown key; did you mean AKOSettings.clusterName?" },
+        { path: "NetworkSettings.subnetIP", severity: "error", message: "subnetIP was replaced by NetworkSettings.vipNetworkList[].cidr in 1.5.1" },
+        expect.objectContaining({ path: "L7Settings.shardVSSize", message: expect.stringMatching(/"HUGE" is not one of LARGE, MEDIUM, SMALL, DEDICATED/) }),
+        expect.objectContaining({ path: "L7Settings.defaultIngController", message: expect.stringMatching(/must be a YAML string, not boolean/) }),
+      ]),
+    );
+  });
+  it("accepts subnetIP on the 1.4.2 chart, where it belongs", async () => {
+    const chart = await loadChart(join(chartsDir, "ako-1.4.2.tgz"));
+    expect(lintAkoValues("NetworkSettings:\n  subnetIP: 10.10.25.0\n  subnetPrefix: \"24\"\n", "v.yaml", chart).findings).toEqual([]);
+  });
+});
