@@ -51,7 +51,7 @@ export class Helm {
   }
 
   async list(namespace: string): Promise<HelmRelease[]> {
-    return JSON.parse((await this.run(["list", "-n", namespace, "-a", "-o", "json", ...this.kubeArgs()])) || "[]") as HelmRelease[];
+    return JSON.parse((await this.run(["list", "-n", namespace, "--deployed", "--failed", "--pending", "-o", "json", ...this.kubeArgs()])) || "[]") as HelmRelease[];
   }
 
   async getValues(release: string, namespace: string): Promise<Record<string, unknown>> {

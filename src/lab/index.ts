@@ -15,6 +15,16 @@ export interface LabOptions {
   onStateChange?: (state: Lab["state"]) => void;
 }
 
+/**
+ * The AKO clusters of the reference topology; each is a kube context in the lab's kubeconfig.
+ * s1az2 runs the Kubernetes of the blog's era, where AKO 1.4.x is supported.
+ */
+export const LAB_CLUSTERS: { name: string; kubernetesVersion: string }[] = [
+  { name: "s1az1", kubernetesVersion: "v1.29.4" },
+  { name: "s1az2", kubernetesVersion: "v1.21.14" },
+  { name: "s2", kubernetesVersion: "v1.29.4" },
+];
+
 /** The hello backends of the reference topology: one per AKO cluster, on loopback addresses. */
 export const LAB_SITES = [
   { site: "SITE1 AZ1", host: "127.0.0.11" },
@@ -56,6 +66,22 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     });
     closers.push(() => dns.close());
     await dns.ready();
+    // One Kubernetes API per AKO cluster of the reference topology, AKO acting on site1's controller.
+    const { startKubeApi } = await import("./kube/server.js");
+    const { akoStarted } = await import("./ako-bridge.js");
+    const { stringify, parse } = await import("yaml");
+    const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[], "current-context": LAB_CLUSTERS[0]!.name };
+    for (const { name, kubernetesVersion } of LAB_CLUSTERS) {
+      const kube = await startKubeApi({ name, kubernetesVersion, ako: { started: (config, nodes) => akoStarted(site1.store, site1.url, config, nodes) } });
+      closers.push(() => kube.close());
+      const one = parse(kube.kubeconfig(name)) as typeof kubeconfig;
+      kubeconfig.clusters.push(...one.clusters);
+      kubeconfig.users.push(...one.users);
+      kubeconfig.contexts.push(...one.contexts);
+    }
+    state.kubeconfig = join(o.dir, "kubeconfig");
+    state.clusters = LAB_CLUSTERS.map((c) => c.name);
+    writeSecretFile(state.kubeconfig, stringify(kubeconfig));
     return { controllers: [site1], state, close: () => closeAll(closers) };
   } catch (err) {
     await closeAll(closers);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
-import { UsageError } from "../cli/errors.js";
+import { OperationError, UsageError } from "../cli/errors.js";
 import type { KubeObject } from "../clients/k8s.js";
 import type { ChartInfo } from "./ako/lifecycle.js";
 
@@ -13,7 +13,8 @@ export interface LoadedChart extends ChartInfo {
 
 /** Read Chart.yaml, values.yaml and crds/ from a chart archive (.tgz) or an unpacked chart directory. */
 export async function loadChart(path: string): Promise<LoadedChart> {
-  if (!existsSync(path)) throw new UsageError(`chart ${path} does not exist`, "pass --chart with a chart archive (.tgz) or directory");
+  // A missing chart is a failed operation (exit 1), like helm's own "chart not found".
+  if (!existsSync(path)) throw new OperationError(`chart ${path} does not exist`, "pass --chart with a chart archive (.tgz) or directory");
   const files = statSync(path).isDirectory() ? readDir(path) : await readArchive(path);
   const chartYaml = files.get("Chart.yaml");
   if (!chartYaml) throw new UsageError(`${path} is not a Helm chart (no Chart.yaml)`);
@@ -48,7 +49,7 @@ async function readArchive(path: string): Promise<Map<string, string>> {
       },
     });
   } catch (err) {
-    throw new UsageError(`cannot read chart archive ${path}: ${(err as Error).message}`);
+    throw new OperationError(`cannot read chart archive ${path}: ${(err as Error).message}`);
   }
   return files;
 }

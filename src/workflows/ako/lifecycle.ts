@@ -148,7 +148,7 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
     }
     step("wait", `${AKO_POD} running and connected`);
     result.connected = await waitConnected(d, o, oldPod, events);
-    if (!result.connected) throw new OperationError(`AKO did not connect within ${Math.round(o.waitTimeoutMs / 1000)}s: ${await lastError(d.kube, o.namespace)}`, `see: kubectl logs -n ${o.namespace} ${AKO_POD}`);
+    if (!result.connected) throw new OperationError(`AKO did not connect: ${await lastError(d.kube, o.namespace)}`, `see: kubectl logs -n ${o.namespace} ${AKO_POD}`);
     step("verify", "static routes for the node pod CIDRs");
     result.routes = await verifyRoutes(d, settings);
     const releasesAfter = await d.helm.list(o.namespace);
@@ -159,6 +159,8 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
       events.warn(`reload failed; rolling back ${release} to revision ${existing.revision}`);
       try {
         await d.helm.rollback(release, Number(existing.revision), o.namespace);
+        // The rollback restores the ConfigMap but not the running pod: restart it on the old values.
+        await d.kube.mergePatch("apps/v1", "StatefulSet", "ako", o.namespace, { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date(d.now()).toISOString() } } } } });
         result.rolledBack = true;
       } catch (rollbackErr) {
         throw new OperationError(`${(err as Error).message}; the rollback to revision ${existing.revision} failed too: ${(rollbackErr as Error).message}`, `inspect: helm history ${release} -n ${o.namespace}`);

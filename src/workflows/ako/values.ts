@@ -78,7 +78,7 @@ export async function akoValues(o: AkoValuesOptions, controllerHost: string, avi
     }
     if (!seg) warnings.push(`SE group ${o.seGroup} does not exist yet on cloud ${o.cloud}: create it with avictl seg create ${o.seGroup} --cluster-label ${o.clusterName}`);
     const label = seg?.labels?.find((l) => l.key === "clustername")?.value;
-    if (label && label !== o.clusterName) throw new UsageError(`SE group ${o.seGroup} belongs to AKO cluster ${label}; AKO would refuse it`, "use one SE group per cluster");
+    if (label && label !== o.clusterName) warnings.push(`SE group ${o.seGroup} belongs to AKO cluster ${label}; AKO would refuse it (use one SE group per cluster)`);
     controllerVersion ??= avi.controllerVersion;
   }
   if (!cidr || !controllerVersion) throw new UsageError("without a controller, give --vip-network NAME=CIDR and --controller-version");
