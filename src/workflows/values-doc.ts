@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Document, Node, YAMLMap } from "yaml";
-import { isMap, isScalar, parseDocument, Scalar } from "yaml";
+import { isMap, isScalar, parseDocument, Scalar, visit } from "yaml";
 import { UsageError } from "../cli/errors.js";
 
 /** A commented values template shipped in templates/, as an editable YAML document. */
@@ -62,4 +62,14 @@ export function applyBase(doc: Document, baseText: string | undefined, file: str
 
 export function removeValue(doc: Document, path: string[]): void {
   if (doc.hasIn(path)) doc.deleteIn(path);
+}
+
+/** The rendered text, every string quoted alike (template defaults and values set by avictl). */
+export function renderDoc(doc: Document): string {
+  visit(doc, {
+    Scalar(key, node) {
+      if (key !== "key" && typeof node.value === "string") node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
 }

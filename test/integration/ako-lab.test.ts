@@ -70,7 +70,7 @@ describe.skipIf(missing)("AKO and AMKO on the lab with the real helm and charts"
     const file = join(dir, "values.yaml");
     const rendered = await cli(["ako", "values", "--cluster-name", "S1-AZ1", "--vip-network", "AVI_FRONTEND_3025", "--se-group", "S1-AZ1-SE-Group", "--cni", "antrea", "--default-domain", "avi.iberia.local", "--out", file]);
     expect(rendered.code, rendered.stderr).toBe(0);
-    writeFileSync(file, readFileSync(file, "utf8").replace("logLevel: WARN", "logLevel: INFO"));
+    writeFileSync(file, readFileSync(file, "utf8").replace(`logLevel: "WARN"`, `logLevel: "INFO"`));
     const before = await podUid("s1az1");
     const r = await cli(["ako", "reload", "-f", file, "--chart", ako13, "--kube-context", "s1az1", "-o", "json"]);
     expect(r.code, r.stderr).toBe(0);
@@ -94,7 +94,7 @@ describe.skipIf(missing)("AKO and AMKO on the lab with the real helm and charts"
 
   it("refuses a shardVSSize change without --force and explains the cleanup", async () => {
     const file = join(dir, "dedicated.yaml");
-    writeFileSync(file, readFileSync(join(dir, "values.yaml"), "utf8").replace("shardVSSize: LARGE", "shardVSSize: DEDICATED"));
+    writeFileSync(file, readFileSync(join(dir, "values.yaml"), "utf8").replace(`shardVSSize: "LARGE"`, `shardVSSize: "DEDICATED"`));
     const r = await cli(["ako", "reload", "-f", file, "--chart", ako13, "--kube-context", "s1az1"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/shardVSSize changes from LARGE to DEDICATED/);

@@ -34,6 +34,12 @@ describe("lazy loading", () => {
     expect(mods.filter((m) => m.includes("@kubernetes/client-node"))).toEqual([]);
   });
 
+  it("ako values rendered offline loads neither Kubernetes nor the Avi client", () => {
+    const mods = importsOf(["ako", "values", "--cluster-name", "S1-AZ1", "--vip-network", "N=10.10.25.0/24", "--se-group", "S", "--controller-version", "20.1.5"]);
+    expect(mods.some((m) => m.includes("/dist/workflows/ako/render.js"))).toBe(true);
+    expect(mods.filter((m) => m.includes("@kubernetes/client-node") || m.includes("/node_modules/axios/"))).toEqual([]);
+  });
+
   it("check-dns loads the DNS client but neither the Avi client nor Kubernetes", () => {
     const mods = importsOf(["check-dns", "localhost", "--server", "127.0.0.1:9", "--count", "1", "--no-http", "--timeout", "50ms"]);
     expect(mods.some((m) => m.includes("/dist/clients/dns.js"))).toBe(true);

@@ -18,7 +18,7 @@ export function build(app: App): Command {
       try {
         io.err(`${io.warn("SIMULATION: avictl's lab on 127.0.0.1, not an Avi controller.")}\n`);
         const c = lab.state.controllers[0]!;
-        const env = { ...process.env, AVICTL_CONFIG: join(home, "config.yaml"), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, NO_COLOR: io.stdoutTTY ? undefined : "1" };
+        const env = { ...process.env, AVICTL_CONFIG: join(home, "config.yaml"), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, KUBECONFIG: lab.state.kubeconfig, NO_COLOR: io.stdoutTTY ? undefined : "1" };
         const results = await runDemo(
           demoSteps(() => lab.state),
           env,

@@ -1,6 +1,6 @@
 import { UsageError } from "../../cli/errors.js";
 import { compareVersions } from "../../clients/avi/version.js";
-import { applyBase, loadTemplate, removeValue, setValue } from "../values-doc.js";
+import { applyBase, loadTemplate, removeValue, renderDoc, setValue } from "../values-doc.js";
 
 export const SERVICE_TYPES = ["ClusterIP", "NodePort", "NodePortLocal"] as const;
 export const SHARD_SIZES = ["LARGE", "MEDIUM", "SMALL", "DEDICATED"] as const;
@@ -61,5 +61,5 @@ export function renderAkoValues(i: AkoValuesInput): string {
   // on null fields, so they get empty strings here and the real ones from a 0600 file at install.
   removeValue(doc, ["avicredentials"]);
   if (compareVersions(i.chartVersion, "1.12.1") < 0) setValue(doc, ["avicredentials"], { username: "", password: "" });
-  return doc.toString({ lineWidth: 0 });
+  return renderDoc(doc);
 }

@@ -1,5 +1,5 @@
 import { compareVersions } from "../../clients/avi/version.js";
-import { loadTemplate, setValue } from "../values-doc.js";
+import { loadTemplate, renderDoc, setValue } from "../values-doc.js";
 import type { AmkoValuesInput } from "./install.js";
 
 /** AMKO values from the commented template of the chart's layout (the federator arrived in 1.4.2). */
@@ -23,5 +23,5 @@ export function renderAmkoValues(i: AmkoValuesInput): string {
   if (i.ttl !== undefined) setValue(doc, ["globalDeploymentPolicy", "ttl"], i.ttl);
   // The chart always renders gslb-avi-secret and fails on null fields: empty here, real ones from a 0600 file at install.
   setValue(doc, ["gslbLeaderCredentials"], { username: "", password: "" });
-  return doc.toString({ lineWidth: 0 });
+  return renderDoc(doc);
 }

@@ -53,6 +53,10 @@ export function demoSteps(lab: () => DemoLab): DemoStep[] {
       args: () => ["check-dns", "hello.avi.iberia.local", "0.1", "--server", dnsServer(), "--port", backendPort(), "--count", "15", "--expect", "SITE1 AZ1=1,SITE1 AZ2=1,SITE2=1"],
     },
     { title: "The controller after Part 1", args: fixed(["status"]) },
+    {
+      title: "Part 2: AKO values for cluster S1-AZ1, the VIP subnet and controller version read from the controller (no credentials inside)",
+      args: fixed(["ako", "values", "--cluster-name", "S1-AZ1", "--vip-network", "AVI_FRONTEND_3025", "--se-group", "S1-AZ1-SE-Group", "--cni", "antrea", "--default-domain", "avi.iberia.local", "--shard-size", "SMALL"]),
+    },
   ];
 }
 
