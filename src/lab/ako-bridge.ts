@@ -1,5 +1,6 @@
 import type { AviObject } from "../clients/avi/types.js";
 import type { LabStore } from "./types.js";
+import { uuidOf } from "./avi/refs.js";
 
 export interface LabNode {
   name: string;
@@ -8,7 +9,6 @@ export interface LabNode {
 }
 
 type Obj = Record<string, unknown>;
-const uuidOf = (ref: unknown) => (typeof ref === "string" ? (ref.split("#")[0]!.split("/").pop() ?? "") : "");
 
 function vipNetworkNames(config: Record<string, string>): string[] {
   try {

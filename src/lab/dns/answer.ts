@@ -1,6 +1,7 @@
 import type { Answer, Packet, Question } from "dns-packet";
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabStore } from "../types.js";
+import { uuidOf } from "../avi/refs.js";
 
 interface DnsProfile {
   ttl?: number;
@@ -30,7 +31,6 @@ export interface DnsAnswer {
 }
 
 const RCODES: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
-const uuidOf = (ref: unknown) => (typeof ref === "string" ? (ref.split("#")[0]!.split("/").pop() ?? "") : "");
 const lower = (s: string) => s.toLowerCase().replace(/\.$/, "");
 
 /** Where a name sits in the authoritative zones of the profile. */

@@ -5,6 +5,7 @@ import type { Packet } from "dns-packet";
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabControllerHandle } from "../types.js";
 import { DnsResponder } from "./answer.js";
+import { uuidOf } from "../avi/refs.js";
 
 export interface DnsEndpoint {
   controller: string;
@@ -28,7 +29,6 @@ interface Listener {
 }
 
 const UDP_LIMIT = 512;
-const uuidOf = (ref: unknown) => (typeof ref === "string" ? (ref.split("#")[0]!.split("/").pop() ?? "") : "");
 
 /**
  * Every DNS virtual service of a lab controller answers real DNS on its own loopback port (UDP and

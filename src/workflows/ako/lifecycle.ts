@@ -4,7 +4,7 @@ import { OperationError, UsageError } from "../../cli/errors.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import type { Events } from "../events.js";
 import { akoPreflight, type PreflightResult } from "./preflight.js";
-import { akoSettings, type AkoSettings } from "./settings.js";
+import { akoRoutes, akoSettings, type AkoSettings } from "./settings.js";
 
 /** The helm operations the AKO lifecycle needs (the real binary in production, the same in tests). */
 export interface HelmOps {
@@ -211,12 +211,8 @@ async function verifyRoutes(d: AkoDeps, s: AkoSettings): Promise<AkoRunResult["r
   const nodes = await d.kube.list<KubeObject & { spec?: { podCIDR?: string } }>("v1", "Node");
   const cidrs = nodes.map((n) => n.spec?.podCIDR).filter((c): c is string => Boolean(c));
   const skip = s.disableStaticRouteSync || (s.serviceType ?? "ClusterIP") !== "ClusterIP";
-  const cloud = s.cloudName ? await d.avi.getByName("cloud", s.cloudName) : undefined;
-  const net = cloud?.uuid && s.vipNetworks[0] ? await d.avi.getByName<{ vrf_context_ref?: string } & KubeObject>("network", s.vipNetworks[0].name, { cloudUuid: cloud.uuid }) : undefined;
-  const vrfUuid = net?.vrf_context_ref?.split("#")[0]?.split("/").pop();
-  const vrf = vrfUuid ? await d.avi.getByUuid<{ name?: string; static_routes?: { route_id: string; prefix: { ip_addr: { addr: string }; mask: number } }[] }>("vrfcontext", vrfUuid) : undefined;
-  const routes = (vrf?.static_routes ?? []).filter((r) => r.route_id.startsWith(`${s.clusterName}-`)).map((r) => `${r.prefix.ip_addr.addr}/${r.prefix.mask}`);
+  const { vrf, routes } = await akoRoutes(d.avi, s);
   const missing = skip ? [] : cidrs.filter((c) => !routes.includes(c));
-  if (missing.length) throw new OperationError(`AKO connected but VRF ${vrf?.name ?? "?"} lacks static routes for ${missing.join(", ")}`, "check AKO's log for static route errors");
-  return { vrf: vrf?.name ?? "", expected: skip ? 0 : cidrs.length, found: routes.length, missing };
+  if (missing.length) throw new OperationError(`AKO connected but VRF ${vrf ?? "?"} lacks static routes for ${missing.join(", ")}`, "check AKO's log for static route errors");
+  return { vrf: vrf ?? "", expected: skip ? 0 : cidrs.length, found: routes.length, missing };
 }

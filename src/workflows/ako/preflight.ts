@@ -1,6 +1,6 @@
 import type { Cloud, IpamDnsProviderProfile, Network, ServiceEngineGroup, VsVip } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
-import { nameOfRef } from "../../clients/avi/types.js";
+import { nameOfRef, uuidOfRef } from "../../clients/avi/types.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import type { Kube } from "../../clients/k8s.js";
 import type { Events } from "../events.js";
@@ -87,8 +87,8 @@ async function controllerChecks(avi: AviClient, s: AkoSettings, add: Add): Promi
 
   const scope = { cloudUuid: cloud.uuid };
   const [ipam, dns, vsvips] = await Promise.all([
-    cloud.ipam_provider_ref ? avi.getByUuid<IpamDnsProviderProfile>("ipamdnsproviderprofile", uuid(cloud.ipam_provider_ref)) : undefined,
-    cloud.dns_provider_ref ? avi.getByUuid<IpamDnsProviderProfile>("ipamdnsproviderprofile", uuid(cloud.dns_provider_ref)) : undefined,
+    cloud.ipam_provider_ref ? avi.getByUuid<IpamDnsProviderProfile>("ipamdnsproviderprofile", uuidOfRef(cloud.ipam_provider_ref)) : undefined,
+    cloud.dns_provider_ref ? avi.getByUuid<IpamDnsProviderProfile>("ipamdnsproviderprofile", uuidOfRef(cloud.dns_provider_ref)) : undefined,
     avi.list<VsVip>("vsvip", { "cloud_ref.uuid": cloud.uuid, fields: "vip,name" }),
   ]);
   if (!ipam) add("controller", "IPAM profile", "fail", `cloud ${s.cloudName} has no IPAM profile`);
@@ -115,7 +115,7 @@ async function controllerChecks(avi: AviClient, s: AkoSettings, add: Add): Promi
     const used = vsvips.flatMap((v) => ((v.vip ?? []) as { ip_address?: { addr: string } }[]).map((x) => x.ip_address?.addr)).filter((a): a is string => Boolean(a) && inRange(a!)).length;
     const free = size - used;
     add("controller", `VIP network ${vip.name}`, free > 0 ? "pass" : "fail", `${subnet.prefix.ip_addr.addr}/${subnet.prefix.mask}, ${free} of ${size} VIP addresses free, VRF ${(net.vrf_context_ref && nameOfRef(net.vrf_context_ref)) || "global"}`);
-    if (usableRefs.length && !usableRefs.some((r) => uuid(r) === net.uuid)) add("controller", `IPAM ${vip.name}`, "fail", `${vip.name} is not a usable network of IPAM profile ${ipam?.name}`);
+    if (usableRefs.length && !usableRefs.some((r) => uuidOfRef(r) === net.uuid)) add("controller", `IPAM ${vip.name}`, "fail", `${vip.name} is not a usable network of IPAM profile ${ipam?.name}`);
   }
 
   if (s.seGroup) {
@@ -132,4 +132,3 @@ async function controllerChecks(avi: AviClient, s: AkoSettings, add: Add): Promi
   else add("controller", "DNS sub-domain", "pass", domains.join(", "));
 }
 
-const uuid = (ref: string) => ref.split("#")[0]!.split("/").pop() ?? "";

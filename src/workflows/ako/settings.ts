@@ -1,5 +1,8 @@
 import { parse } from "yaml";
 import { UsageError } from "../../cli/errors.js";
+import type { Network, VrfContext } from "../../clients/avi/models.js";
+import type { AviClient } from "../../clients/avi/types.js";
+import { uuidOfRef } from "../../clients/avi/types.js";
 
 /** What avictl needs to know from an AKO values file, whichever chart layout it uses. */
 export interface AkoSettings {
@@ -58,4 +61,13 @@ export function akoSettings(values: Obj): AkoSettings {
     cniPlugin: str(ako.cniPlugin),
     disableStaticRouteSync: str(ako.disableStaticRouteSync) === "true",
   };
+}
+
+/** The VRF of the cluster's first VIP network and the static routes AKO keeps there ("<clusterName>-<n>"). */
+export async function akoRoutes(avi: AviClient, s: AkoSettings): Promise<{ vrf?: string; routes: string[] }> {
+  const cloud = s.cloudName ? await avi.getByName("cloud", s.cloudName) : undefined;
+  const net = cloud?.uuid && s.vipNetworks[0] ? await avi.getByName<Network>("network", s.vipNetworks[0].name, { cloudUuid: cloud.uuid }) : undefined;
+  const vrf = net?.vrf_context_ref ? await avi.getByUuid<VrfContext>("vrfcontext", uuidOfRef(net.vrf_context_ref)) : undefined;
+  const routes = (vrf?.static_routes ?? []).filter((r) => r.route_id.startsWith(`${s.clusterName}-`)).map((r) => `${r.prefix.ip_addr.addr}/${r.prefix.mask}`);
+  return { vrf: vrf?.name, routes };
 }

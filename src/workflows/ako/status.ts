@@ -1,7 +1,8 @@
 import type { AviClient } from "../../clients/avi/types.js";
 import type { Kube, KubeObject } from "../../clients/k8s.js";
 import type { HelmOps } from "./lifecycle.js";
-import { akoSettings } from "./settings.js";
+import { akoRoutes, akoSettings } from "./settings.js";
+import type { ServiceEngineGroup } from "../../clients/avi/models.js";
 
 export interface AkoStatus {
   release?: { name: string; revision: string; status: string; chart: string; appVersion: string };
@@ -38,17 +39,15 @@ export async function akoStatus(namespace: string, deps: { kube: Kube; helm: Hel
   if (deps.avi && settings.clusterName && settings.cloudName) {
     const cloud = await deps.avi.getByName("cloud", settings.cloudName);
     const scope = cloud?.uuid ? { cloudUuid: cloud.uuid } : undefined;
-    const [vses, net, seg] = await Promise.all([
-      deps.avi.list("virtualservice", { "created_by": `ako-${settings.clusterName}`, fields: "name" }).catch(() => []),
-      settings.vipNetworks[0] ? deps.avi.getByName<{ vrf_context_ref?: string } & KubeObject>("network", settings.vipNetworks[0].name, scope) : undefined,
-      settings.seGroup ? deps.avi.getByName<{ labels?: { key: string; value?: string }[] } & KubeObject>("serviceenginegroup", settings.seGroup, scope) : undefined,
+    const [vses, seg, routes] = await Promise.all([
+      deps.avi.list("virtualservice", { created_by: `ako-${settings.clusterName}`, fields: "name" }).catch(() => []),
+      settings.seGroup ? deps.avi.getByName<ServiceEngineGroup>("serviceenginegroup", settings.seGroup, scope) : undefined,
+      akoRoutes(deps.avi, settings),
     ]);
-    const vrfUuid = net?.vrf_context_ref?.split("#")[0]?.split("/").pop();
-    const vrf = vrfUuid ? await deps.avi.getByUuid<{ name?: string; static_routes?: { route_id: string }[] }>("vrfcontext", vrfUuid) : undefined;
     status.controller = {
       virtualServices: vses.length,
-      staticRoutes: (vrf?.static_routes ?? []).filter((r) => r.route_id.startsWith(`${settings.clusterName}-`)).length,
-      vrf: vrf?.name,
+      staticRoutes: routes.routes.length,
+      vrf: routes.vrf,
       seGroupLabel: seg?.labels?.find((l) => l.key === "clustername")?.value,
     };
   }
