@@ -1,4 +1,4 @@
-import { CommanderError } from "commander";
+import { CommanderError, type Command } from "commander";
 import { createApp } from "./app.js";
 import { Cancelled, ExitCode, OperationError, UsageError, VerificationFailed } from "./errors.js";
 import { loadColour, processIo, type Io } from "./io.js";
@@ -24,10 +24,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err.code === "EPIPE") process.exit(ExitCode.ok);
     throw err;
   });
-  const app = createApp(io, () => program, abort.signal);
-  const program = buildProgram(app);
+  let program: Command | undefined;
+  const app = createApp(io, () => program!, abort.signal);
   const debug = argv.includes("--debug");
   try {
+    program = await buildProgram(app, argv);
     // A command that returns after Ctrl-C (a loop that stops and reports) finished as it should.
     await program.parseAsync(argv);
     return ExitCode.ok;

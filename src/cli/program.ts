@@ -1,12 +1,32 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import type { App } from "./app.js";
-import { commandBuilders } from "../commands/index.js";
+import { commandModules } from "../commands/index.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
-/** The root command: global options and every command group. Command modules import only commander and types. */
-export function buildProgram(app: App): Command {
+/** Global options that take a value, to find the command word in argv. */
+const VALUE_OPTIONS = new Set(["--context", "--controller", "--username", "--tenant", "--api-version", "--ca-cert", "--password-file", "-o", "--output", "--timeout"]);
+
+/**
+ * The command word of argv (`help ako` counts as `ako`); undefined for the root help. Completion
+ * needs the whole tree.
+ */
+export function commandWord(argv: string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith("-")) return a === "help" ? args[i + 1] : a;
+  }
+  return undefined;
+}
+
+/**
+ * The root command: global options and the command groups. Only the command being run is loaded;
+ * the others are listed from the table (all are loaded when `argv` is not given).
+ */
+export async function buildProgram(app: App, argv?: string[]): Promise<Command> {
   const program = new Command("avictl")
     .description("Idempotent, scriptable operations for NSX Advanced Load Balancer (Avi) with Kubernetes (AKO, AMKO, GSLB)")
     .version(pkg.version, "-v, --version", "print the avictl version")
@@ -32,7 +52,15 @@ export function buildProgram(app: App): Command {
       writeErr: (s) => app.io.err(s),
       outputError: (s, write) => write(app.io.errColor.red(s)),
     });
-  for (const build of commandBuilders) program.addCommand(build(app));
+  const word = argv ? commandWord(argv) : undefined;
+  const full = !argv || word === "completion";
+  for (const m of commandModules) {
+    if (full || m.name === word) program.addCommand((await m.load()).build(app));
+    else {
+      const stub = new Command(m.name).description(m.description);
+      program.addCommand(m.args ? stub.arguments(m.args) : stub);
+    }
+  }
   program.addHelpText(
     "after",
     `

@@ -1,30 +1,29 @@
 import type { Command } from "commander";
 import type { App } from "../cli/app.js";
-import { build as status } from "./status.js";
-import { build as config } from "./config/index.js";
-import { build as lab } from "./lab/index.js";
-import { build as completion } from "./completion.js";
-import { build as bootstrap } from "./bootstrap/index.js";
-import { build as createVrf } from "./create-vrf.js";
-import { build as seg } from "./seg/index.js";
-import { build as dnsVs } from "./dns-vs/index.js";
-import { build as checkDns } from "./check-dns.js";
-import { build as infraSetting } from "./infra-setting/index.js";
-import { build as ako } from "./ako/index.js";
-import { build as amko } from "./amko/index.js";
 
-/** Every top-level command, in help order. Add one line per command or group. */
-export const commandBuilders: ((app: App) => Command)[] = [
-  status,
-  bootstrap,
-  createVrf,
-  seg,
-  dnsVs,
-  checkDns,
-  ako,
-  amko,
-  infraSetting,
-  config,
-  lab,
-  completion,
+export interface CommandModule {
+  name: string;
+  /** Shown in the root help without loading the module (a test keeps it equal to the module's own). */
+  description: string;
+  args?: string;
+  load: () => Promise<{ build: (app: App) => Command }>;
+}
+
+/**
+ * Every top-level command, in help order. Modules load only when their command runs, so the root
+ * help and each command pay only for what they use.
+ */
+export const commandModules: CommandModule[] = [
+  { name: "status", description: "one-screen health of the controller: version, cluster, clouds, SE groups, VRFs, DNS VS, GSLB role", load: () => import("./status.js") },
+  { name: "bootstrap", description: "first-time controller setup (blog part 1)", load: () => import("./bootstrap/index.js") },
+  { name: "create-vrf", description: "a VRF context with discovered networks moved into it (subnet + static pool) and static routes", args: "<name>", load: () => import("./create-vrf.js") },
+  { name: "seg", description: "service engine groups (one per AKO cluster)", load: () => import("./seg/index.js") },
+  { name: "dns-vs", description: "DNS virtual services (the controller's embedded DNS)", load: () => import("./dns-vs/index.js") },
+  { name: "check-dns", description: "ask a DNS server for a name in a loop, probe the answer over HTTP, tally which site answered", args: "<fqdn> [interval]", load: () => import("./check-dns.js") },
+  { name: "ako", description: "AKO lifecycle: values, lint, preflight, install, reload, status", load: () => import("./ako/index.js") },
+  { name: "amko", description: "AMKO: install on the GSLB leader cluster, change the traffic split", load: () => import("./amko/index.js") },
+  { name: "infra-setting", description: "AviInfraSettings: per-class SE group, VIP network, RHI and shard size", load: () => import("./infra-setting/index.js") },
+  { name: "config", description: "named contexts for several controllers ($XDG_CONFIG_HOME/avictl/config.yaml, AVICTL_CONFIG)", load: () => import("./config/index.js") },
+  { name: "lab", description: "the embedded lab: a simulated controller, DNS service, backends and Kubernetes API on loopback", load: () => import("./lab/index.js") },
+  { name: "completion", description: "print a shell completion script", args: "<shell>", load: () => import("./completion.js") },
 ];
