@@ -13,7 +13,7 @@ import { renderPreflight } from "./preflight.js";
 export function lifecycleCommand(app: App, mode: "install" | "reload", description: string, examples: string): Command {
   const cmd = withKubeOptions(withValueFlags(new Command(mode).description(description)))
     .option("-f, --values <file>", "AKO values file (instead of, or as the base of, the value flags)")
-    .option("--chart <path>", "AKO chart archive (.tgz) or directory")
+    .option("--chart <path|ref>", "AKO chart: archive, directory or chart reference (default: the published OCI chart, with --chart-version)")
     .option("-n, --namespace <ns>", "release namespace (AKO 1.4.2 and older only work in avi-system)", "avi-system")
     .option("--release <name>", "release name (default: the existing AKO release, else ako)")
     .option("--wait-timeout <duration>", "how long to wait for AKO to connect", "5m")
@@ -23,7 +23,7 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     const { readFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
     const { runAko } = await import("../../workflows/ako/lifecycle.js");
     const { parseValues } = await import("../../workflows/ako/settings.js");
-    const chart = await requireChart(raw as { chart?: string });
+    const chart = await requireChart(raw as { chart?: string; chartVersion?: string });
     const waitTimeoutMs = parseDuration(String(raw.waitTimeout), "--wait-timeout");
     // Values: the file as given, or rendered from the flags (with the file as base).
     let text: string;

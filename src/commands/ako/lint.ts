@@ -9,9 +9,10 @@ export function build(app: App): Command {
   return new Command("lint")
     .description("check AKO values against the chart's own defaults: unknown, misspelled, moved keys, wrong types")
     .requiredOption("-f, --values <file>", "values file to check")
-    .requiredOption("--chart <path>", "the AKO chart archive (.tgz) or directory the values are for")
-    .addHelpText("after", `\nExample:\n  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz\n\nExit status: 3 when an error is found (the findings are printed first).`)
-    .action(async (raw: { values: string; chart: string }) => {
+    .option("--chart <path|ref>", "the AKO chart the values are for: archive, directory or chart reference (default: the published OCI chart)")
+    .option("--chart-version <version>", "chart version to pull when --chart is not a local archive")
+    .addHelpText("after", `\nExamples:\n  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz\n  avictl ako lint -f values.yaml --chart-version 1.13.4     # pulls the published chart\n\nExit status: 3 when an error is found (the findings are printed first).`)
+    .action(async (raw: { values: string; chart?: string; chartVersion?: string }) => {
       const { readFile, requireChart } = await import("./run.js");
       const { lintAkoValues } = await import("../../workflows/ako/lint.js");
       const chart = await requireChart(raw);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { App } from "../../cli/app.js";
@@ -29,9 +29,20 @@ export async function renderValuesFile(app: App, raw: Record<string, string | bo
   return akoValues(o, controllerHostOf(target.controller.value), await app.clients.avi());
 }
 
-export function requireChart(raw: { chart?: string }): Promise<LoadedChart> {
-  if (!raw.chart) throw new UsageError("--chart is required: the AKO chart archive (.tgz) or directory", "e.g. helm pull oci://projects.packages.broadcom.com/ako/helm-charts/ako --version 1.13.4");
-  return loadChart(raw.chart);
+/** Where the charts are published (OCI) when --chart names no local archive. */
+export const CHART_REFS = { ako: "oci://projects.packages.broadcom.com/ako/helm-charts/ako", amko: "oci://projects.packages.broadcom.com/ako/helm-charts/amko" };
+
+/**
+ * The chart to install: a local archive or directory, else a chart reference (oci://, repo/chart)
+ * pulled with helm into a temporary directory — so the CRDs can be applied before the upgrade.
+ */
+export async function requireChart(raw: { chart?: string; chartVersion?: string | boolean }, kind: keyof typeof CHART_REFS = "ako"): Promise<LoadedChart> {
+  const ref = raw.chart ?? CHART_REFS[kind];
+  if (existsSync(ref) || /\.tgz$/.test(ref)) return loadChart(ref);
+  if (!raw.chartVersion) throw new UsageError(`--chart-version is required to pull ${ref}`, `or pass --chart with a local ${kind} chart archive`);
+  const dir = mkdtempSync(join(tmpdir(), "avictl-chart-"));
+  await new Helm().run(["pull", ref, "--version", String(raw.chartVersion), "--untar", "--untardir", dir]);
+  return loadChart(join(dir, kind));
 }
 
 /** A private temporary directory for values files; secrets in it are 0600 and removed after the run. */

@@ -14,7 +14,8 @@ export function build(app: App): Command {
     .option("--selector <key=value>", "label that marks Ingresses/Services for GSLB", "app=gslb")
     .option("--split <name=weight,...>", "traffic split, weights 1-20 (default: equal)")
     .option("--ttl <seconds>", "TTL of the GSLB DNS answers")
-    .option("--chart <path>", "AMKO chart archive (.tgz) or directory")
+    .option("--chart <path|ref>", "AMKO chart: archive, directory or chart reference (default: the published OCI chart)")
+    .option("--chart-version <version>", "chart version to pull when --chart is not a local archive")
     .option("--kubeconfig <file>", "kubeconfig holding the contexts (default: $KUBECONFIG)")
     .option("--wait-timeout <duration>", "how long to wait for amko-0", "5m")
     .addHelpText(
@@ -24,7 +25,7 @@ Example:
   avictl amko install --leader-context s1az1 --member s1az1=s1az1 --member s1az2=s1az2 --member s2=s2 \\
       --selector app=gslb --split s1az1=6,s1az2=3,s2=1 --chart amko-1.13.1.tgz`,
     )
-    .action(async (raw: { leaderContext: string; member?: string[]; selector: string; split?: string; ttl?: string; chart?: string; kubeconfig?: string; waitTimeout: string }) => {
+    .action(async (raw: { leaderContext: string; member?: string[]; selector: string; split?: string; ttl?: string; chart?: string; chartVersion?: string; kubeconfig?: string; waitTimeout: string }) => {
       const { installAmko, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
       const { parseSplit } = await import("../../workflows/amko/traffic-split.js");
       const { renderAmkoValues } = await import("../../workflows/amko/render.js");
@@ -37,7 +38,7 @@ Example:
       const split = raw.split ? parseSplit([raw.split]) : [];
       const selector = parseSelector(raw.selector);
       const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
-      const chart = await requireChart(raw);
+      const chart = await requireChart(raw, "amko");
       const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
       const target = await app.clients.target();
       const avi = await app.clients.avi();
