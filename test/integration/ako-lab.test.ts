@@ -134,6 +134,9 @@ describe.skipIf(missing)("AKO and AMKO on the lab with the real helm and charts"
       expect(b.stderr).toMatch(/must be a whole number from 1 to 20/);
     }
     expect(await gdp()).toEqual([{ cluster: "s1az1", weight: 4 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 2 }]);
+    const status = await cli(["amko", "status", "--kube-context", "s1az1", "-o", "json"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ healthy: true, pod: { ready: true }, gslbConfig: { members: ["s1az1", "s1az2", "s2"] }, gdp: { shares: [{ cluster: "s1az1", weight: 4 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 2 }] } });
   });
 
   it("infra-setting creates the AviInfraSetting and its IngressClass, then converges", async () => {

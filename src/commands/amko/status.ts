@@ -1,0 +1,35 @@
+import { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { VerificationFailed } from "../../cli/errors.js";
+import type { Io } from "../../cli/io.js";
+import { kubeTarget, withKubeOptions } from "../../cli/options.js";
+import { printTable, writeOutput } from "../../cli/output.js";
+import type { AmkoStatus } from "../../workflows/amko/status.js";
+
+export function build(app: App): Command {
+  return withKubeOptions(new Command("status").description("AMKO release, pod, GSLBConfig state and the traffic split with expected shares"))
+    .addHelpText("after", `\nExit status: 3 when AMKO is not deployed or not ready, or reports an error.`)
+    .action(async (raw: { kubeconfig?: string; kubeContext?: string }) => {
+      const { amkoStatus } = await import("../../workflows/amko/status.js");
+      const { Helm } = await import("../../clients/helm.js");
+      const kube = await app.clients.kube(kubeTarget(raw));
+      const status = await amkoStatus({ kube, helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }) });
+      await writeOutput(app.output(), app.io, status, render);
+      if (!status.healthy) throw new VerificationFailed(status.release ? "AMKO is not healthy" : "no AMKO release in avi-system");
+    });
+}
+
+function render(io: Io, s: AmkoStatus): void {
+  const c = io.color;
+  if (!s.release) {
+    io.out(`${io.warn("no AMKO release found in avi-system")}\n`);
+    return;
+  }
+  io.out(`${c.bold("Release")}     ${s.release.name} ${s.release.chart} revision ${s.release.revision} ${s.release.status}\n`);
+  io.out(`${c.bold("Pod")}         amko-0 ${s.pod ? `${s.pod.phase}${s.pod.ready ? " ready" : " not ready"}` : "absent"}\n`);
+  if (s.gslbConfig) io.out(`${c.bold("GSLBConfig")}  ${s.gslbConfig.state}; leader ${s.gslbConfig.leader ?? "-"}; members ${s.gslbConfig.members.join(", ")}${s.gslbConfig.amkoUUID ? `; uuid ${s.gslbConfig.amkoUUID}` : ""}\n`);
+  if (s.gdp) {
+    io.out(`${c.bold("GDP")}         global-gdp: ${s.gdp.status}\n`);
+    printTable(io, ["CLUSTER", "WEIGHT", "PRIORITY", "EXPECTED SHARE"], s.gdp.shares.map((x) => [x.cluster, x.weight, x.priority, `${(x.share * 100).toFixed(1)}%`]));
+  }
+}

@@ -1,0 +1,35 @@
+import type { Kube, KubeObject } from "../../clients/k8s.js";
+import type { HelmOps } from "../ako/lifecycle.js";
+import { crdVersion } from "../k8s/crd.js";
+import { AMKO_NAMESPACE, expectedShares } from "./traffic-split.js";
+
+export interface AmkoStatus {
+  release?: { name: string; revision: string; status: string; chart: string; appVersion: string };
+  pod?: { phase: string; ready: boolean };
+  gslbConfig?: { state: string; leader?: string; members: string[]; amkoUUID?: string };
+  gdp?: { status: string; shares: ReturnType<typeof expectedShares> };
+  healthy: boolean;
+}
+
+type Pod = KubeObject & { status?: { phase?: string; conditions?: { type: string; status: string }[] } };
+type Gc = KubeObject & { metadata?: { annotations?: Record<string, string> }; spec?: { gslbLeader?: { controllerIP?: string }; memberClusters?: { clusterContext: string }[] }; status?: { state?: string } };
+type Gdp = KubeObject & { spec?: { trafficSplit?: { cluster: string; weight?: number; priority?: number }[] }; status?: { errorStatus?: string } };
+
+/** AMKO's release, pod, GSLBConfig state and the GDP's weights with the share each cluster should get. */
+export async function amkoStatus(deps: { kube: Kube; helm: HelmOps }): Promise<AmkoStatus> {
+  const rel = (await deps.helm.list(AMKO_NAMESPACE)).find((r) => r.chart.startsWith("amko-"));
+  const status: AmkoStatus = { healthy: false };
+  if (!rel) return status;
+  status.release = { name: rel.name, revision: rel.revision, status: rel.status, chart: rel.chart, appVersion: rel.app_version };
+  const pod = await deps.kube.get<Pod>("v1", "Pod", "amko-0", AMKO_NAMESPACE);
+  if (pod) status.pod = { phase: pod.status?.phase ?? "Unknown", ready: (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True") };
+  const [gcVersion, gdpVersion] = await Promise.all([crdVersion(deps.kube, "gslbconfigs", "amko.vmware.com", "").catch(() => undefined), crdVersion(deps.kube, "globaldeploymentpolicies", "amko.vmware.com", "").catch(() => undefined)]);
+  const gc = gcVersion ? await deps.kube.get<Gc>(gcVersion, "GSLBConfig", "gc-1", AMKO_NAMESPACE) : undefined;
+  if (gc) status.gslbConfig = { state: gc.status?.state ?? "not reported", leader: gc.spec?.gslbLeader?.controllerIP, members: (gc.spec?.memberClusters ?? []).map((m) => m.clusterContext), amkoUUID: gc.metadata?.annotations?.["amko.vmware.com/amko-uuid"] };
+  const gdp = gdpVersion ? await deps.kube.get<Gdp>(gdpVersion, "GlobalDeploymentPolicy", "global-gdp", AMKO_NAMESPACE) : undefined;
+  if (gdp) status.gdp = { status: gdp.status?.errorStatus ?? "not reported", shares: expectedShares(gdp.spec?.trafficSplit ?? []) };
+  // A status AMKO has not written yet is not a failure; an error it wrote is.
+  const errored = /^error/i.test(status.gslbConfig?.state ?? "") || !["success", "not reported"].includes(status.gdp?.status ?? "not reported");
+  status.healthy = rel.status === "deployed" && Boolean(status.pod?.ready) && Boolean(gc) && !errored;
+  return status;
+}
