@@ -40,8 +40,10 @@ export class Helm {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") {
           return reject(new OperationError(`helm is not installed (${this.binary} not found)`, "install helm 3.8+ or point AVICTL_HELM at the binary"));
         }
-        const last = stderr.trim().split("\n").filter(Boolean).pop() ?? err.message;
-        reject(new OperationError(`helm ${args[0]} failed: ${last.replace(/^Error: /, "")}`));
+        // helm's own sentence is its "Error:" line; hints such as "Use --debug" follow it.
+        const lines = stderr.trim().split("\n").filter(Boolean);
+        const line = lines.find((l) => l.startsWith("Error:")) ?? lines.pop() ?? err.message;
+        reject(new OperationError(`helm ${args[0]} failed: ${line.replace(/^Error: /, "")}`));
       });
     });
   }
@@ -58,10 +60,6 @@ export class Helm {
     return (JSON.parse((await this.run(["get", "values", release, "-n", namespace, "-o", "json", ...this.kubeArgs()])) || "{}") as Record<string, unknown> | null) ?? {};
   }
 
-  async history(release: string, namespace: string): Promise<{ revision: number; status: string; chart: string; app_version: string; description: string }[]> {
-    return JSON.parse(await this.run(["history", release, "-n", namespace, "-o", "json", ...this.kubeArgs()])) as { revision: number; status: string; chart: string; app_version: string; description: string }[];
-  }
-
   async upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; version?: string; timeout?: string }): Promise<void> {
     await this.run([
       "upgrade", "--install", release, chart,
@@ -75,10 +73,6 @@ export class Helm {
 
   async rollback(release: string, revision: number, namespace: string): Promise<void> {
     await this.run(["rollback", release, String(revision), "-n", namespace, ...this.kubeArgs()]);
-  }
-
-  async uninstall(release: string, namespace: string): Promise<void> {
-    await this.run(["uninstall", release, "-n", namespace, ...this.kubeArgs()]);
   }
 
   /** Render offline (no cluster): every manifest the chart would apply. */

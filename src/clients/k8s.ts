@@ -118,14 +118,6 @@ export class Kube {
     )) as T;
   }
 
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<void> {
-    try {
-      await this.objects.delete({ apiVersion, kind, metadata: { name, namespace } });
-    } catch (err) {
-      if (status(err) !== 404) throw this.translate(`deleting ${kind} ${name}`, err);
-    }
-  }
-
   async podLog(namespace: string, pod: string, opts: { container?: string; tailLines?: number } = {}): Promise<string> {
     const api = this.kc.makeApiClient(this.lib.CoreV1Api);
     return this.call(`reading the log of ${namespace}/${pod}`, () => api.readNamespacedPodLog({ name: pod, namespace, container: opts.container, tailLines: opts.tailLines }));

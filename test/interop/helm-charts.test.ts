@@ -9,6 +9,7 @@ import { renderAkoValues, type AkoValuesInput } from "../../src/workflows/ako/re
 import { renderAmkoValues } from "../../src/workflows/amko/render.js";
 import { loadChart } from "../../src/workflows/charts.js";
 import { chartsDir, realBinary } from "../helpers/helm-binary.js";
+import { runCli } from "../helpers/run-cli.js";
 
 const helmBin = realBinary("helm");
 if (!helmBin.path) console.warn(`skipping helm interop tests: ${helmBin.reason}`);
@@ -87,6 +88,20 @@ describe.skipIf(!helmBin.path)("rendered values against the real charts and helm
     expect(gdp.spec).toMatchObject({ matchRules: { appSelector: { label: { app: "gslb" } } }, matchClusters: [{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2" }], trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }] });
     if (chart.version !== "1.4.1") expect(out.find((m) => m.kind === "AMKOCluster")?.spec).toMatchObject({ clusterContext: "s1az1", isLeader: true });
     expect(noCredentials(values, "gslbLeaderCredentials")).toBe(true);
+  });
+});
+
+describe.skipIf(!helmBin.path)("avictl ako lint", () => {
+  it("exits 3 with our finding and helm's own error for a value the templates cannot compare; 0 for clean values", async () => {
+    const bad = write("bad-type.yaml", "L7Settings:\n  serviceType: 5\n");
+    const r = await runCli(["ako", "lint", "-f", bad, "--chart", join(chartsDir, "ako-1.13.4.tgz"), "-o", "json"], { env: { AVICTL_HELM: helmBin.path! } });
+    expect(r.code).toBe(3);
+    const findings = (JSON.parse(r.stdout) as { findings: { path: string; message: string }[] }).findings;
+    expect(findings.map((f) => f.path)).toEqual(["L7Settings.serviceType", "-"]);
+    expect(findings[1]!.message).toMatch(/^helm template failed: .*incompatible types for comparison/);
+    const good = write("good.yaml", "NetworkSettings:\n  subnetIP: 10.10.25.0\n  subnetPrefix: \"24\"\n");
+    const ok = await runCli(["ako", "lint", "-f", good, "--chart", join(chartsDir, "ako-1.4.2.tgz")], { env: { AVICTL_HELM: helmBin.path! } });
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
   });
 });
 

@@ -7,16 +7,22 @@ import type { LintResult } from "../../workflows/ako/lint.js";
 
 export function build(app: App): Command {
   return new Command("lint")
-    .description("check AKO values against the chart's own defaults: unknown, misspelled, moved keys, wrong types")
+    .description("check AKO values against the chart's own defaults (unknown, misspelled, moved keys, wrong types), then render them with helm")
     .requiredOption("-f, --values <file>", "values file to check")
     .option("--chart <path|ref>", "the AKO chart the values are for: archive, directory or chart reference (default: the published OCI chart)")
     .option("--chart-version <version>", "chart version to pull when --chart is not a local archive")
     .addHelpText("after", `\nExamples:\n  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz\n  avictl ako lint -f values.yaml --chart-version 1.13.4     # pulls the published chart\n\nExit status: 3 when an error is found (the findings are printed first).`)
     .action(async (raw: { values: string; chart?: string; chartVersion?: string }) => {
-      const { readFile, requireChart } = await import("./run.js");
+      const { readFile, requireChart, scratch } = await import("./run.js");
       const { lintAkoValues } = await import("../../workflows/ako/lint.js");
       const chart = await requireChart(raw);
-      const result = lintAkoValues(readFile(raw.values, "values file"), raw.values, chart);
+      const { lintWithHelm } = await import("../../workflows/ako/lint.js");
+      const { Helm } = await import("../../clients/helm.js");
+      const checked = lintAkoValues(readFile(raw.values, "values file"), raw.values, chart);
+      // Charts before 1.12.1 render avi-secret and fail on null credentials: empty ones stand in, as at install.
+      const tmp = scratch();
+      const blank = tmp.write("credentials.yaml", JSON.stringify({ avicredentials: { username: "", password: "" } }));
+      const result = await lintWithHelm(checked, () => new Helm().template("ako", chart.path, { namespace: "avi-system", valuesFiles: [raw.values, blank.path] })).finally(() => tmp.dispose());
       await writeOutput(app.output(), app.io, result, render);
       if (!result.passed) throw new VerificationFailed(`${result.findings.filter((f) => f.severity === "error").length} error(s) in ${raw.values}`);
     });

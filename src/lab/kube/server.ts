@@ -40,7 +40,6 @@ export interface KubeApiHandle {
   token: string;
   /** A kubeconfig for this cluster alone (YAML; plain HTTP, so client-node needs insecure-skip-tls-verify); the caller writes it 0600. */
   kubeconfig(contextName?: string): string;
-  objects(apiVersion: string, kind: string, namespace?: string): Obj[];
   close(): Promise<void>;
 }
 
@@ -75,7 +74,6 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
   for (const t of BUILTIN) addType(t);
 
   const key = (t: ResourceType, ns: string | undefined, name: string) => `${t.group}|${t.plural}|${t.namespaced ? (ns ?? "") : ""}|${name}`;
-  const typeByKind = (apiVersion: string, kind: string) => [...types.values()].find((t) => groupVersion(t) === apiVersion && t.kind === kind);
   const withType = (t: ResourceType, obj: Obj): Obj => ({ ...obj, apiVersion: groupVersion(t), kind: t.kind });
   const list = (t: ResourceType, ns?: string) => [...store.entries()].filter(([k]) => k.startsWith(`${t.group}|${t.plural}|${ns !== undefined && t.namespaced ? `${ns}|` : ""}`)).map(([, v]) => withType(t, v));
 
@@ -404,10 +402,6 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
     token,
     kubeconfig: (context = o.name) =>
       stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: context, cluster: { server: base, "insecure-skip-tls-verify": true } }], users: [{ name: `${context}-admin`, user: { token } }], contexts: [{ name: context, context: { cluster: context, user: `${context}-admin` } }], "current-context": context }),
-    objects: (apiVersion, kind, namespace) => {
-      const t = typeByKind(apiVersion, kind);
-      return t ? list(t, namespace) : [];
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -117,3 +117,18 @@ export function lintAkoValues(text: string, file: string, chart: { version: stri
   }
   return { chartVersion: chart.version, findings, passed: findings.every((f) => f.severity !== "error") };
 }
+
+/**
+ * Render the chart with the values through helm itself, when helm is there: catches what only the
+ * templates know (a type a template compares, a required field). Adds one finding on failure.
+ */
+export async function lintWithHelm(result: LintResult, render: () => Promise<unknown>): Promise<LintResult> {
+  try {
+    await render();
+    return result;
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/helm is not installed/.test(message)) return { ...result, findings: [...result.findings, { path: "-", severity: "warning", message: "helm is not installed: the chart's templates were not rendered" }] };
+    return { ...result, passed: false, findings: [...result.findings, { path: "-", severity: "error", message }] };
+  }
+}
