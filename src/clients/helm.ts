@@ -60,6 +60,12 @@ export class Helm {
     return (JSON.parse((await this.run(["get", "values", release, "-n", namespace, "-o", "json", ...this.kubeArgs()])) || "{}") as Record<string, unknown> | null) ?? {};
   }
 
+  /** Versions of a chart in the classic repositories helm knows (`helm repo update` first). */
+  async searchVersions(ref: string): Promise<{ version: string; app_version: string }[]> {
+    await this.run(["repo", "update"]);
+    return JSON.parse((await this.run(["search", "repo", ref, "--versions", "-o", "json"])) || "[]") as { version: string; app_version: string }[];
+  }
+
   async upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; version?: string; timeout?: string }): Promise<void> {
     await this.run([
       "upgrade", "--install", release, chart,

@@ -105,6 +105,36 @@ describe.skipIf(!helmBin.path)("avictl ako lint", () => {
   });
 });
 
+describe.skipIf(!helmBin.path)("--latest", () => {
+  it("picks the newest chart version of a classic repository by semver, not the listing order", async () => {
+    const { createServer } = await import("node:http");
+    const { readFileSync } = await import("node:fs");
+    const files: Record<string, Buffer> = { "/ako-1.4.2.tgz": readFileSync(join(chartsDir, "ako-1.4.2.tgz")), "/ako-1.13.4.tgz": readFileSync(join(chartsDir, "ako-1.13.4.tgz")) };
+    const server = createServer((req, res) => {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      if (req.url === "/index.yaml") {
+        const entry = (v: string) => `  - name: ako\n    version: ${v}\n    appVersion: ${v}\n    apiVersion: v2\n    urls: ["${base}/ako-${v}.tgz"]\n`;
+        res.end(`apiVersion: v1\nentries:\n  ako:\n${entry("1.4.2")}${entry("1.13.4")}`);
+      } else if (req.url && files[req.url]) res.end(files[req.url]);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const saved = { ...process.env };
+    Object.assign(process.env, { AVICTL_HELM: helmBin.path!, HELM_REPOSITORY_CONFIG: join(dir, "repositories.yaml"), HELM_REPOSITORY_CACHE: join(dir, "repo-cache"), HELM_CACHE_HOME: join(dir, "cache"), HELM_CONFIG_HOME: join(dir, "config") });
+    try {
+      await new Helm({ binary: helmBin.path }).run(["repo", "add", "labrepo", `http://127.0.0.1:${(server.address() as { port: number }).port}`]);
+      const { latestVersion, requireChart } = await import("../../src/commands/ako/run.js");
+      expect(await latestVersion("labrepo/ako")).toBe("1.13.4");
+      const chart = await requireChart({ chart: "labrepo/ako", latest: true });
+      expect([chart.version, chart.crds.length]).toEqual(["1.13.4", 11]);
+      await expect(latestVersion("oci://example.invalid/ako")).rejects.toThrow(/cannot list the versions/);
+    } finally {
+      process.env = saved;
+      server.close();
+    }
+  });
+});
+
 describe("ako lint against the chart's own defaults", () => {
   it("flags a misspelled key with the right one, and subnetIP on a 1.5.1+ chart with the fix", async () => {
     const chart = await loadChart(join(chartsDir, "ako-1.13.4.tgz"));

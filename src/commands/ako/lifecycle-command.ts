@@ -18,12 +18,12 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     .option("--release <name>", "release name (default: the existing AKO release, else ako)")
     .option("--wait-timeout <duration>", "how long to wait for AKO to connect", "5m")
     .option("--skip-preflight", "do not run the preflight checks first");
-  if (mode === "reload") cmd.option("--force", "allow a shardVSSize or clusterName change");
+  if (mode === "reload") cmd.option("--force", "allow a shardVSSize or clusterName change").option("--latest", "the newest released chart version of --chart (a classic repository reference)");
   return cmd.addHelpText("after", examples).action(async (raw: Record<string, string | boolean | undefined>) => {
     const { readFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
     const { runAko } = await import("../../workflows/ako/lifecycle.js");
     const { parseValues } = await import("../../workflows/ako/settings.js");
-    const chart = await requireChart(raw as { chart?: string; chartVersion?: string });
+    const chart = await requireChart(raw as { chart?: string; chartVersion?: string; latest?: boolean });
     const waitTimeoutMs = parseDuration(String(raw.waitTimeout), "--wait-timeout");
     // Values: the file as given, or rendered from the flags (with the file as base).
     let text: string;

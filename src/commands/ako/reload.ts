@@ -11,6 +11,7 @@ export function build(app: App): Command {
 Examples:
   avictl ako reload -f values-s1az1.yaml --chart ako-1.13.4.tgz --kube-context s1az1
   avictl ako reload -f values.yaml --chart ako-1.13.4.tgz --force    # shardVSSize changed
+  avictl ako reload -f values.yaml --chart ako/ako --latest          # newest chart of a classic repository
 
 Unlike delete-and-install, the release keeps its name and history; on failure the previous revision is restored.`,
   );
