@@ -123,6 +123,18 @@ export class Kube {
     return this.call(`reading the log of ${namespace}/${pod}`, () => api.readNamespacedPodLog({ name: pod, namespace, container: opts.container, tailLines: opts.tailLines }));
   }
 
+  /** GET through the API server's pod proxy, e.g. AKO's /api/status on its API port (JSON answers parsed). */
+  async podProxy(namespace: string, pod: string, port: number, path: string): Promise<unknown> {
+    const api = this.kc.makeApiClient(this.lib.CoreV1Api);
+    const body: unknown = await this.call(`reading ${path} of ${namespace}/${pod}`, () => api.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${port}`, namespace, path }));
+    if (typeof body !== "string") return body;
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      return body;
+    }
+  }
+
   private async call<T>(what: string, f: () => Promise<T>): Promise<T> {
     try {
       return await f();

@@ -63,7 +63,9 @@ describe.skipIf(missing)("AKO and AMKO on the lab with the real helm and charts"
     expect(crds).toContain("aviinfrasettings.ako.vmware.com");
     const status = await cli(["ako", "status", "--kube-context", "s1az1", "-o", "json"]);
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ connection: "CONNECTED", healthy: true, controller: { staticRoutes: 3, seGroupLabel: "S1-AZ1" } });
+    expect(JSON.parse(status.stdout)).toMatchObject({ connection: "CONNECTED", connectionSource: "api/status", healthy: true, controller: { staticRoutes: 3, seGroupLabel: "S1-AZ1" } });
+    // The same endpoint kubectl reaches through the API server's pod proxy.
+    expect(JSON.parse(await k(["--context", "s1az1", "get", "--raw", "/api/v1/namespaces/avi-system/pods/ako-0:8080/proxy/api/status"]))).toEqual({ avi_api: { connection_status: "CONNECTED", errors: [] } });
   });
 
   it("ako reload with changed values upgrades in place and restarts the pod", async () => {

@@ -31,7 +31,7 @@ function render(io: Io, s: AkoStatus): void {
   io.out(`${c.bold("Release")}    ${s.release.name} ${s.release.chart} (app ${s.release.appVersion}) revision ${s.release.revision} ${s.release.status}\n`);
   io.out(`${c.bold("Cluster")}    ${s.clusterName ?? "-"}\n`);
   io.out(`${c.bold("Pod")}        ${s.pod ? `${s.pod.name} ${s.pod.phase}${s.pod.ready ? " ready" : " not ready"}, ${s.pod.restarts} restart(s)` : "absent"}\n`);
-  io.out(`${c.bold("Connection")} ${s.connection === "CONNECTED" ? c.green(s.connection) : c.red(s.connection)}\n`);
+  io.out(`${c.bold("Connection")} ${s.connection === "CONNECTED" ? c.green(s.connection) : c.red(s.connection)}${s.connectionSource ? io.dim(` (from ${s.connectionSource === "log" ? "the log" : "/api/status"})`) : ""}\n`);
   if (s.controller) io.out(`${c.bold("Controller")} ${s.controller.virtualServices} virtual service(s), ${s.controller.staticRoutes} static route(s) in VRF ${s.controller.vrf ?? "-"}, SE group label ${s.controller.seGroupLabel ?? "-"}\n`);
   for (const e of s.recentErrors) io.out(`  ${io.dim(e)}\n`);
 }

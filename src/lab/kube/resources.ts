@@ -20,7 +20,7 @@ export const BUILTIN: ResourceType[] = [
   core("ConfigMap", "configmaps", true, undefined, ["cm"]),
   core("Secret", "secrets", true),
   core("Service", "services", true, ["status"], ["svc"]),
-  core("Pod", "pods", true, ["status", "log"], ["po"]),
+  core("Pod", "pods", true, ["status", "log", "proxy"], ["po"]),
   core("ServiceAccount", "serviceaccounts", true, undefined, ["sa"]),
   core("Node", "nodes", false, ["status"], ["no"]),
   core("Event", "events", true),

@@ -69,6 +69,7 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
   const types = new Map<string, ResourceType>(); // "<gv>|<plural>" → type
   const store = new Map<string, Obj>(); // "<group>|<plural>|<ns>|<name>" → object
   const logs = new Map<string, string[]>(); // pod uid → lines
+  const akoState = new Map<string, { connection_status: string; errors: { error: string; timestamp: string }[] }>(); // pod uid → /api/status
   let rv = 1000;
   const addType = (t: ResourceType) => types.set(`${groupVersion(t)}|${t.plural}`, t);
   for (const t of BUILTIN) addType(t);
@@ -196,18 +197,22 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
     put(types.get("v1|pods")!, pod);
     const image = containers[0]?.image ?? "";
     const lines = [`${started}\tINFO\tmain\t${t.kind === "StatefulSet" && meta.name === "ako" ? "AKO" : meta.name} is running with version: ${image.split(":").pop() || "unknown"}`];
-    if (t.kind === "StatefulSet" && meta.name === "ako") lines.push(...akoBoot(meta.namespace!));
+    if (t.kind === "StatefulSet" && meta.name === "ako") {
+      const boot = akoBoot(meta.namespace!);
+      lines.push(...boot.lines);
+      akoState.set(uid, { connection_status: boot.connected ? "CONNECTED" : "DISCONNECTED", errors: boot.connected ? [] : [{ error: boot.lines.at(-1)!.split("\t").pop()!, timestamp: started }] });
+    }
     logs.set(uid, lines);
   }
 
   /** AKO reads its ConfigMap at boot; the bridge applies what AKO would do on the controller. */
-  function akoBoot(ns: string): string[] {
+  function akoBoot(ns: string): { connected: boolean; lines: string[] } {
     const cm = store.get(`|configmaps|${ns}|avi-k8s-config`);
     const at = now();
-    if (!cm) return [`${at}\tERROR\tmain\tConfigMap avi-k8s-config not found in ${ns}, shutting down AKO`];
-    if (!o.ako) return [`${at}\tINFO\tmain\tStarted the Kubernetes Controller`];
+    if (!cm) return { connected: false, lines: [`${at}\tERROR\tmain\tConfigMap avi-k8s-config not found in ${ns}, shutting down AKO`] };
+    if (!o.ako) return { connected: true, lines: [`${at}\tINFO\tmain\tStarted the Kubernetes Controller`] };
     const r = o.ako.started((cm.data as Record<string, string> | undefined) ?? {}, nodes);
-    return r.connected ? [`${at}\tINFO\tavi\t${r.message}`, `${at}\tINFO\tmain\tStarted the Kubernetes Controller`] : [`${at}\tWARN\tmain\t${r.message}`];
+    return { connected: r.connected, lines: r.connected ? [`${at}\tINFO\tavi\t${r.message}`, `${at}\tINFO\tmain\tStarted the Kubernetes Controller`] : [`${at}\tWARN\tmain\t${r.message}`] };
   }
 
   // ---- HTTP ----------------------------------------------------------------------------------
@@ -248,7 +253,7 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
       if (!gv) throw new HttpError(404, "NotFound", "the server could not find the requested resource");
       return send(res, 200, openapi(gv));
     }
-    const seg = path.split("/").filter(Boolean);
+    const seg = path.split("/").filter(Boolean).map((x) => decodeURIComponent(x));
     let gv: { group: string; version: string };
     let rest: string[];
     if (seg[0] === "api" && seg[1]) [gv, rest] = [{ group: "", version: seg[1] }, seg.slice(2)];
@@ -265,8 +270,16 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
     }
     const t = types.get(`${groupVersion(gv)}|${rest[0]}`);
     if (!t) throw new HttpError(404, "NotFound", `the server could not find the requested resource (${groupVersion(gv)} ${rest[0]})`);
-    const name = rest[1];
+    // pods/<name>[:<port>]/proxy/<path>: what AKO serves on its API port (GET /api/status).
+    const [name, port] = (rest[1] ?? "").split(":") as [string | undefined, string | undefined];
     const sub = rest[2];
+    if (sub === "proxy" && t.kind === "Pod") {
+      const pod = store.get(key(t, ns, name ?? ""));
+      const state = pod ? akoState.get(pod.metadata!.uid!) : undefined;
+      if (!pod) throw new HttpError(404, "NotFound", `pods "${name}" not found`);
+      if (!state || rest.slice(3).join("/").replace(/^\/+/, "") !== "api/status" || (port ?? "8080") !== "8080") throw new HttpError(503, "ServiceUnavailable", `error trying to reach service: dial tcp ${String(pod.status?.podIP)}:${port ?? 80}: connect: connection refused`);
+      return send(res, 200, { avi_api: state });
+    }
     const dryRun = url.searchParams.get("dryRun") === "All";
     const contentType = String(req.headers["content-type"] ?? "application/json");
     const body = (): Obj => {

@@ -4,7 +4,7 @@ import { OperationError, UsageError } from "../../cli/errors.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import type { Events } from "../events.js";
 import { akoPreflight, type PreflightResult } from "./preflight.js";
-import { akoRoutes, akoSettings, type AkoSettings } from "./settings.js";
+import { akoConnection, akoRoutes, akoSettings, type AkoConnection, type AkoSettings } from "./settings.js";
 
 /** The helm operations the AKO lifecycle needs (the real binary in production, the same in tests). */
 export interface HelmOps {
@@ -147,8 +147,9 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
       await d.kube.mergePatch("apps/v1", "StatefulSet", "ako", o.namespace, { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date(d.now()).toISOString() } } } } });
     }
     step("wait", `${AKO_POD} running and connected`);
-    result.connected = await waitConnected(d, o, oldPod, events);
-    if (!result.connected) throw new OperationError(`AKO did not connect: ${await lastError(d.kube, o.namespace)}`, `see: kubectl logs -n ${o.namespace} ${AKO_POD}`);
+    const connection = await waitConnected(d, o, settings, oldPod, events);
+    result.connected = connection?.status === "CONNECTED";
+    if (!result.connected) throw new OperationError(`AKO did not connect: ${connection?.errors.at(-1)?.trim() ?? `${AKO_POD} is not ready`}`, `see: kubectl logs -n ${o.namespace} ${AKO_POD}`);
     step("verify", "static routes for the node pod CIDRs");
     result.routes = await verifyRoutes(d, settings);
     const releasesAfter = await d.helm.list(o.namespace);
@@ -177,33 +178,30 @@ type Pod = KubeObject & { metadata?: { uid?: string }; status?: { phase?: string
 
 const ready = (p: Pod | undefined) => p?.status?.phase === "Running" && (p.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 
-/** Pod Ready is not enough (AKO has no readiness probe): also require a log without a boot failure. */
-async function waitConnected(d: AkoDeps, o: AkoRunOptions, oldPod: KubeObject | undefined, events: Events): Promise<boolean> {
+/** Pod Ready is not enough (AKO has no readiness probe): wait for AKO's own word that it is connected. */
+async function waitConnected(d: AkoDeps, o: AkoRunOptions, s: AkoSettings, oldPod: KubeObject | undefined, events: Events): Promise<AkoConnection | undefined> {
   const deadline = d.now() + o.waitTimeoutMs;
   const oldUid = (oldPod as Pod | undefined)?.metadata?.uid;
+  let last: AkoConnection | undefined;
   while (d.now() < deadline) {
     const pod = await d.kube.get<Pod>("v1", "Pod", AKO_POD, o.namespace);
     const fresh = pod && (!oldUid || pod.metadata?.uid !== oldUid || !(await restartPending(d, o)));
     if (fresh && ready(pod)) {
-      const log = await d.kube.podLog(o.namespace, AKO_POD, { tailLines: 200 }).catch(() => "");
-      if (/Invalid input detected|shutting down AKO|sync will be disabled/i.test(log)) return false;
-      if (/connected|Started the Kubernetes Controller|AKO is now listening/i.test(log)) return true;
+      last = await akoConnection(d.kube, o.namespace, AKO_POD, s.apiServerPort);
+      if (last.status === "CONNECTED") return last;
+      // A boot failure in the log does not heal by itself; /api/status errors may (AKO retries).
+      if (last.status === "DISCONNECTED" && last.source === "log") return last;
     }
-    events.step("waiting", { pod: pod?.status?.phase ?? "absent" });
+    events.step("waiting", { pod: pod?.status?.phase ?? "absent", ako: last?.status ?? "-" });
     await d.sleep(500);
   }
-  return false;
+  return last;
 }
 
 /** A restart was asked (template annotation) but the StatefulSet has not rolled the pod yet. */
 async function restartPending(d: AkoDeps, o: AkoRunOptions): Promise<boolean> {
   const sts = await d.kube.get<KubeObject & { status?: { currentRevision?: string; updateRevision?: string } }>("apps/v1", "StatefulSet", "ako", o.namespace);
   return Boolean(sts?.status?.updateRevision && sts.status.currentRevision !== sts.status.updateRevision);
-}
-
-async function lastError(kube: Kube, ns: string): Promise<string> {
-  const log = await kube.podLog(ns, AKO_POD, { tailLines: 50 }).catch(() => "");
-  return log.split("\n").reverse().find((l) => /error|invalid|fail/i.test(l))?.trim() ?? "no error in the log";
 }
 
 /** AKO (ClusterIP mode) keeps one static route per node in the VIP network's VRF: check them. */

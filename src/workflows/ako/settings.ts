@@ -3,6 +3,7 @@ import { UsageError } from "../../cli/errors.js";
 import type { Network, VrfContext } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";
+import type { Kube } from "../../clients/k8s.js";
 
 /** What avictl needs to know from an AKO values file, whichever chart layout it uses. */
 export interface AkoSettings {
@@ -18,6 +19,8 @@ export interface AkoSettings {
   shardVSSize?: string;
   cniPlugin?: string;
   disableStaticRouteSync: boolean;
+  /** AKO's own API port (liveness and /api/status). */
+  apiServerPort: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -60,6 +63,7 @@ export function akoSettings(values: Obj): AkoSettings {
     shardVSSize: str(l7.shardVSSize),
     cniPlugin: str(ako.cniPlugin),
     disableStaticRouteSync: str(ako.disableStaticRouteSync) === "true",
+    apiServerPort: Number(str(ako.apiServerPort) ?? 8080) || 8080,
   };
 }
 
@@ -70,4 +74,30 @@ export async function akoRoutes(avi: AviClient, s: AkoSettings): Promise<{ vrf?:
   const vrf = net?.vrf_context_ref ? await avi.getByUuid<VrfContext>("vrfcontext", uuidOfRef(net.vrf_context_ref)) : undefined;
   const routes = (vrf?.static_routes ?? []).filter((r) => r.route_id.startsWith(`${s.clusterName}-`)).map((r) => `${r.prefix.ip_addr.addr}/${r.prefix.mask}`);
   return { vrf: vrf?.name, routes };
+}
+
+export interface AkoConnection {
+  status: "CONNECTED" | "DISCONNECTED" | "INITIATING" | "UNKNOWN";
+  errors: string[];
+  /** Where the answer came from: AKO's /api/status through the pod proxy, else its log. */
+  source: "api/status" | "log";
+}
+
+/**
+ * Is AKO connected to the controller? Its /api/status (read through the API server's pod proxy)
+ * says so directly; when the proxy is not allowed or not served, the log is the fallback.
+ */
+export async function akoConnection(kube: Kube, namespace: string, pod: string, port: number): Promise<AkoConnection> {
+  try {
+    const body = (await kube.podProxy(namespace, pod, port, "api/status")) as { avi_api?: { connection_status?: string; errors?: { error: string }[] } } | undefined;
+    const status = body?.avi_api?.connection_status;
+    if (status === "CONNECTED" || status === "DISCONNECTED" || status === "INITIATING") return { status, errors: (body?.avi_api?.errors ?? []).map((e) => e.error), source: "api/status" };
+  } catch {
+    // fall through to the log
+  }
+  const lines = (await kube.podLog(namespace, pod, { tailLines: 300 }).catch(() => "")).split("\n").filter(Boolean);
+  const lastBad = lines.findLastIndex((l) => /Invalid input detected|shutting down AKO|sync will be disabled/i.test(l));
+  const lastGood = lines.findLastIndex((l) => /Started the Kubernetes Controller|AKO is now listening/i.test(l));
+  const errors = lines.filter((l) => /\b(ERROR|WARN)\b|Invalid input|shutting down/i.test(l)).slice(-5);
+  return { status: lastGood > lastBad ? "CONNECTED" : lastBad >= 0 ? "DISCONNECTED" : "UNKNOWN", errors, source: "log" };
 }

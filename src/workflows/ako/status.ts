@@ -1,7 +1,7 @@
 import type { AviClient } from "../../clients/avi/types.js";
 import type { Kube, KubeObject } from "../../clients/k8s.js";
 import type { HelmOps } from "./lifecycle.js";
-import { akoRoutes, akoSettings } from "./settings.js";
+import { akoConnection, akoRoutes, akoSettings } from "./settings.js";
 import type { ServiceEngineGroup } from "../../clients/avi/models.js";
 
 export interface AkoStatus {
@@ -9,6 +9,8 @@ export interface AkoStatus {
   clusterName?: string;
   pod?: { name: string; phase: string; ready: boolean; restarts: number; started?: string };
   connection: "CONNECTED" | "DISCONNECTED" | "UNKNOWN";
+  /** AKO's /api/status through the pod proxy, or its log when the proxy is not available. */
+  connectionSource?: "api/status" | "log";
   recentErrors: string[];
   controller?: { virtualServices: number; staticRoutes: number; vrf?: string; seGroupLabel?: string };
   healthy: boolean;
@@ -29,12 +31,10 @@ export async function akoStatus(namespace: string, deps: { kube: Kube; helm: Hel
   if (pod) {
     const ready = (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
     status.pod = { name: "ako-0", phase: pod.status?.phase ?? "Unknown", ready, restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0), started: pod.status?.startTime };
-    const log = await deps.kube.podLog(namespace, "ako-0", { tailLines: 300 }).catch(() => "");
-    const lines = log.split("\n").filter(Boolean);
-    status.recentErrors = lines.filter((l) => /\b(ERROR|WARN)\b|Invalid input|shutting down/i.test(l)).slice(-5);
-    const lastBad = lines.findLastIndex((l) => /Invalid input detected|shutting down AKO|sync will be disabled/i.test(l));
-    const lastGood = lines.findLastIndex((l) => /connected|Started the Kubernetes Controller|AKO is now listening/i.test(l));
-    status.connection = lastGood > lastBad ? "CONNECTED" : lastBad >= 0 ? "DISCONNECTED" : "UNKNOWN";
+    const c = await akoConnection(deps.kube, namespace, "ako-0", settings.apiServerPort);
+    status.connection = c.status === "INITIATING" ? "DISCONNECTED" : c.status;
+    status.recentErrors = c.errors;
+    status.connectionSource = c.source;
   }
   if (deps.avi && settings.clusterName && settings.cloudName) {
     const cloud = await deps.avi.getByName("cloud", settings.cloudName);
