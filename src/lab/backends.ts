@@ -55,6 +55,17 @@ function page(site: string, pod: string): string {
  * in turn), so a client can tell which site served it. All listen on the same port.
  */
 export async function startBackends(specs: BackendSpec[], port = 0): Promise<BackendsHandle> {
+  // The shared port is chosen by the first bind; if another address already uses it, choose again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(specs, port);
+    } catch (err) {
+      if (port !== 0 || attempt >= 5 || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    }
+  }
+}
+
+async function startOnce(specs: BackendSpec[], port: number): Promise<BackendsHandle> {
   const servers: Server[] = [];
   const backends: Backend[] = [];
   // One port for every site, as a DNS answer carries only the address.

@@ -1,5 +1,6 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
+import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,12 +16,24 @@ export function which(name: string): string | undefined {
   return p ? p : undefined;
 }
 
-export async function freeUdpPort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(r));
-  return port;
+/** A loopback port free for both TCP and UDP at the moment of asking (DNS servers need both). */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const tcp = createServer();
+    await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", r));
+    const port = (tcp.address() as AddressInfo).port;
+    const udp = createSocket("udp4");
+    const ok = await new Promise<boolean>((r) => {
+      udp.once("error", () => r(false));
+      udp.bind(port, "127.0.0.1", () => r(true));
+    });
+    await new Promise<void>((r) => tcp.close(() => r()));
+    if (ok) {
+      await new Promise<void>((r) => udp.close(r));
+      return port;
+    }
+    udp.close();
+  }
 }
 
 export interface Knot {
@@ -28,10 +41,23 @@ export interface Knot {
   stop(): Promise<void>;
 }
 
-/** knotd serving one zone on loopback; stops by itself after five minutes in any case. */
+/**
+ * knotd serving one zone on loopback; stops by itself after five minutes in any case. A port taken
+ * between choosing and binding (other tests run in parallel) is retried with another one.
+ */
 export async function startKnot(zone: string, zoneText: string): Promise<Knot> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKnotOnce(zone, zoneText);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startKnotOnce(zone: string, zoneText: string): Promise<Knot> {
   const dir = mkdtempSync(join(tmpdir(), "avictl-knot-"));
-  const port = await freeUdpPort();
+  const port = await freePort();
   writeFileSync(join(dir, `${zone}.zone`), zoneText);
   writeFileSync(
     join(dir, "knot.conf"),

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from "node:dgram";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket as TcpSocket } from "node:net";
 import packet from "dns-packet";
 import type { Packet } from "dns-packet";
 import type { AviObject } from "../../clients/avi/types.js";
@@ -68,8 +68,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
       if (q) ctrl.recordDnsLog({ vsUuid: uuid, timestamp: new Date().toISOString(), clientIp: client, fqdn: q.name, qtype: q.type, rcode: a.reply ? a.rcode : "DROPPED", answers: a.answers });
       return a.reply ? packet.encode(a.reply) : undefined;
     };
-    const udp = createSocket("udp4");
-    udp.on("message", (msg, rinfo) => {
+    const onUdp = (udp: Socket) => (msg: Buffer, rinfo: { address: string; port: number }) => {
       const out = handle(msg, rinfo.address);
       if (!out) return;
       // Without EDNS a UDP answer is limited to 512 bytes: send the header with TC set so the client retries over TCP.
@@ -77,13 +76,8 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
         const tc = Buffer.from(packet.encode({ ...packet.decode(out), answers: [], authorities: [], additionals: [], flags: (packet.decode(out).flags ?? 0) | packet.TRUNCATED_RESPONSE }));
         udp.send(tc, rinfo.port, rinfo.address);
       } else udp.send(out, rinfo.port, rinfo.address);
-    });
-    await new Promise<void>((resolve, reject) => {
-      udp.once("error", reject);
-      udp.bind(0, host, () => resolve());
-    });
-    const port = udp.address().port;
-    const tcp = createServer((sock) => {
+    };
+    const onTcp = (sock: TcpSocket) => {
       let buf = Buffer.alloc(0);
       sock.on("data", (d: Buffer) => {
         buf = Buffer.concat([buf, d]);
@@ -99,15 +93,30 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
         }
       });
       sock.on("error", () => undefined);
-    });
-    await new Promise<void>((resolve, reject) => {
-      tcp.once("error", reject);
-      tcp.listen(port, host, () => resolve());
-    });
-    const endpoint: DnsEndpoint = { controller: ctrl.name, vs: ctrl.store.get("virtualservice", uuid)?.name ?? uuid, vsUuid: uuid, host, port };
-    current.set(uuid, endpoint);
-    o.onChange?.([...current.values()]);
-    return { endpoint, udp, tcp };
+    };
+    // UDP and TCP share one port; when the TCP side of a free UDP port is taken, try another.
+    for (let attempt = 1; ; attempt++) {
+      const udp = createSocket("udp4");
+      udp.on("message", onUdp(udp));
+      await new Promise<void>((resolve, reject) => {
+        udp.once("error", reject);
+        udp.bind(0, host, () => resolve());
+      });
+      const port = udp.address().port;
+      const tcp = createServer(onTcp);
+      const bound = await new Promise<boolean>((resolve, reject) => {
+        tcp.once("error", (err: NodeJS.ErrnoException) => (err.code === "EADDRINUSE" && attempt < 5 ? resolve(false) : reject(err)));
+        tcp.listen(port, host, () => resolve(true));
+      });
+      if (!bound) {
+        udp.close();
+        continue;
+      }
+      const endpoint: DnsEndpoint = { controller: ctrl.name, vs: ctrl.store.get("virtualservice", uuid)?.name ?? uuid, vsUuid: uuid, host, port };
+      current.set(uuid, endpoint);
+      o.onChange?.([...current.values()]);
+      return { endpoint, udp, tcp };
+    }
   };
 
   const stop = (l: Listener) =>
