@@ -1,4 +1,3 @@
-import { UsageError } from "../../cli/errors.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import { applyBase, loadTemplate, removeValue, renderDoc, setValue } from "../values-doc.js";
 
@@ -31,8 +30,6 @@ export function akoLayout(chartVersion: string): { legacy: boolean; networkDomai
 
 /** AKO values for one cluster from the commented template of the chart's layout. */
 export function renderAkoValues(i: AkoValuesInput): string {
-  if (!/^[a-zA-Z0-9_-]+$/.test(i.clusterName)) throw new UsageError(`--cluster-name "${i.clusterName}" may only hold letters, digits, '-' and '_' (AKO refuses others)`);
-  if (i.serviceType === "NodePortLocal" && i.cni !== "antrea") throw new UsageError("--service-type NodePortLocal needs --cni antrea");
   const layout = akoLayout(i.chartVersion);
   const doc = loadTemplate(layout.legacy ? "ako/values-1.4.yaml" : "ako/values.yaml");
   applyBase(doc, i.base?.text, i.base?.file ?? "base values");

@@ -36,6 +36,7 @@ export function toAkoValuesOptions(raw: {
   const shardSize = raw.shardSize?.toUpperCase() as AkoValuesInput["shardSize"];
   if (shardSize !== undefined && !SHARD_SIZES.includes(shardSize)) throw new UsageError(`--shard-size must be one of ${SHARD_SIZES.join(", ")}, not "${raw.shardSize}"`);
   if (raw.cni !== undefined && !(CNI_PLUGINS as readonly string[]).includes(raw.cni)) throw new UsageError(`--cni must be one of ${CNI_PLUGINS.filter(Boolean).join(", ")}, not "${raw.cni}"`);
+  if (serviceType === "NodePortLocal" && raw.cni !== "antrea") throw new UsageError("--service-type NodePortLocal needs --cni antrea");
   if (raw.chartVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(raw.chartVersion)) throw new UsageError(`--chart-version "${raw.chartVersion}" must look like 1.13.4`);
   return {
     clusterName: raw.clusterName,
