@@ -20,7 +20,7 @@ export function build(app: App): Command {
         `export AVI_USERNAME=${c.username}`,
         `export AVI_PASSWORD_FILE=${c.passwordFile}`,
         `export AVI_VERSION=${c.version}`,
-        ...(s.kubeconfig ? [`export KUBECONFIG=${s.kubeconfig}`] : []),
+        ...(s.kubeconfig ? [`export KUBECONFIG=${s.kubeconfig}`, `# kube contexts: ${s.clusters.join(", ")}`] : []),
         ...s.dns.map((d) => `# DNS VS ${d.vs} (${d.controller}): dig @${d.host} -p ${d.port} <name>`),
         ...s.backends.map((b) => `# backend ${b.site}: ${b.url}`),
       ];
