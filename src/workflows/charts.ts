@@ -1,8 +1,11 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
 import { OperationError, UsageError } from "../cli/errors.js";
 import type { KubeObject } from "../clients/k8s.js";
+import type { Helm } from "../clients/helm.js";
+import { compareVersions } from "../clients/avi/version.js";
 import type { ChartInfo } from "./ako/lifecycle.js";
 
 export interface LoadedChart extends ChartInfo {
@@ -60,4 +63,37 @@ function readDir(root: string): Map<string, string> {
   const crdDir = join(root, "crds");
   if (existsSync(crdDir)) for (const f of readdirSync(crdDir)) files.set(`crds/${f}`, readFileSync(join(crdDir, f), "utf8"));
   return files;
+}
+
+/** Where the charts are published (OCI) when --chart names no local archive. */
+export const CHART_REFS = { ako: "oci://projects.packages.broadcom.com/ako/helm-charts/ako", amko: "oci://projects.packages.broadcom.com/ako/helm-charts/amko" };
+
+/**
+ * The chart to install: a local archive or directory, else a chart reference (oci://, repo/chart)
+ * pulled with helm into a temporary directory — so the CRDs can be applied before the upgrade.
+ */
+export async function resolveChart(raw: { chart?: string; chartVersion?: string | boolean; latest?: string | boolean }, kind: keyof typeof CHART_REFS, helm: Helm): Promise<LoadedChart> {
+  const ref = raw.chart ?? CHART_REFS[kind];
+  if (existsSync(ref) || /\.tgz$/.test(ref)) {
+    if (raw.latest) throw new UsageError("--latest needs a chart reference, not a local archive");
+    return loadChart(ref);
+  }
+  if (raw.latest) raw = { ...raw, chartVersion: await latestVersion(ref, helm) };
+  if (!raw.chartVersion) throw new UsageError(`--chart-version (or --latest) is required to pull ${ref}`, `or pass --chart with a local ${kind} chart archive`);
+  const dir = mkdtempSync(join(tmpdir(), "avictl-chart-"));
+  // The chart is used until the run ends (helm upgrade reads it): remove it then.
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  await helm.run(["pull", ref, "--version", String(raw.chartVersion), "--untar", "--untardir", dir]);
+  return loadChart(join(dir, kind));
+}
+
+/**
+ * The newest chart version in a classic repository, by the chart's own version (not the app
+ * version column). OCI registries cannot be listed by helm, so they need an explicit version.
+ */
+export async function latestVersion(ref: string, helm: Helm): Promise<string> {
+  if (ref.startsWith("oci://")) throw new UsageError(`helm cannot list the versions of ${ref}`, "pass --chart-version, or add the classic repository and use REPO/ako");
+  const found = (await helm.searchVersions(ref)).map((v) => v.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
+  if (found.length === 0) throw new OperationError(`no released version of ${ref} in the helm repositories`, "check: helm search repo --versions");
+  return found.sort((a, b) => compareVersions(b, a))[0]!;
 }

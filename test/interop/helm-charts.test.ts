@@ -123,11 +123,12 @@ describe.skipIf(!helmBin.path)("--latest", () => {
     Object.assign(process.env, { AVICTL_HELM: helmBin.path!, HELM_REPOSITORY_CONFIG: join(dir, "repositories.yaml"), HELM_REPOSITORY_CACHE: join(dir, "repo-cache"), HELM_CACHE_HOME: join(dir, "cache"), HELM_CONFIG_HOME: join(dir, "config") });
     try {
       await new Helm({ binary: helmBin.path }).run(["repo", "add", "labrepo", `http://127.0.0.1:${(server.address() as { port: number }).port}`]);
-      const { latestVersion, requireChart } = await import("../../src/commands/ako/run.js");
-      expect(await latestVersion("labrepo/ako")).toBe("1.13.4");
-      const chart = await requireChart({ chart: "labrepo/ako", latest: true });
+      const { latestVersion, resolveChart } = await import("../../src/workflows/charts.js");
+      const helm = new Helm({ binary: helmBin.path });
+      expect(await latestVersion("labrepo/ako", helm)).toBe("1.13.4");
+      const chart = await resolveChart({ chart: "labrepo/ako", latest: true }, "ako", helm);
       expect([chart.version, chart.crds.length]).toEqual(["1.13.4", 11]);
-      await expect(latestVersion("oci://example.invalid/ako")).rejects.toThrow(/cannot list the versions/);
+      await expect(latestVersion("oci://example.invalid/ako", helm)).rejects.toThrow(/cannot list the versions/);
     } finally {
       process.env = saved;
       server.close();
