@@ -48,6 +48,7 @@ Examples:
       const io = app.io;
       io.err(`${io.warn("SIMULATION: this is avictl's lab, not an Avi controller. It listens on 127.0.0.1 only.")}\n`);
       for (const c of r.state.controllers) io.err(`  controller ${c.name}: ${c.url} (version ${c.version})\n`);
+      if (r.state.kubeconfig) io.err(`  Kubernetes clusters ${r.state.clusters.join(", ")}: KUBECONFIG=${r.state.kubeconfig}\n`);
       for (const d of r.state.dns) io.err(`  DNS VS ${d.vs}: ${d.host}:${d.port}\n`);
       io.err(`  context "lab" ${r.contextAction}; try: avictl --context lab status\n`);
       if (r.detached) io.err(`  running in the background (pid ${r.pid}); stop it with 'avictl lab down'\n`);
