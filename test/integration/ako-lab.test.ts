@@ -138,7 +138,7 @@ describe.skipIf(missing)("AKO and AMKO on the lab with the real helm and charts"
     expect(await gdp()).toEqual([{ cluster: "s1az1", weight: 4 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 2 }]);
     const status = await cli(["amko", "status", "--kube-context", "s1az1", "-o", "json"]);
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ healthy: true, pod: { ready: true }, gslbConfig: { members: ["s1az1", "s1az2", "s2"] }, gdp: { shares: [{ cluster: "s1az1", weight: 4 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 2 }] } });
+    expect(JSON.parse(status.stdout)).toMatchObject({ healthy: true, pod: { ready: true }, gslbConfig: { state: "success: gslb config accepted", members: ["s1az1", "s1az2", "s2"] }, gdp: { status: "success", shares: [{ cluster: "s1az1", weight: 4 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 2 }] } });
   });
 
   it("infra-setting creates the AviInfraSetting and its IngressClass, then converges", async () => {

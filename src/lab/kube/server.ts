@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { parse as parseYaml, stringify } from "yaml";
 import { jsonPatch, matchesLabels, mergePatch, strategicMerge } from "./patch.js";
 import type { LabNode } from "../ako-bridge.js";
+import { amkoStatuses } from "./amko.js";
 import { decodeSecret } from "./protobuf.js";
 import { BUILTIN, fromCrd, groupVersion, gvPath, type ResourceType } from "./resources.js";
 
@@ -143,6 +144,21 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
 
   function afterWrite(t: ResourceType, obj: Obj): void {
     if (t.group === "apps" && (t.kind === "StatefulSet" || t.kind === "Deployment")) reconcile(t, obj);
+    const m = obj.metadata!;
+    if (t.group === "amko.vmware.com" || (t.kind === "Secret" && m.name === "gslb-config-secret") || (t.kind === "StatefulSet" && m.name === "amko")) amkoValidate(m.namespace ?? "");
+  }
+
+  /** AMKO (when its pod runs) validates its GSLBConfig and GDP and writes their status. */
+  function amkoValidate(ns: string): void {
+    if (!store.has(`|pods|${ns}|amko-0`)) return;
+    const find = (plural: string, name: string) => [...store.entries()].find(([k]) => k === `amko.vmware.com|${plural}|${ns}|${name}`)?.[1];
+    const gc = find("gslbconfigs", "gc-1");
+    const gdp = find("globaldeploymentpolicies", "global-gdp");
+    const secret = store.get(`|secrets|${ns}|gslb-config-secret`);
+    const members = (secret?.data as Record<string, string> | undefined)?.["gslb-members"];
+    const { gcState, gdpStatus } = amkoStatuses(gc, gdp, members === undefined ? undefined : Buffer.from(members, "base64").toString("utf8"));
+    if (gc && gcState) gc.status = { state: gcState };
+    if (gdp && gdpStatus) gdp.status = { errorStatus: gdpStatus };
   }
 
   function reconcile(t: ResourceType, wl: Obj): void {
