@@ -70,5 +70,6 @@ Example:
 function render(io: Io, r: AmkoInstallResult): void {
   printTable(io, ["MEMBER", "CONTEXT", "API SERVER", "VERSION"], r.members.map((m) => [m.name, m.context, m.server, m.version]));
   printTable(io, ["CLUSTER", "WEIGHT", "EXPECTED SHARE"], r.shares.map((s) => [s.cluster, s.weight, `${(s.share * 100).toFixed(1)}%`]));
+  for (const w of r.warnings) io.err(`${io.warn(w)}\n`);
   io.out(`${io.ok(`${r.release} (${r.chart}) running in ${r.namespace}${r.amkoUUID ? `, amkoUUID ${r.amkoUUID} kept` : ""}`)}\n`);
 }

@@ -49,6 +49,7 @@ export interface AmkoDeps {
 }
 
 export interface AmkoInstallResult {
+  warnings: string[];
   release: string;
   namespace: string;
   chart: string;
@@ -130,15 +131,31 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
     credsFile.remove();
     valuesFile.remove();
   }
-  step("wait", "amko-0 running");
+  step("wait", "amko-0 running, GSLBConfig and GDP accepted");
   const deadline = d.now() + o.waitTimeoutMs;
+  const gdpVersion = await crdVersion(leader, "globaldeploymentpolicies", "amko.vmware.com", "");
+  const gcNow = await crdVersion(leader, "gslbconfigs", "amko.vmware.com", "");
+  const warnings: string[] = [];
   for (;;) {
     const pod = await leader.get<KubeObject & { status?: { phase?: string } }>("v1", "Pod", "amko-0", AMKO_NAMESPACE);
-    if (pod?.status?.phase === "Running") break;
-    if (d.now() > deadline) throw new OperationError(`amko-0 is not running after ${Math.round(o.waitTimeoutMs / 1000)}s`, `see: kubectl -n ${AMKO_NAMESPACE} describe pod amko-0`);
+    const [gcState, gdpStatus] = await Promise.all([
+      leader.get<KubeObject & { status?: { state?: string } }>(gcNow, "GSLBConfig", "gc-1", AMKO_NAMESPACE).then((g) => g?.status?.state),
+      leader.get<KubeObject & { status?: { errorStatus?: string } }>(gdpVersion, "GlobalDeploymentPolicy", "global-gdp", AMKO_NAMESPACE).then((g) => g?.status?.errorStatus),
+    ]);
+    // AMKO writes its verdict into the objects' status; an error there will not heal by waiting.
+    if (gcState?.startsWith("error")) throw new OperationError(`AMKO refused the GSLBConfig: ${gcState}`, `see: kubectl -n ${AMKO_NAMESPACE} logs amko-0`);
+    if (gdpStatus && gdpStatus !== "success") throw new OperationError(`AMKO refused the GlobalDeploymentPolicy: ${gdpStatus}`);
+    const running = pod?.status?.phase === "Running";
+    if (running && gcState?.startsWith("success") && gdpStatus === "success") break;
+    if (d.now() > deadline) {
+      if (!running) throw new OperationError(`amko-0 is not running after ${Math.round(o.waitTimeoutMs / 1000)}s`, `see: kubectl -n ${AMKO_NAMESPACE} describe pod amko-0`);
+      warnings.push(`AMKO runs but has not reported on its GSLBConfig/GDP yet (state: ${gcState ?? "none"}, GDP: ${gdpStatus ?? "none"})`);
+      break;
+    }
     await d.sleep(500);
   }
   return {
+    warnings,
     release,
     namespace: AMKO_NAMESPACE,
     chart: `amko-${o.chart.version}`,
