@@ -134,12 +134,12 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
   step("wait", "amko-0 running, GSLBConfig and GDP accepted");
   const deadline = d.now() + o.waitTimeoutMs;
   const gdpVersion = await crdVersion(leader, "globaldeploymentpolicies", "amko.vmware.com", "");
-  const gcNow = await crdVersion(leader, "gslbconfigs", "amko.vmware.com", "");
+  const gcInstalled = await crdVersion(leader, "gslbconfigs", "amko.vmware.com", "");
   const warnings: string[] = [];
   for (;;) {
     const pod = await leader.get<KubeObject & { status?: { phase?: string } }>("v1", "Pod", "amko-0", AMKO_NAMESPACE);
     const [gcState, gdpStatus] = await Promise.all([
-      leader.get<KubeObject & { status?: { state?: string } }>(gcNow, "GSLBConfig", "gc-1", AMKO_NAMESPACE).then((g) => g?.status?.state),
+      leader.get<KubeObject & { status?: { state?: string } }>(gcInstalled, "GSLBConfig", "gc-1", AMKO_NAMESPACE).then((g) => g?.status?.state),
       leader.get<KubeObject & { status?: { errorStatus?: string } }>(gdpVersion, "GlobalDeploymentPolicy", "global-gdp", AMKO_NAMESPACE).then((g) => g?.status?.errorStatus),
     ]);
     // AMKO writes its verdict into the objects' status; an error there will not heal by waiting.
