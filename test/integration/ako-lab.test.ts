@@ -5,14 +5,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLab, type Lab } from "../../src/lab/index.js";
-import { chartsDir, realBinary } from "../helpers/helm-binary.js";
+import { chartsDir, chartsMissing, realBinary } from "../helpers/helm-binary.js";
 import { isolatedConfig, runCli, type CliResult } from "../helpers/run-cli.js";
 
 const run = promisify(execFile);
 const helm = realBinary("helm");
 const kubectl = realBinary("kubectl");
-const missing = !helm.path || !kubectl.path;
-if (missing) console.warn(`skipping AKO/AMKO lab tests: ${helm.reason ?? kubectl.reason}`);
+const missing = helm.reason ?? kubectl.reason ?? chartsMissing;
+if (missing) console.warn(`skipping AKO/AMKO lab tests: ${missing}`);
 
 let lab: Lab;
 let env: Record<string, string>;
@@ -32,7 +32,7 @@ async function k(args: string[]): Promise<string> {
 const podUid = async (ctx: string) => (JSON.parse(await k(["--context", ctx, "get", "pod", "ako-0", "-n", "avi-system", "-o", "json"])) as { metadata: { uid: string } }).metadata.uid;
 const routes = () => (lab.controllers[0]!.store.findByName("vrfcontext", "VRF_AZ1")?.static_routes as { route_id: string }[] | undefined)?.map((r) => r.route_id) ?? [];
 
-describe.skipIf(missing)("AKO and AMKO on the lab with the real helm and charts", () => {
+describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm and charts", () => {
   beforeAll(async () => {
     lab = await startLab({ dir });
     const c = lab.state.controllers[0]!;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { chartsDir, chartsMissing } from "../helpers/helm-binary.js";
 import { isolatedConfig, runCli } from "../helpers/run-cli.js";
 
 /** Bad input to the AKO/AMKO commands: exit 2, one sentence, before any controller or cluster is contacted. */
@@ -20,5 +22,11 @@ describe("AKO and AMKO commands refuse bad input", () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr.trim().split("\n")[0]).toMatch(message);
     expect(r.stdout).toBe("");
+  });
+
+  it.skipIf(Boolean(chartsMissing))("ako install refuses a namespace other than avi-system for AKO 1.4.2", async () => {
+    const r = await runCli(["ako", "install", "-f", "/dev/null", "--chart", join(chartsDir, "ako-1.4.2.tgz"), "-n", "ako"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")[0]).toBe("error: AKO 1.4.2 only works in namespace avi-system, not ako");
   });
 });

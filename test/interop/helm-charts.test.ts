@@ -8,11 +8,12 @@ import { lintAkoValues } from "../../src/workflows/ako/lint.js";
 import { renderAkoValues, type AkoValuesInput } from "../../src/workflows/ako/render.js";
 import { renderAmkoValues } from "../../src/workflows/amko/render.js";
 import { loadChart } from "../../src/workflows/charts.js";
-import { chartsDir, realBinary } from "../helpers/helm-binary.js";
+import { chartsDir, chartsMissing, realBinary } from "../helpers/helm-binary.js";
 import { runCli } from "../helpers/run-cli.js";
 
 const helmBin = realBinary("helm");
-if (!helmBin.path) console.warn(`skipping helm interop tests: ${helmBin.reason}`);
+const skip = helmBin.reason ?? chartsMissing;
+if (skip) console.warn(`skipping helm/chart interop tests: ${skip}`);
 const dir = mkdtempSync(join(tmpdir(), "avictl-helm-"));
 const write = (name: string, text: string) => {
   const p = join(dir, name);
@@ -42,7 +43,7 @@ const S1AZ1: Omit<AkoValuesInput, "chartVersion"> = {
   shardSize: "SMALL",
 };
 
-describe.skipIf(!helmBin.path)("rendered values against the real charts and helm", () => {
+describe.skipIf(Boolean(skip))("rendered values against the real charts and helm", () => {
   let helm: Helm;
   beforeAll(() => {
     helm = new Helm({ binary: helmBin.path });
@@ -91,7 +92,7 @@ describe.skipIf(!helmBin.path)("rendered values against the real charts and helm
   });
 });
 
-describe.skipIf(!helmBin.path)("avictl ako lint", () => {
+describe.skipIf(Boolean(skip))("avictl ako lint", () => {
   it("exits 3 with our finding and helm's own error for a value the templates cannot compare; 0 for clean values", async () => {
     const bad = write("bad-type.yaml", "L7Settings:\n  serviceType: 5\n");
     const r = await runCli(["ako", "lint", "-f", bad, "--chart", join(chartsDir, "ako-1.13.4.tgz"), "-o", "json"], { env: { AVICTL_HELM: helmBin.path! } });
@@ -105,7 +106,7 @@ describe.skipIf(!helmBin.path)("avictl ako lint", () => {
   });
 });
 
-describe.skipIf(!helmBin.path)("--latest", () => {
+describe.skipIf(Boolean(skip))("--latest", () => {
   it("picks the newest chart version of a classic repository by semver, not the listing order", async () => {
     const { createServer } = await import("node:http");
     const { readFileSync } = await import("node:fs");
@@ -136,7 +137,7 @@ describe.skipIf(!helmBin.path)("--latest", () => {
   });
 });
 
-describe("ako lint against the chart's own defaults", () => {
+describe.skipIf(Boolean(chartsMissing))("ako lint against the chart's own defaults", () => {
   it("flags a misspelled key with the right one, and subnetIP on a 1.5.1+ chart with the fix", async () => {
     const chart = await loadChart(join(chartsDir, "ako-1.13.4.tgz"));
     const r = lintAkoValues("AKOSettings:\n  clustrName: S1-AZ1\nNetworkSettings:\n  subnetIP: 10.10.25.0\n  subnetPrefix: 24\nL7Settings:\n  shardVSSize: HUGE\n  defaultIngController: true\n", "v.yaml", chart);

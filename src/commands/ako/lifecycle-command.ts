@@ -24,6 +24,9 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     const { runAko } = await import("../../workflows/ako/lifecycle.js");
     const { parseValues } = await import("../../workflows/ako/settings.js");
     const chart = await requireChart(raw as { chart?: string; chartVersion?: string; latest?: boolean });
+    const { compareVersions } = await import("../../clients/avi/version.js");
+    // AKO up to 1.4.2 looks for its ConfigMap and Secret in avi-system whatever its own namespace.
+    if (compareVersions(chart.version, "1.4.3") < 0 && raw.namespace !== "avi-system") throw new UsageError(`AKO ${chart.version} only works in namespace avi-system, not ${String(raw.namespace)}`);
     const waitTimeoutMs = parseDuration(String(raw.waitTimeout), "--wait-timeout");
     // Values: the file as given, or rendered from the flags (with the file as base).
     let text: string;
