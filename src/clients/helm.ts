@@ -26,7 +26,7 @@ export class Helm {
   readonly binary: string;
 
   constructor(private readonly o: HelmOptions = {}) {
-    this.binary = o.binary ?? o.env?.AVICTL_HELM ?? process.env.AVICTL_HELM ?? "helm";
+    this.binary = o.binary ?? (o.env ?? process.env).AVICTL_HELM ?? "helm";
   }
 
   private kubeArgs(): string[] {

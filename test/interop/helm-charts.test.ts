@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OperationError } from "../../src/cli/errors.js";
 import { Helm } from "../../src/clients/helm.js";
 import { lintAkoValues } from "../../src/workflows/ako/lint.js";
 import { renderAkoValues, type AkoValuesInput } from "../../src/workflows/ako/render.js";
@@ -42,6 +43,49 @@ const S1AZ1: Omit<AkoValuesInput, "chartVersion"> = {
   serviceType: "ClusterIP",
   shardSize: "SMALL",
 };
+
+describe("Helm client", () => {
+  /** A stand-in helm that records its arguments and fails like helm does when asked to. */
+  const stub = () =>
+    write(
+      "fake-helm",
+      `#!/bin/sh\necho "$@" > "${join(dir, "fake-helm.args")}"\nif [ "$1" = lint ]; then echo "walk.go:74: found symbolic link" >&2; echo "Error: 1 chart(s) linted, 1 chart(s) failed" >&2; echo "Use --debug for details" >&2; exit 1; fi\necho "[]"\n`,
+    );
+  const args = () => readFileSync(join(dir, "fake-helm.args"), "utf8").trim();
+
+  it("takes the binary from the option, else AVICTL_HELM, else helm on PATH", () => {
+    expect(new Helm({ binary: "/opt/helm", env: { AVICTL_HELM: "/env/helm" } }).binary).toBe("/opt/helm");
+    expect(new Helm({ env: { AVICTL_HELM: "/env/helm" } }).binary).toBe("/env/helm");
+    expect(new Helm({ env: {} }).binary).toBe("helm");
+  });
+
+  it("says in one sentence that helm is missing, with what to do", async () => {
+    const err = await new Helm({ binary: join(dir, "no-such-helm") }).version().then(
+      () => undefined,
+      (e: unknown) => e as OperationError,
+    );
+    expect(err).toBeInstanceOf(OperationError);
+    expect(err?.message).toBe(`helm is not installed (${join(dir, "no-such-helm")} not found)`);
+    expect(err?.hint).toMatch(/AVICTL_HELM/);
+  });
+
+  it("reports helm's own Error: line, not its hints", async () => {
+    chmodSync(stub(), 0o755);
+    await expect(new Helm({ binary: join(dir, "fake-helm") }).lint("chart", ["v.yaml"])).rejects.toThrow(/^helm lint failed: 1 chart\(s\) linted, 1 chart\(s\) failed$/);
+  });
+
+  it("passes kubeconfig and context to cluster commands, values as files, never on a shell", async () => {
+    chmodSync(stub(), 0o755);
+    const helm = new Helm({ binary: join(dir, "fake-helm"), kubeconfig: "/k/config", kubeContext: "s1az1" });
+    await helm.upgradeInstall("ako", "/charts/ako", { namespace: "avi-system", valuesFiles: ["values.yaml", "credentials.yaml"], version: "1.13.4", timeout: "300s" });
+    expect(args()).toBe("upgrade --install ako /charts/ako -n avi-system --create-namespace -f values.yaml -f credentials.yaml --version 1.13.4 --timeout 300s --kubeconfig /k/config --kube-context s1az1");
+    expect(await helm.list("avi-system")).toEqual([]);
+    expect(args()).toBe("list -n avi-system --deployed --failed --pending -o json --kubeconfig /k/config --kube-context s1az1");
+    // A value with shell metacharacters reaches helm as one argument.
+    await helm.rollback("ako; rm -rf /", 3, "avi-system");
+    expect(args()).toBe("rollback ako; rm -rf / 3 -n avi-system --kubeconfig /k/config --kube-context s1az1");
+  });
+});
 
 describe.skipIf(Boolean(skip))("rendered values against the real charts and helm", () => {
   let helm: Helm;
@@ -89,6 +133,51 @@ describe.skipIf(Boolean(skip))("rendered values against the real charts and helm
     expect(gdp.spec).toMatchObject({ matchRules: { appSelector: { label: { app: "gslb" } } }, matchClusters: [{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2" }], trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }] });
     if (chart.version !== "1.4.1") expect(out.find((m) => m.kind === "AMKOCluster")?.spec).toMatchObject({ clusterContext: "s1az1", isLeader: true });
     expect(noCredentials(values, "gslbLeaderCredentials")).toBe(true);
+  });
+});
+
+describe.skipIf(Boolean(skip))("avictl ako values / amko values, offline, through the real charts", () => {
+  let helm: Helm;
+  beforeAll(() => {
+    helm = new Helm({ binary: helmBin.path });
+  });
+
+  it.each(["ako-1.4.2", "ako-1.13.4"])("ako values for S1-AZ1 with a base file renders on %s with the base's keys and no credential", async (name) => {
+    const chart = await loadChart(join(chartsDir, `${name}.tgz`));
+    const base = write(`${name}-base.yaml`, "AKOSettings:\n  logLevel: INFO\n  clusterName: ignored\navicredentials:\n  username: admin\n  password: password01\n");
+    const out = join(dir, `${name}-cli.yaml`);
+    const r = await runCli(["ako", "values", "--cluster-name", "S1-AZ1", "--vip-network", "AVI_FRONTEND_3025=10.10.25.0/24", "--se-group", "S1-AZ1-SE-Group", "--controller", "10.10.20.43", "--controller-version", "20.1.5", "--chart-version", chart.version, "--default-domain", "avi.iberia.local", "-f", base, "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rendered = manifests(await helm.template("ako", chart.path, { namespace: "avi-system", valuesFiles: [out] }));
+    const cm = rendered.find((m) => m.kind === "ConfigMap" && m.metadata.name === "avi-k8s-config")!;
+    expect(cm.data).toMatchObject({ clusterName: "S1-AZ1", logLevel: "INFO", controllerIP: "10.10.20.43", serviceEngineGroupName: "S1-AZ1-SE-Group" });
+    expect(rendered.map((m) => JSON.stringify(m)).join("\n")).not.toContain(Buffer.from("password01").toString("base64"));
+  });
+
+  it("amko values for a follower, one member VIP-only, on amko-1.13.1: AMKOCluster follower, GDP as asked", async () => {
+    const chart = await loadChart(join(chartsDir, "amko-1.13.1.tgz"));
+    const r = await runCli(["amko", "values", "--member", "s1az1", "--member", "s1az2", "--member", "s2", "--current-cluster", "s2", "--follower", "--sync-vip-only", "s2", "--split", "s1az1=6,s1az2=3,s2=1", "--ttl", "30", "--leader-controller", "10.10.20.42", "--controller-version", "20.1.5", "--chart-version", chart.version]);
+    expect(r.code, r.stderr).toBe(0);
+    const file = write("amko-follower.yaml", r.stdout);
+    await helm.lint(chart.path, [file]);
+    const out = manifests(await helm.template("amko", chart.path, { namespace: "avi-system", valuesFiles: [file] }));
+    expect(out.find((m) => m.kind === "AMKOCluster")?.spec).toMatchObject({ clusterContext: "s2", isLeader: false, clusters: ["s1az1", "s1az2", "s2"] });
+    expect(out.find((m) => m.kind === "GlobalDeploymentPolicy")?.spec).toMatchObject({ matchClusters: [{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2", syncVipOnly: true }], ttl: 30 });
+  });
+
+  it("amko values turns a blog-style base (string matchClusters, no selector) into values amko-1.4.1 accepts", async () => {
+    const chart = await loadChart(join(chartsDir, "amko-1.4.1.tgz"));
+    const base = write("amko-blog-base.yaml", "configs:\n  logLevel: DEBUG\ngslbLeaderCredentials:\n  username: admin\n  password: password01\nglobalDeploymentPolicy:\n  matchClusters:\n    - s1az1\n    - s2\n  trafficSplit:\n    - cluster: s1az1\n      weight: 6\n    - cluster: s2\n      weight: 2\n");
+    const r = await runCli(["amko", "values", "--member", "s1az1", "--member", "s2", "--leader-controller", "10.10.20.42", "--controller-version", "20.1.5", "--chart-version", chart.version, "-f", base]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("gslbLeaderCredentials.password left out");
+    const file = write("amko-blog.yaml", r.stdout);
+    await helm.lint(chart.path, [file]);
+    const out = manifests(await helm.template("amko", chart.path, { namespace: "avi-system", valuesFiles: [file] }));
+    expect(out.find((m) => m.kind === "GSLBConfig")?.spec).toMatchObject({ logLevel: "DEBUG", memberClusters: [{ clusterContext: "s1az1" }, { clusterContext: "s2" }] });
+    expect(out.find((m) => m.kind === "GlobalDeploymentPolicy")?.spec).toMatchObject({ matchRules: { appSelector: { label: { app: "gslb" } } }, matchClusters: [{ cluster: "s1az1" }, { cluster: "s2" }], trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s2", weight: 2 }] });
+    const secret = out.find((m) => m.kind === "Secret" && m.metadata.name === "gslb-avi-secret") as { data?: Record<string, string> } | undefined;
+    expect(Buffer.from(secret?.data?.password ?? "", "base64").toString()).toBe("");
   });
 });
 

@@ -7,8 +7,11 @@ import { build as install } from "./install.js";
 import { build as reload } from "./reload.js";
 import { build as status } from "./status.js";
 
+/** The verbs of the group, in help order; a new verb is one more entry. */
+export const subcommands = [values, lint, preflight, install, reload, status];
+
 export function build(app: App): Command {
   const cmd = new Command("ako").description("AKO lifecycle: values, lint, preflight, install, reload, status");
-  for (const b of [values, lint, preflight, install, reload, status]) cmd.addCommand(b(app));
+  for (const b of subcommands) cmd.addCommand(b(app));
   return cmd;
 }

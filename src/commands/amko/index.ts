@@ -1,11 +1,15 @@
 import { Command } from "commander";
 import type { App } from "../../cli/app.js";
+import { build as values } from "./values.js";
 import { build as install } from "./install.js";
 import { build as trafficSplit } from "./traffic-split.js";
 import { build as status } from "./status.js";
 
+/** The verbs of the group, in help order; a new verb is one more entry. */
+export const subcommands = [values, install, trafficSplit, status];
+
 export function build(app: App): Command {
-  const cmd = new Command("amko").description("AMKO: install on the GSLB leader cluster, change the traffic split, status");
-  for (const b of [install, trafficSplit, status]) cmd.addCommand(b(app));
+  const cmd = new Command("amko").description("AMKO: values, install on the GSLB leader cluster, traffic split, status");
+  for (const b of subcommands) cmd.addCommand(b(app));
   return cmd;
 }

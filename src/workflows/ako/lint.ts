@@ -60,7 +60,12 @@ function distance(a: string, b: string): number {
 function typeOf(v: unknown): string {
   if (Array.isArray(v)) return "list";
   if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-  return v === null ? "null" : typeof v;
+  if (v === null) return "null";
+  return typeof v === "object" ? "map" : typeof v;
+}
+
+function valueAt(values: Record<string, unknown>, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), values);
 }
 
 /**
@@ -92,6 +97,15 @@ export function lintAkoValues(text: string, file: string, chart: { version: stri
       findings.push({ path, severity: moved.removed ? "error" : "warning", message: `${key} was ${moved.fix} in ${moved.since}` });
       continue;
     }
+    // A map where the chart wants a list has leaves of its own: report the type once, at the key.
+    const typed = Object.keys(TYPES).find((k) => path === k || path.startsWith(`${k}.`));
+    if (typed && known.has(typed) && typeOf(valueAt(values, typed)) !== TYPES[typed]) {
+      const actual = valueAt(values, typed);
+      if (!findings.some((f) => f.path === typed)) {
+        findings.push({ path: typed, severity: "error", message: `must be a YAML ${TYPES[typed]}, not ${typeOf(actual)} (${JSON.stringify(actual)}): the chart's templates compare it as a ${TYPES[typed]}` });
+      }
+      continue;
+    }
     const underOpen = [...open].some((o) => o && (path === o || path.startsWith(`${o}.`)));
     if (!known.has(path) && !underOpen) {
       // Report at the first unknown segment, with the closest sibling as the suggestion.
@@ -107,8 +121,6 @@ export function lintAkoValues(text: string, file: string, chart: { version: stri
       }
       continue;
     }
-    const want = TYPES[path];
-    if (want && typeOf(value) !== want) findings.push({ path, severity: "error", message: `must be a YAML ${want}, not ${typeOf(value)} (${JSON.stringify(value)}): the chart's templates compare it as a ${want}` });
     const allowed = ENUMS[path];
     if (allowed && typeof value === "string" && !allowed.includes(value)) findings.push({ path, severity: "error", message: `"${value}" is not one of ${allowed.filter(Boolean).join(", ")}` });
     if (path === "avicredentials.password" || path === "avicredentials.authtoken") {
