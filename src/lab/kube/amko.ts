@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import type { KubeStore } from "./store.js";
 
 type Obj = Record<string, unknown>;
 
@@ -34,4 +35,21 @@ export function amkoStatuses(gc: Obj | undefined, gdp: Obj | undefined, membersK
     gdpStatus = unknown ? `cluster context ${unknown} not present in GSLBConfig` : badWeight ? `traffic weight ${badWeight.weight} must be between 1 and 20` : "success";
   }
   return { gcState, gdpStatus };
+}
+
+/**
+ * AMKO, while its pod amko-0 runs in the namespace, validates GSLBConfig gc-1 and GDP global-gdp
+ * and writes their status (a write only when the verdict changes).
+ */
+export function amkoReconcile(store: KubeStore, ns: string): void {
+  const pod = store.get(store.resource("", "v1", "pods")!, ns, "amko-0");
+  if (pod?.status?.phase !== "Running") return;
+  const gcType = store.preferred("amko.vmware.com", "gslbconfigs");
+  const gdpType = store.preferred("amko.vmware.com", "globaldeploymentpolicies");
+  const gc = gcType && store.get(gcType, ns, "gc-1");
+  const gdp = gdpType && store.get(gdpType, ns, "global-gdp");
+  const members = store.get(store.resource("", "v1", "secrets")!, ns, "gslb-config-secret")?.data?.["gslb-members"];
+  const { gcState, gdpStatus } = amkoStatuses(gc, gdp, members === undefined ? undefined : Buffer.from(members, "base64").toString("utf8"));
+  if (gcType && gc && gcState) store.setStatus(gcType, ns, "gc-1", { ...(gc.status ?? {}), state: gcState });
+  if (gdpType && gdp && gdpStatus) store.setStatus(gdpType, ns, "global-gdp", { ...(gdp.status ?? {}), errorStatus: gdpStatus });
 }
