@@ -1,12 +1,8 @@
 import type { AviObject } from "../clients/avi/types.js";
+import type { KubeNode } from "./kube/index.js";
 import type { LabStore } from "./types.js";
 import { uuidOf } from "./avi/refs.js";
 
-export interface LabNode {
-  name: string;
-  internalIP: string;
-  podCIDR: string;
-}
 
 type Obj = Record<string, unknown>;
 
@@ -26,7 +22,7 @@ function vipNetworkNames(config: Record<string, string>): string[] {
  * AKO does at boot, label its SE group with the cluster name, and sync one static route per node
  * (pod CIDR via the node's address) into the VIP network's VRF.
  */
-export function akoStarted(store: LabStore, base: string, config: Record<string, string>, nodes: LabNode[]): { connected: boolean; message: string } {
+export function akoStarted(store: LabStore, base: string, config: Record<string, string>, nodes: KubeNode[]): { connected: boolean; message: string } {
   const clusterName = config.clusterName ?? "";
   if (!/^[a-zA-Z0-9_-]+$/.test(clusterName)) return { connected: false, message: `Invalid input detected, AKO will be rebooted to retry: clusterName "${clusterName}" is not valid` };
   const cloud = store.findByName("cloud", config.cloudName ?? "");
@@ -52,7 +48,7 @@ export function akoStarted(store: LabStore, base: string, config: Record<string,
 }
 
 /** The VRF's routes with this cluster's replaced by one per node; other clusters' routes stay. */
-function syncRoutes(vrf: Obj, clusterName: string, nodes: LabNode[]): Obj[] {
+function syncRoutes(vrf: Obj, clusterName: string, nodes: KubeNode[]): Obj[] {
   const others = ((vrf.static_routes as Obj[] | undefined) ?? []).filter((r) => !String(r.route_id ?? "").startsWith(`${clusterName}-`));
   const ours = nodes.map((n, i) => {
     const [addr, mask] = n.podCIDR.split("/");

@@ -67,7 +67,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     closers.push(() => dns.close());
     await dns.ready();
     // One Kubernetes API per AKO cluster of the reference topology, AKO acting on site1's controller.
-    const { startKubeApi } = await import("./kube/server.js");
+    const { startKubeApi } = await import("./kube/index.js");
     const { akoStarted } = await import("./ako-bridge.js");
     const { stringify, parse } = await import("yaml");
     const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[], "current-context": LAB_CLUSTERS[0]!.name };

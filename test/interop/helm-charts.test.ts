@@ -2,19 +2,21 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OperationError } from "../../src/cli/errors.js";
 import { Helm } from "../../src/clients/helm.js";
 import { lintAkoValues } from "../../src/workflows/ako/lint.js";
-import { renderAkoValues, type AkoValuesInput } from "../../src/workflows/ako/render.js";
+import { renderAkoValues } from "../../src/workflows/ako/render.js";
 import { renderAmkoValues } from "../../src/workflows/amko/render.js";
 import { loadChart } from "../../src/workflows/charts.js";
+import { BLOG_AMKO, S1AZ1 } from "../helpers/blog.js";
 import { chartsDir, chartsMissing, realBinary } from "../helpers/helm-binary.js";
 import { runCli } from "../helpers/run-cli.js";
 
 const helmBin = realBinary("helm");
 const skip = helmBin.reason ?? chartsMissing;
 if (skip) console.warn(`skipping helm/chart interop tests: ${skip}`);
+const helm = new Helm({ binary: helmBin.path });
 const dir = mkdtempSync(join(tmpdir(), "avictl-helm-"));
 const write = (name: string, text: string) => {
   const p = join(dir, name);
@@ -30,19 +32,6 @@ function noCredentials(text: string, key: string): boolean {
   return !v || Object.values(v).every((x) => x === "" || x === null);
 }
 
-/** The blog's S1-AZ1 settings. */
-const S1AZ1: Omit<AkoValuesInput, "chartVersion"> = {
-  controllerHost: "10.10.20.43",
-  controllerVersion: "20.1.5",
-  cloudName: "Default-Cloud",
-  clusterName: "S1-AZ1",
-  vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" },
-  seGroup: "S1-AZ1-SE-Group",
-  defaultDomain: "avi.iberia.local",
-  cni: "antrea",
-  serviceType: "ClusterIP",
-  shardSize: "SMALL",
-};
 
 describe("Helm client", () => {
   /** A stand-in helm that records its arguments and fails like helm does when asked to. */
@@ -88,10 +77,6 @@ describe("Helm client", () => {
 });
 
 describe.skipIf(Boolean(skip))("rendered values against the real charts and helm", () => {
-  let helm: Helm;
-  beforeAll(() => {
-    helm = new Helm({ binary: helmBin.path });
-  });
 
   it.each(["ako-1.4.2", "ako-1.13.4"])("%s: helm lint passes and the ConfigMap carries the S1-AZ1 settings", async (name) => {
     const chart = await loadChart(join(chartsDir, `${name}.tgz`));
@@ -115,15 +100,7 @@ describe.skipIf(Boolean(skip))("rendered values against the real charts and helm
 
   it.each(["amko-1.4.1", "amko-1.13.1"])("%s: helm lint passes; GSLBConfig and GDP carry leader, members, selector and weights", async (name) => {
     const chart = await loadChart(join(chartsDir, `${name}.tgz`));
-    const values = renderAmkoValues({
-      chartVersion: chart.version,
-      leaderController: "10.10.20.42",
-      controllerVersion: "20.1.5",
-      members: ["s1az1", "s1az2", "s2"],
-      currentCluster: "s1az1",
-      selector: { app: "gslb" },
-      trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }],
-    });
+    const values = renderAmkoValues({ ...BLOG_AMKO, chartVersion: chart.version });
     const file = write(`${name}.yaml`, values);
     await helm.lint(chart.path, [file]);
     const out = manifests(await helm.template("amko", chart.path, { namespace: "avi-system", valuesFiles: [file] }));
@@ -137,10 +114,6 @@ describe.skipIf(Boolean(skip))("rendered values against the real charts and helm
 });
 
 describe.skipIf(Boolean(skip))("avictl ako values / amko values, offline, through the real charts", () => {
-  let helm: Helm;
-  beforeAll(() => {
-    helm = new Helm({ binary: helmBin.path });
-  });
 
   it.each(["ako-1.4.2", "ako-1.13.4"])("ako values for S1-AZ1 with a base file renders on %s with the base's keys and no credential", async (name) => {
     const chart = await loadChart(join(chartsDir, `${name}.tgz`));
@@ -214,7 +187,6 @@ describe.skipIf(Boolean(skip))("--latest", () => {
     try {
       await new Helm({ binary: helmBin.path }).run(["repo", "add", "labrepo", `http://127.0.0.1:${(server.address() as { port: number }).port}`]);
       const { latestVersion, resolveChart } = await import("../../src/workflows/charts.js");
-      const helm = new Helm({ binary: helmBin.path });
       expect(await latestVersion("labrepo/ako", helm)).toBe("1.13.4");
       const chart = await resolveChart({ chart: "labrepo/ako", latest: true }, "ako", helm);
       expect([chart.version, chart.crds.length]).toEqual(["1.13.4", 11]);

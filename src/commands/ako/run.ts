@@ -29,6 +29,15 @@ export async function renderValuesFile(app: App, raw: Record<string, string | bo
   return akoValues(o, controllerHostOf(target.controller.value), await app.clients.avi());
 }
 
+/** Rendered values to --out or stdout, warnings on stderr (ako values, amko values). */
+export function emitValues(app: App, r: { yaml: string; warnings: string[] }, out: string | boolean | undefined): void {
+  for (const w of r.warnings) app.io.err(`${app.io.warn(w)}\n`);
+  if (typeof out === "string") {
+    writeFileSync(out, r.yaml);
+    app.io.err(`${app.io.ok(`wrote ${out}`)}\n`);
+  } else app.io.out(r.yaml);
+}
+
 /** The chart named by --chart / --chart-version / --latest, pulled with helm when it is not local. */
 export function requireChart(raw: { chart?: string; chartVersion?: string | boolean; latest?: string | boolean }, kind: "ako" | "amko" = "ako"): Promise<LoadedChart> {
   return resolveChart(raw, kind, new Helm());

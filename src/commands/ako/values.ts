@@ -16,13 +16,7 @@ Examples:
       --se-group S1-AZ1-SE-Group --controller-version 20.1.5 --chart-version 1.4.2   # offline`,
     )
     .action(async (raw: Record<string, string | boolean | undefined>) => {
-      const { renderValuesFile } = await import("./run.js");
-      const { yaml, warnings } = await renderValuesFile(app, raw);
-      for (const w of warnings) app.io.err(`${app.io.warn(w)}\n`);
-      if (typeof raw.out === "string") {
-        const { writeFileSync } = await import("node:fs");
-        writeFileSync(raw.out, yaml);
-        app.io.err(`${app.io.ok(`wrote ${raw.out}`)}\n`);
-      } else app.io.out(yaml);
+      const { emitValues, renderValuesFile } = await import("./run.js");
+      emitValues(app, await renderValuesFile(app, raw), raw.out);
     });
 }

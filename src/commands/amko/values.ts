@@ -32,19 +32,13 @@ Examples:
     .action(async (raw: Record<string, string | string[] | boolean | undefined>) => {
       const { amkoOffline, amkoValues, toAmkoValuesOptions } = await import("../../workflows/amko/values.js");
       const { controllerHostOf } = await import("../../workflows/ako/values.js");
-      const { readFile } = await import("../ako/run.js");
+      const { emitValues, readFile } = await import("../ako/run.js");
       const o = toAmkoValuesOptions(raw as Parameters<typeof toAmkoValuesOptions>[0]);
       if (typeof raw.values === "string") o.base = { text: readFile(raw.values, "values file"), file: raw.values };
       const offline = amkoOffline(o);
       // Offline, a context is optional: it only supplies the leader's address when no flag does.
       const target = o.leaderController && offline ? undefined : await (offline ? app.clients.target().catch(() => undefined) : app.clients.target());
       const leader = o.leaderController ?? (target ? controllerHostOf(target.controller.value) : undefined);
-      const { yaml, warnings } = await amkoValues(o, leader, offline ? undefined : await app.clients.avi());
-      for (const w of warnings) app.io.err(`${app.io.warn(w)}\n`);
-      if (typeof raw.out === "string") {
-        const { writeFileSync } = await import("node:fs");
-        writeFileSync(raw.out, yaml);
-        app.io.err(`${app.io.ok(`wrote ${raw.out}`)}\n`);
-      } else app.io.out(yaml);
+      emitValues(app, await amkoValues(o, leader, offline ? undefined : await app.clients.avi()), typeof raw.out === "string" ? raw.out : undefined);
     });
 }

@@ -168,10 +168,3 @@ export function decodeObject(body: Buffer): Record<string, unknown> {
   const obj = decode(envelope.raw, schema);
   return { apiVersion: typeMeta.apiVersion, kind: typeMeta.kind, ...obj, metadata: obj.metadata ?? {} };
 }
-
-/** How helm stores releases: a v1.Secret in protobuf (see decodeObject). */
-export function decodeSecret(body: Buffer): Record<string, unknown> {
-  const obj = decodeObject(body);
-  if (obj.kind !== "Secret") throw new Error(`expected a Secret, got ${String(obj.kind)}`);
-  return obj;
-}

@@ -4,6 +4,7 @@ import { OperationError, UsageError } from "../../cli/errors.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import type { Events } from "../events.js";
 import { akoPreflight, type PreflightResult } from "./preflight.js";
+import { podReady, restartStatefulSet, type Pod } from "../k8s/pods.js";
 import { akoConnection, akoRoutes, akoSettings, type AkoConnection, type AkoSettings } from "./settings.js";
 
 /** The helm operations the AKO lifecycle needs (the real binary in production, the same in tests). */
@@ -13,6 +14,11 @@ export interface HelmOps {
   getValues(release: string, namespace: string): Promise<Record<string, unknown>>;
   upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; version?: string; timeout?: string }): Promise<void>;
   rollback(release: string, revision: number, namespace: string): Promise<void>;
+}
+
+/** The release of a chart in a namespace (one AKO and one AMKO per namespace), whatever its name. */
+export async function chartRelease(helm: HelmOps, namespace: string, chart: "ako" | "amko"): Promise<Awaited<ReturnType<HelmOps["list"]>>[number] | undefined> {
+  return (await helm.list(namespace)).find((r) => r.chart.startsWith(`${chart}-`));
 }
 
 /** A chart archive or directory: its version and the CRDs it ships in crds/. */
@@ -144,7 +150,7 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
     // The chart has no checksum annotation: a values-only upgrade changes the ConfigMap but not the pod.
     if (existing && oldPod && JSON.stringify(before?.data) !== JSON.stringify(after?.data)) {
       step("restart", "statefulset/ako (the ConfigMap changed)");
-      await d.kube.mergePatch("apps/v1", "StatefulSet", "ako", o.namespace, { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date(d.now()).toISOString() } } } } });
+      await restartStatefulSet(d.kube, o.namespace, "ako", d.now());
     }
     step("wait", `${AKO_POD} running and connected`);
     const connection = await waitConnected(d, o, settings, oldPod, events);
@@ -161,7 +167,7 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
       try {
         await d.helm.rollback(release, Number(existing.revision), o.namespace);
         // The rollback restores the ConfigMap but not the running pod: restart it on the old values.
-        await d.kube.mergePatch("apps/v1", "StatefulSet", "ako", o.namespace, { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date(d.now()).toISOString() } } } } });
+        await restartStatefulSet(d.kube, o.namespace, "ako", d.now());
         result.rolledBack = true;
       } catch (rollbackErr) {
         throw new OperationError(`${(err as Error).message}; the rollback to revision ${existing.revision} failed too: ${(rollbackErr as Error).message}`, `inspect: helm history ${release} -n ${o.namespace}`);
@@ -174,10 +180,6 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
   }
 }
 
-type Pod = KubeObject & { metadata?: { uid?: string }; status?: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] } };
-
-const ready = (p: Pod | undefined) => p?.status?.phase === "Running" && (p.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-
 /** Pod Ready is not enough (AKO has no readiness probe): wait for AKO's own word that it is connected. */
 async function waitConnected(d: AkoDeps, o: AkoRunOptions, s: AkoSettings, oldPod: KubeObject | undefined, events: Events): Promise<AkoConnection | undefined> {
   const deadline = d.now() + o.waitTimeoutMs;
@@ -186,7 +188,7 @@ async function waitConnected(d: AkoDeps, o: AkoRunOptions, s: AkoSettings, oldPo
   while (d.now() < deadline) {
     const pod = await d.kube.get<Pod>("v1", "Pod", AKO_POD, o.namespace);
     const fresh = pod && (!oldUid || pod.metadata?.uid !== oldUid || !(await restartPending(d, o)));
-    if (fresh && ready(pod)) {
+    if (fresh && podReady(pod)) {
       last = await akoConnection(d.kube, o.namespace, AKO_POD, s.apiServerPort);
       if (last.status === "CONNECTED") return last;
       // A boot failure in the log does not heal by itself; /api/status errors may (AKO retries).

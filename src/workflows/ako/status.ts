@@ -1,6 +1,7 @@
 import type { AviClient } from "../../clients/avi/types.js";
-import type { Kube, KubeObject } from "../../clients/k8s.js";
-import type { HelmOps } from "./lifecycle.js";
+import type { Kube } from "../../clients/k8s.js";
+import { chartRelease, type HelmOps } from "./lifecycle.js";
+import { podReady, type Pod } from "../k8s/pods.js";
 import { akoConnection, akoRoutes, akoSettings } from "./settings.js";
 import type { ServiceEngineGroup } from "../../clients/avi/models.js";
 
@@ -16,12 +17,10 @@ export interface AkoStatus {
   healthy: boolean;
 }
 
-type Pod = KubeObject & { status?: { phase?: string; startTime?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] } };
 
 /** Release, pod, connection, recent errors and what AKO owns on the controller. */
 export async function akoStatus(namespace: string, deps: { kube: Kube; helm: HelmOps; avi?: AviClient }): Promise<AkoStatus> {
-  const releases = await deps.helm.list(namespace);
-  const rel = releases.find((r) => r.chart.startsWith("ako-"));
+  const rel = await chartRelease(deps.helm, namespace, "ako");
   const status: AkoStatus = { connection: "UNKNOWN", recentErrors: [], healthy: false };
   if (!rel) return status;
   status.release = { name: rel.name, revision: rel.revision, status: rel.status, chart: rel.chart, appVersion: rel.app_version };
@@ -29,8 +28,7 @@ export async function akoStatus(namespace: string, deps: { kube: Kube; helm: Hel
   status.clusterName = settings.clusterName;
   const pod = await deps.kube.get<Pod>("v1", "Pod", "ako-0", namespace);
   if (pod) {
-    const ready = (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-    status.pod = { name: "ako-0", phase: pod.status?.phase ?? "Unknown", ready, restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0), started: pod.status?.startTime };
+    status.pod = { name: "ako-0", phase: pod.status?.phase ?? "Unknown", ready: podReady(pod), restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0), started: pod.status?.startTime };
     const c = await akoConnection(deps.kube, namespace, "ako-0", settings.apiServerPort);
     status.connection = c.status === "INITIATING" ? "DISCONNECTED" : c.status;
     status.recentErrors = c.errors;

@@ -1,7 +1,7 @@
 import { Kube, type KubeObject, type KubeTarget } from "../../clients/k8s.js";
 import { OperationError, UsageError } from "../../cli/errors.js";
 import type { Events } from "../events.js";
-import type { ChartInfo, Credentials, HelmOps, StepRecord } from "../ako/lifecycle.js";
+import { chartRelease, type ChartInfo, type Credentials, type HelmOps, type StepRecord } from "../ako/lifecycle.js";
 import { crdVersion } from "../k8s/crd.js";
 import { AMKO_NAMESPACE, expectedShares } from "./traffic-split.js";
 
@@ -120,7 +120,7 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
   const values = d.render({ chartVersion: o.chart.version, leaderController: o.leaderController, controllerVersion: o.controllerVersion, members: o.members.map((m) => m.name), currentCluster: current, selector: o.selector, trafficSplit: split, ttl: o.ttl, amkoUUID });
   const valuesFile = d.writeValues(values, false);
   const credsFile = d.writeValues(JSON.stringify({ gslbLeaderCredentials: { username: o.credentials.username, password: o.credentials.password ?? "" } }), true);
-  const existing = (await d.helm.list(AMKO_NAMESPACE)).find((r) => r.chart.startsWith("amko-"));
+  const existing = await chartRelease(d.helm, AMKO_NAMESPACE, "amko");
   const release = existing?.name ?? "amko";
   try {
     step("CRDs", `${o.chart.crds.length} from the chart`);

@@ -1,6 +1,7 @@
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import type { HelmOps } from "../ako/lifecycle.js";
+import { chartRelease, type HelmOps } from "../ako/lifecycle.js";
 import { crdVersion } from "../k8s/crd.js";
+import { podReady, type Pod } from "../k8s/pods.js";
 import { AMKO_NAMESPACE, expectedShares } from "./traffic-split.js";
 
 export interface AmkoStatus {
@@ -11,18 +12,17 @@ export interface AmkoStatus {
   healthy: boolean;
 }
 
-type Pod = KubeObject & { status?: { phase?: string; conditions?: { type: string; status: string }[] } };
 type Gc = KubeObject & { metadata?: { annotations?: Record<string, string> }; spec?: { gslbLeader?: { controllerIP?: string }; memberClusters?: { clusterContext: string }[] }; status?: { state?: string } };
 type Gdp = KubeObject & { spec?: { trafficSplit?: { cluster: string; weight?: number; priority?: number }[] }; status?: { errorStatus?: string } };
 
 /** AMKO's release, pod, GSLBConfig state and the GDP's weights with the share each cluster should get. */
 export async function amkoStatus(deps: { kube: Kube; helm: HelmOps }): Promise<AmkoStatus> {
-  const rel = (await deps.helm.list(AMKO_NAMESPACE)).find((r) => r.chart.startsWith("amko-"));
+  const rel = await chartRelease(deps.helm, AMKO_NAMESPACE, "amko");
   const status: AmkoStatus = { healthy: false };
   if (!rel) return status;
   status.release = { name: rel.name, revision: rel.revision, status: rel.status, chart: rel.chart, appVersion: rel.app_version };
   const pod = await deps.kube.get<Pod>("v1", "Pod", "amko-0", AMKO_NAMESPACE);
-  if (pod) status.pod = { phase: pod.status?.phase ?? "Unknown", ready: (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True") };
+  if (pod) status.pod = { phase: pod.status?.phase ?? "Unknown", ready: podReady(pod) };
   const [gcVersion, gdpVersion] = await Promise.all([crdVersion(deps.kube, "gslbconfigs", "amko.vmware.com", "").catch(() => undefined), crdVersion(deps.kube, "globaldeploymentpolicies", "amko.vmware.com", "").catch(() => undefined)]);
   const gc = gcVersion ? await deps.kube.get<Gc>(gcVersion, "GSLBConfig", "gc-1", AMKO_NAMESPACE) : undefined;
   if (gc) status.gslbConfig = { state: gc.status?.state ?? "not reported", leader: gc.spec?.gslbLeader?.controllerIP, members: (gc.spec?.memberClusters ?? []).map((m) => m.clusterContext), amkoUUID: gc.metadata?.annotations?.["amko.vmware.com/amko-uuid"] };

@@ -1,7 +1,7 @@
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
 import { jsonPatch, matchesLabels, mergePatch, strategicMerge } from "../../../src/lab/kube/patch.js";
-import { decodeSecret } from "../../../src/lab/kube/protobuf.js";
+import { decodeObject } from "../../../src/lab/kube/protobuf.js";
 
 describe("label selectors", () => {
   it.each([
@@ -44,13 +44,13 @@ describe("protobuf Secrets", () => {
     const typeMeta = new BinaryWriter().tag(1, 2).string("v1").tag(2, 2).string("Secret").finish();
     const unknown = new BinaryWriter().tag(1, 2).bytes(typeMeta).tag(2, 2).bytes(secret).finish();
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), Buffer.from(unknown)]);
-    expect(decodeSecret(body)).toEqual({
+    expect(decodeObject(body)).toEqual({
       apiVersion: "v1",
       kind: "Secret",
       metadata: { name: "sh.helm.release.v1.ako.v1", namespace: "avi-system", labels: { owner: "helm", name: "ako", status: "deployed" } },
       data: { release: Buffer.from([0, 255, 7]).toString("base64") },
       type: "helm.sh/release.v1",
     });
-    expect(() => decodeSecret(Buffer.from("{}"))).toThrow(/not a Kubernetes protobuf message/);
+    expect(() => decodeObject(Buffer.from("{}"))).toThrow(/not a Kubernetes protobuf message/);
   });
 });

@@ -3,22 +3,10 @@ import { resolve } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { AviClient, AviObject } from "../../../src/clients/avi/types.js";
+import { S1AZ1 } from "../../helpers/blog.js";
 import { akoLayout, renderAkoValues, type AkoValuesInput } from "../../../src/workflows/ako/render.js";
 import { akoValues, controllerHostOf, offline, toAkoValuesOptions } from "../../../src/workflows/ako/values.js";
 
-/** The blog's S1-AZ1 cluster. */
-const S1AZ1: Omit<AkoValuesInput, "chartVersion"> = {
-  controllerHost: "10.10.20.43",
-  controllerVersion: "20.1.5",
-  cloudName: "Default-Cloud",
-  clusterName: "S1-AZ1",
-  vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" },
-  seGroup: "S1-AZ1-SE-Group",
-  defaultDomain: "avi.iberia.local",
-  cni: "antrea",
-  serviceType: "ClusterIP",
-  shardSize: "SMALL",
-};
 
 type Values = Record<string, Record<string, unknown> | undefined>;
 const render = (chartVersion: string, extra: Partial<AkoValuesInput> = {}) => renderAkoValues({ ...S1AZ1, chartVersion, ...extra });

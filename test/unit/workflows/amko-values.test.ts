@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { AviClient, AviObject } from "../../../src/clients/avi/types.js";
-import type { AmkoValuesInput } from "../../../src/workflows/amko/install.js";
+import { BLOG_AMKO } from "../../helpers/blog.js";
 import { renderAmkoValues } from "../../../src/workflows/amko/render.js";
 import { amkoOffline, amkoValues, toAmkoValuesOptions } from "../../../src/workflows/amko/values.js";
 
@@ -15,41 +15,32 @@ interface Values {
 }
 const values = (text: string) => parse(text) as Values;
 
-/** The blog's GSLB setup: AMKO in s1az1, three members, weights 6/3/1. */
-const BLOG: Omit<AmkoValuesInput, "chartVersion"> = {
-  leaderController: "10.10.20.42",
-  controllerVersion: "20.1.5",
-  members: ["s1az1", "s1az2", "s2"],
-  currentCluster: "s1az1",
-  selector: { app: "gslb" },
-  trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }],
-};
 const commentLines = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("#"));
 
 describe("renderAmkoValues", () => {
   it("1.4.1: leader, members, GDP; no federation (it came with 1.4.2)", () => {
-    const v = values(renderAmkoValues({ ...BLOG, chartVersion: "1.4.1" }));
+    const v = values(renderAmkoValues({ ...BLOG_AMKO, chartVersion: "1.4.1" }));
     expect(v.configs).toMatchObject({ gslbLeaderController: "10.10.20.42", controllerVersion: "20.1.5", memberClusters: [{ clusterContext: "s1az1" }, { clusterContext: "s1az2" }, { clusterContext: "s2" }] });
     expect(v).not.toHaveProperty("federation");
     // GDP v1alpha2 (AMKO 1.4.1+) wants matchClusters as objects, not the old strings.
-    expect(v.globalDeploymentPolicy).toEqual({ appSelector: { label: { app: "gslb" } }, matchClusters: [{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2" }], trafficSplit: BLOG.trafficSplit });
+    expect(v.globalDeploymentPolicy).toEqual({ appSelector: { label: { app: "gslb" } }, matchClusters: [{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2" }], trafficSplit: BLOG_AMKO.trafficSplit });
   });
 
   it("1.13.1: federation names this cluster and makes it the leader (the chart's default is a follower)", () => {
-    const v = values(renderAmkoValues({ ...BLOG, chartVersion: "1.13.1", ttl: 30 }));
+    const v = values(renderAmkoValues({ ...BLOG_AMKO, chartVersion: "1.13.1", ttl: 30 }));
     expect(v.federation).toEqual({ currentCluster: "s1az1", currentClusterIsLeader: true, memberClusters: ["s1az1", "s1az2", "s2"] });
     expect(v.globalDeploymentPolicy.ttl).toBe(30);
   });
 
   it("keeps configs.amkoUUID only for 1.11.1+ and a well-formed UUID", () => {
     const uuid = "0f6a3c3e-5d7b-4a53-9a57-6c1b7d9e2f10";
-    expect(values(renderAmkoValues({ ...BLOG, chartVersion: "1.13.1", amkoUUID: uuid })).configs.amkoUUID).toBe(uuid);
-    expect(values(renderAmkoValues({ ...BLOG, chartVersion: "1.4.2", amkoUUID: uuid })).configs).not.toHaveProperty("amkoUUID");
-    expect(values(renderAmkoValues({ ...BLOG, chartVersion: "1.13.1", amkoUUID: "short" })).configs).not.toHaveProperty("amkoUUID");
+    expect(values(renderAmkoValues({ ...BLOG_AMKO, chartVersion: "1.13.1", amkoUUID: uuid })).configs.amkoUUID).toBe(uuid);
+    expect(values(renderAmkoValues({ ...BLOG_AMKO, chartVersion: "1.4.2", amkoUUID: uuid })).configs).not.toHaveProperty("amkoUUID");
+    expect(values(renderAmkoValues({ ...BLOG_AMKO, chartVersion: "1.13.1", amkoUUID: "short" })).configs).not.toHaveProperty("amkoUUID");
   });
 
   it("never carries credentials: the secret's fields are empty strings", () => {
-    for (const chartVersion of ["1.4.1", "1.13.1"]) expect(values(renderAmkoValues({ ...BLOG, chartVersion })).gslbLeaderCredentials).toEqual({ username: "", password: "" });
+    for (const chartVersion of ["1.4.1", "1.13.1"]) expect(values(renderAmkoValues({ ...BLOG_AMKO, chartVersion })).gslbLeaderCredentials).toEqual({ username: "", password: "" });
   });
 
   it.each([
@@ -57,7 +48,7 @@ describe("renderAmkoValues", () => {
     ["1.13.1", "values.yaml"],
   ])("%s keeps every comment of %s", (chartVersion, template) => {
     const text = readFileSync(resolve(import.meta.dirname, "../../../templates/amko", template), "utf8");
-    const out = renderAmkoValues({ ...BLOG, chartVersion });
+    const out = renderAmkoValues({ ...BLOG_AMKO, chartVersion });
     expect(commentLines(text).length).toBeGreaterThan(5);
     for (const line of commentLines(text)) expect(out).toContain(line);
   });
