@@ -20,7 +20,7 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     .option("--skip-preflight", "do not run the preflight checks first");
   if (mode === "reload") cmd.option("--force", "allow a shardVSSize or clusterName change").option("--latest", "the newest released chart version of --chart (a classic repository reference)");
   return cmd.addHelpText("after", examples).action(async (raw: Record<string, string | boolean | undefined>) => {
-    const { readFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
+    const { readValuesFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
     const { runAko } = await import("../../workflows/ako/lifecycle.js");
     const { parseValues } = await import("../../workflows/ako/settings.js");
     const chart = await requireChart(raw as { chart?: string; chartVersion?: string; latest?: boolean });
@@ -31,7 +31,7 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     // Values: the file as given, or rendered from the flags (with the file as base).
     let text: string;
     if (raw.clusterName || raw.vipNetwork || raw.seGroup) text = (await renderValuesFile(app, raw, chart)).yaml;
-    else if (typeof raw.values === "string") text = readFile(raw.values, "values file");
+    else if (typeof raw.values === "string") text = readValuesFile(raw.values);
     else throw new UsageError("give -f values.yaml or the value flags (--cluster-name, --vip-network, --se-group)");
     const values = parseValues(text, typeof raw.values === "string" ? raw.values : "rendered values");
     if (app.globals().dryRun) {

@@ -13,11 +13,12 @@ export function build(app: App): Command {
     .option("--chart-version <version>", "chart version to pull when --chart is not a local archive")
     .addHelpText("after", `\nExamples:\n  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz\n  avictl ako lint -f values.yaml --chart-version 1.13.4     # pulls the published chart\n\nExit status: 3 when an error is found (the findings are printed first).`)
     .action(async (raw: { values: string; chart?: string; chartVersion?: string }) => {
-      const { readFile, requireChart, scratch } = await import("./run.js");
+      const { readValuesFile, requireChart, scratch } = await import("./run.js");
       const { lintAkoValues, lintWithHelm } = await import("../../workflows/ako/lint.js");
+      const text = readValuesFile(raw.values);
       const chart = await requireChart(raw);
       const { Helm } = await import("../../clients/helm.js");
-      const checked = lintAkoValues(readFile(raw.values, "values file"), raw.values, chart);
+      const checked = lintAkoValues(text, raw.values, chart);
       // Charts before 1.12.1 render avi-secret and fail on null credentials: empty ones stand in, as at install.
       const tmp = scratch();
       const blank = tmp.write("credentials.yaml", JSON.stringify({ avicredentials: { username: "", password: "" } }));

@@ -17,10 +17,10 @@ export function build(app: App): Command {
   )
     .addHelpText("after", `\nExample:\n  avictl ako preflight -f values-s1az1.yaml --kube-context s1az1\n\nExit status: 3 when a check fails (the table is printed first).`)
     .action(async (raw: { values: string; chart?: string; chartVersion: string; cluster: boolean; kubeconfig?: string; kubeContext?: string }) => {
-      const { readFile } = await import("./run.js");
+      const { readValuesFile } = await import("./run.js");
       const { akoSettings, parseValues } = await import("../../workflows/ako/settings.js");
       const { akoPreflight } = await import("../../workflows/ako/preflight.js");
-      const settings = akoSettings(parseValues(readFile(raw.values, "values file"), raw.values));
+      const settings = akoSettings(parseValues(readValuesFile(raw.values), raw.values));
       const chartVersion = raw.chart ? (await (await import("../../workflows/charts.js")).loadChart(raw.chart)).version : raw.chartVersion;
       const avi = await app.clients.avi();
       const { kubeTarget } = await import("../../cli/options.js");

@@ -1,26 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { App } from "../../cli/app.js";
-import { UsageError } from "../../cli/errors.js";
 import { kubeTarget } from "../../cli/options.js";
 import { Helm } from "../../clients/helm.js";
 import type { AkoDeps } from "../../workflows/ako/lifecycle.js";
 import { akoValues, controllerHostOf, offline, toAkoValuesOptions } from "../../workflows/ako/values.js";
 import { resolveChart, type LoadedChart } from "../../workflows/charts.js";
+import { readValuesFile } from "../../workflows/values-doc.js";
 
 /** Shared by the ako commands: files, charts, helm and the clients a lifecycle run needs. */
-export function readFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    throw new UsageError(`cannot read ${what} ${path}`);
-  }
-}
+export { readValuesFile } from "../../workflows/values-doc.js";
 
 export async function renderValuesFile(app: App, raw: Record<string, string | boolean | undefined>, chart?: LoadedChart): Promise<{ yaml: string; warnings: string[] }> {
   const o = toAkoValuesOptions({ ...(raw as Record<string, string | undefined>), servicesApi: raw.servicesApi === true ? true : undefined, chartVersion: (raw.chartVersion as string | undefined) ?? chart?.version });
-  if (typeof raw.values === "string") o.base = { text: readFile(raw.values, "values file"), file: raw.values };
+  if (typeof raw.values === "string") o.base = { text: readValuesFile(raw.values), file: raw.values };
   if (offline(o)) {
     const target = await app.clients.target().catch(() => undefined);
     return akoValues(o, target ? controllerHostOf(target.controller.value) : "", undefined);

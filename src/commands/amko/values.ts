@@ -32,9 +32,9 @@ Examples:
     .action(async (raw: Record<string, string | string[] | boolean | undefined>) => {
       const { amkoOffline, amkoValues, toAmkoValuesOptions } = await import("../../workflows/amko/values.js");
       const { controllerHostOf } = await import("../../workflows/ako/values.js");
-      const { emitValues, readFile } = await import("../ako/run.js");
+      const { emitValues, readValuesFile } = await import("../ako/run.js");
       const o = toAmkoValuesOptions(raw as Parameters<typeof toAmkoValuesOptions>[0]);
-      if (typeof raw.values === "string") o.base = { text: readFile(raw.values, "values file"), file: raw.values };
+      if (typeof raw.values === "string") o.base = { text: readValuesFile(raw.values), file: raw.values };
       const offline = amkoOffline(o);
       // Offline, a context is optional: it only supplies the leader's address when no flag does.
       const target = o.leaderController && offline ? undefined : await (offline ? app.clients.target().catch(() => undefined) : app.clients.target());

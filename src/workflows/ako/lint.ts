@@ -1,7 +1,6 @@
 import { parseDocument } from "yaml";
-import { UsageError } from "../../cli/errors.js";
 import { compareVersions } from "../../clients/avi/version.js";
-import { leaves } from "../values-doc.js";
+import { leaves, parseValues } from "../values-doc.js";
 import { CNI_PLUGINS, SERVICE_TYPES, SHARD_SIZES } from "./render.js";
 
 export interface LintFinding {
@@ -73,9 +72,7 @@ function valueAt(values: Record<string, unknown>, path: string): unknown {
  * keys moved between versions (with the fix), enum values and the YAML types the templates need.
  */
 export function lintAkoValues(text: string, file: string, chart: { version: string; defaultValues: string }): LintResult {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length) throw new UsageError(`${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
-  const values = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const values = parseValues(text, file);
   const defaults = (parseDocument(chart.defaultValues).toJS() ?? {}) as Record<string, unknown>;
   const known = new Set<string>();
   // Every map in the defaults is a known prefix; maps that are empty or null by default take any key.
@@ -89,6 +86,14 @@ export function lintAkoValues(text: string, file: string, chart: { version: stri
   };
   walk(defaults, []);
   const findings: LintFinding[] = [];
+  // Paths already reported: many leaves under one wrong key give one finding.
+  const reported = new Set<string>();
+  const report = (f: LintFinding) => {
+    if (reported.has(f.path)) return;
+    reported.add(f.path);
+    findings.push(f);
+  };
+  const openPrefixes = [...open].filter(Boolean);
   for (const [segments, value] of leaves(values)) {
     const path = segments.join(".");
     const moved = MOVED.find((m) => m.path === path || path.startsWith(`${m.path}.`));
@@ -101,24 +106,21 @@ export function lintAkoValues(text: string, file: string, chart: { version: stri
     const typed = Object.keys(TYPES).find((k) => path === k || path.startsWith(`${k}.`));
     if (typed && known.has(typed) && typeOf(valueAt(values, typed)) !== TYPES[typed]) {
       const actual = valueAt(values, typed);
-      if (!findings.some((f) => f.path === typed)) {
-        findings.push({ path: typed, severity: "error", message: `must be a YAML ${TYPES[typed]}, not ${typeOf(actual)} (${JSON.stringify(actual)}): the chart's templates compare it as a ${TYPES[typed]}` });
-      }
+      report({ path: typed, severity: "error", message: `must be a YAML ${TYPES[typed]}, not ${typeOf(actual)} (${JSON.stringify(actual)}): the chart's templates compare it as a ${TYPES[typed]}` });
       continue;
     }
-    const underOpen = [...open].some((o) => o && (path === o || path.startsWith(`${o}.`)));
+    const underOpen = openPrefixes.some((o) => path === o || path.startsWith(`${o}.`));
     if (!known.has(path) && !underOpen) {
       // Report at the first unknown segment, with the closest sibling as the suggestion.
       let i = 0;
       while (i < segments.length && known.has(segments.slice(0, i + 1).join("."))) i++;
       const parent = segments.slice(0, i).join(".");
       const bad = segments[i]!;
+      const where = parent ? `${parent}.${bad}` : bad;
+      if (reported.has(where)) continue;
       const siblings = [...known].filter((k) => (parent ? k.startsWith(`${parent}.`) : !k.includes(".")) && k.split(".").length === i + 1).map((k) => k.split(".").pop()!);
       const best = siblings.map((s) => ({ s, d: distance(bad.toLowerCase(), s.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
-      const where = parent ? `${parent}.${bad}` : bad;
-      if (!findings.some((f) => f.path === where)) {
-        findings.push({ path: where, severity: "error", message: best && best.d <= Math.max(2, Math.floor(bad.length / 4)) ? `unknown key; did you mean ${parent ? `${parent}.` : ""}${best.s}?` : `unknown key for AKO ${chart.version}` });
-      }
+      report({ path: where, severity: "error", message: best && best.d <= Math.max(2, Math.floor(bad.length / 4)) ? `unknown key; did you mean ${parent ? `${parent}.` : ""}${best.s}?` : `unknown key for AKO ${chart.version}` });
       continue;
     }
     const allowed = ENUMS[path];

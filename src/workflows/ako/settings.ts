@@ -1,5 +1,3 @@
-import { parse } from "yaml";
-import { UsageError } from "../../cli/errors.js";
 import type { Network, VrfContext } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";
@@ -27,13 +25,7 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
 
-export function parseValues(text: string, file: string): Obj {
-  try {
-    return obj(parse(text, { uniqueKeys: true }));
-  } catch (err) {
-    throw new UsageError(`${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
-  }
-}
+export { parseValues } from "../values-doc.js";
 
 /** Read the settings from both layouts: vipNetworkList (≥ 1.4.1) and networkName/subnetIP (older). */
 export function akoSettings(values: Obj): AkoSettings {

@@ -4,7 +4,7 @@ import { UsageError } from "../../cli/errors.js";
 import type { AviClient, AviObject } from "../../clients/avi/types.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import { parseCount } from "../infra/net.js";
-import { leaves, renderDoc } from "../values-doc.js";
+import { leaves, mergeValues, parseValues, renderDoc } from "../values-doc.js";
 import { parseMembers, parseSelector } from "./install.js";
 import { renderAmkoValues } from "./render.js";
 import { parseSplit } from "./traffic-split.js";
@@ -90,8 +90,8 @@ export async function amkoValues(o: AmkoValuesOptions, leaderController: string 
   if (!leaderController) throw new UsageError("no GSLB leader controller: pass --leader-controller or select a context");
   if (!controllerVersion) throw new UsageError("without a controller, give --controller-version");
 
-  const base = parseBase(o.base);
-  const baseHas = (path: string[]) => base.some(([p]) => path.every((s, i) => p[i] === s));
+  const base = o.base ? parseValues(o.base.text, o.base.file) : {};
+  const baseHas = (path: string[]) => valueAt(base, path) !== undefined;
   // A flag left out keeps the base file's value; without either, avictl's default applies.
   const split = o.split ?? (baseHas(["globalDeploymentPolicy", "trafficSplit"]) ? undefined : o.members.map((m) => ({ cluster: m, weight: 1 })));
   const selector = o.selector ?? (baseHas(["globalDeploymentPolicy", "appSelector"]) ? undefined : { app: "gslb" });
@@ -118,23 +118,18 @@ export async function amkoValues(o: AmkoValuesOptions, leaderController: string 
   return { yaml: renderDoc(doc), warnings };
 }
 
-function parseBase(base: AmkoValuesOptions["base"]): [string[], unknown][] {
-  if (!base) return [];
-  const parsed = parseDocument(base.text, { uniqueKeys: true });
-  if (parsed.errors.length) throw new UsageError(`${base.file} is not valid YAML: ${parsed.errors[0]!.message.split("\n")[0]}`);
-  return leaves(parsed.toJS());
-}
+const valueAt = (v: unknown, path: string[]): unknown => path.reduce<unknown>((x, k) => (x && typeof x === "object" && !Array.isArray(x) ? (x as Record<string, unknown>)[k] : undefined), v);
 
 /** Base values go under avictl's own: keys avictl sets from flags win, credentials are never copied. */
-function mergeBase(doc: Document, base: [string[], unknown][], owned: string[][], warnings: string[], file: string): void {
+function mergeBase(doc: Document, base: Record<string, unknown>, owned: string[][], warnings: string[], file: string): void {
   const under = (path: string[], prefix: string[]) => prefix.every((s, i) => path[i] === s);
-  for (const [path, value] of base) {
+  mergeValues(doc, base, (path) => {
     if (under(path, CREDENTIALS)) {
-      if (value) warnings.push(`${file}: ${path.join(".")} left out; avictl passes the leader's credentials at install time`);
-      continue;
+      for (const [leaf, value] of leaves(valueAt(base, path), path)) if (value) warnings.push(`${file}: ${leaf.join(".")} left out; avictl passes the leader's credentials at install time`);
+      return true;
     }
-    if (!owned.some((p) => under(path, p))) doc.setIn(path, value);
-  }
+    return owned.some((p) => under(path, p));
+  });
 }
 
 interface AmkoValues {
