@@ -35,7 +35,11 @@ export class VerificationFailed extends Error {
 /** The user interrupted (Ctrl-C) or declined a prompt: exit 130. */
 export class Cancelled extends Error {
   override name = "Cancelled";
-  constructor(message = "cancelled") {
+  constructor(
+    message = "cancelled",
+    /** The external command that was stopped half-way (its work may need undoing), if any. */
+    readonly stopped?: string,
+  ) {
     super(message);
   }
 }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -21,11 +21,16 @@ export function isolatedConfig(): string {
  * no inherited AVI_* variables unless given, and a timeout.
  */
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return startCli(args, opts).result;
+}
+
+/** runCli with the child process at hand, e.g. to interrupt it. */
+export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): { child: ChildProcess; result: Promise<CliResult> } {
   const base: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("AVI") && k !== "KUBECONFIG") base[k] = v;
   const env = { ...base, NO_COLOR: "1", CI: "1", AVICTL_RETRY_BASE_MS: "20", ...opts.env };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [binPath, ...args], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+  const result = new Promise<CliResult>((resolvePromise, reject) => {
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => {
@@ -40,4 +45,5 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
     });
     child.stdin.end(opts.input ?? "");
   });
+  return { child, result };
 }

@@ -110,7 +110,7 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
     expect(await k(["--context", "s1az2", "get", "statefulsets", "-A", "-o", "name"])).toBe("");
   });
 
-  it("installs the blog's AKO 1.4.2 with credentials passed in a temporary file", async () => {
+  it("installs the blog's AKO 1.4.2 with the credentials passed on helm's stdin", async () => {
     const r = await cli(["ako", "install", "--chart", join(chartsDir, "ako-1.4.2.tgz"), "--cluster-name", "S1-AZ2", "--vip-network", "AVI_FRONTEND_3026", "--se-group", "S1-AZ2-SE-Group", "--kube-context", "s1az2"]);
     expect(r.code, r.stderr).toBe(0);
     const cm = JSON.parse(await k(["--context", "s1az2", "get", "configmap", "avi-k8s-config", "-n", "avi-system", "-o", "json"])) as { data: Record<string, string> };

@@ -42,7 +42,7 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     const { events, spinner } = app.progress(`AKO ${mode}`);
     let result: AkoRunResult;
     try {
-      const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path, tmp);
+      const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path);
       result = await runAko(
         mode,
         { values, chart, namespace: String(raw.namespace), release: raw.release as string | undefined, waitTimeoutMs, credentials: await app.clients.credentials(), force: Boolean(raw.force), skipPreflight: Boolean(raw.skipPreflight) },

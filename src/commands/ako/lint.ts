@@ -13,16 +13,15 @@ export function build(app: App): Command {
     .option("--chart-version <version>", "chart version to pull when --chart is not a local archive")
     .addHelpText("after", `\nExamples:\n  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz\n  avictl ako lint -f values.yaml --chart-version 1.13.4     # pulls the published chart\n\nExit status: 3 when an error is found (the findings are printed first).`)
     .action(async (raw: { values: string; chart?: string; chartVersion?: string }) => {
-      const { readValuesFile, requireChart, scratch } = await import("./run.js");
+      const { readValuesFile, requireChart } = await import("./run.js");
       const { lintAkoValues, lintWithHelm } = await import("../../workflows/ako/lint.js");
       const text = readValuesFile(raw.values);
       const chart = await requireChart(raw);
       const { Helm } = await import("../../clients/helm.js");
       const checked = lintAkoValues(text, raw.values, chart);
       // Charts before 1.12.1 render avi-secret and fail on null credentials: empty ones stand in, as at install.
-      const tmp = scratch();
-      const blank = tmp.write("credentials.yaml", JSON.stringify({ avicredentials: { username: "", password: "" } }));
-      const result = await lintWithHelm(checked, () => new Helm().template("ako", chart.path, { namespace: "avi-system", valuesFiles: [raw.values, blank.path] })).finally(() => tmp.dispose());
+      const blank = { avicredentials: { username: "", password: "" } };
+      const result = await lintWithHelm(checked, () => new Helm().template("ako", chart.path, { namespace: "avi-system", valuesFiles: [raw.values], stdinValues: blank }));
       await writeOutput(app.output(), app.io, result, render);
       if (!result.passed) throw new VerificationFailed(`${result.findings.filter((f) => f.severity === "error").length} error(s) in ${raw.values}`);
     });

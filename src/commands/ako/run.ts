@@ -37,7 +37,7 @@ export function requireChart(raw: { chart?: string; chartVersion?: string | bool
   return resolveChart(raw, kind, new Helm());
 }
 
-/** A private temporary directory for values files; secrets in it are 0600 and removed after the run. */
+/** A private temporary directory for values files (never credentials: those go to helm's stdin), removed after the run. */
 export function scratch(): { write(name: string, text: string): { path: string; remove(): void }; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), "avictl-"));
   return {
@@ -50,13 +50,12 @@ export function scratch(): { write(name: string, text: string): { path: string; 
   };
 }
 
-export async function lifecycleDeps(app: App, raw: { kubeconfig?: string; kubeContext?: string }, valuesFile: string, tmp: ReturnType<typeof scratch>): Promise<AkoDeps> {
+export async function lifecycleDeps(app: App, raw: { kubeconfig?: string; kubeContext?: string }, valuesFile: string): Promise<AkoDeps> {
   const [avi, kube] = await Promise.all([app.clients.avi(), app.clients.kube(kubeTarget(raw))]);
   return {
     avi,
     kube,
-    helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
-    secretValuesFile: (content) => tmp.write("credentials.yaml", JSON.stringify(content)),
+    helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context, signal: app.signal }),
     valuesFile,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     now: () => Date.now(),

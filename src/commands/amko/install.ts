@@ -50,9 +50,9 @@ Example:
         result = await installAmko(
           { leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext }, members, selector, split, ttl, chart, leaderController: controllerHostOf(target.controller.value), controllerVersion: avi.controllerVersion, credentials, waitTimeoutMs },
           {
-            helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: raw.leaderContext }),
+            helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: raw.leaderContext, signal: app.signal }),
             render: renderAmkoValues,
-            writeValues: (text, secret) => tmp.write(secret ? "credentials.yaml" : "values.yaml", text),
+            writeValues: (text) => tmp.write("values.yaml", text),
             connect: (t) => Kube.connect(t),
             sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
             now: () => Date.now(),

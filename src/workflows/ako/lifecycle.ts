@@ -1,6 +1,6 @@
 import type { AviClient } from "../../clients/avi/types.js";
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { Cancelled, OperationError, UsageError } from "../../cli/errors.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import type { Events } from "../events.js";
 import { akoPreflight, type PreflightResult } from "./preflight.js";
@@ -12,8 +12,10 @@ export interface HelmOps {
   version(): Promise<string>;
   list(namespace: string): Promise<{ name: string; namespace: string; revision: string; status: string; chart: string; app_version: string }[]>;
   getValues(release: string, namespace: string): Promise<Record<string, unknown>>;
-  upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; version?: string; timeout?: string }): Promise<void>;
+  /** `secretValues` (credentials) are handed to helm without touching the disk; rejects with Cancelled when interrupted. */
+  upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; secretValues?: Record<string, unknown>; version?: string; timeout?: string }): Promise<void>;
   rollback(release: string, revision: number, namespace: string): Promise<void>;
+  uninstall(release: string, namespace: string): Promise<void>;
 }
 
 /** The release of a chart in a namespace (one AKO and one AMKO per namespace), whatever its name. */
@@ -51,8 +53,6 @@ export interface AkoDeps {
   avi: AviClient;
   kube: Kube;
   helm: HelmOps;
-  /** Writes a temporary 0600 values file with credentials; returns its path and a remover. */
-  secretValuesFile(content: Record<string, unknown>): { path: string; remove(): void };
   valuesFile: string;
   sleep(ms: number): Promise<void>;
   now(): number;
@@ -129,14 +129,13 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
   await d.kube.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: o.namespace } });
 
   // Charts from 1.12.1 use a pre-created avi-secret; older ones render it from values, so there the
-  // credentials go through a temporary 0600 values file, never argv.
+  // credentials go to helm on its stdin, never argv nor a file.
   const ownSecret = compareVersions(o.chart.version, "1.12.1") >= 0;
-  let secretFile: { path: string; remove(): void } | undefined;
   const credentials = { username: o.credentials.username, ...(o.credentials.token ? { authtoken: o.credentials.token } : { password: o.credentials.password ?? "" }) };
   if (ownSecret) {
     step("secret", `avi-secret in ${o.namespace}`);
     await d.kube.apply({ apiVersion: "v1", kind: "Secret", metadata: { name: "avi-secret", namespace: o.namespace }, type: "Opaque", stringData: credentials });
-  } else secretFile = d.secretValuesFile({ avicredentials: credentials });
+  }
 
   try {
     step("CRDs", `${o.chart.crds.length} from the chart`);
@@ -145,7 +144,7 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
     const before = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
     const oldPod = await d.kube.get("v1", "Pod", AKO_POD, o.namespace);
     step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${o.namespace}`);
-    await d.helm.upgradeInstall(release, o.chart.path, { namespace: o.namespace, valuesFiles: [d.valuesFile, ...(secretFile ? [secretFile.path] : [])], timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+    await d.helm.upgradeInstall(release, o.chart.path, { namespace: o.namespace, valuesFiles: [d.valuesFile], secretValues: ownSecret ? undefined : { avicredentials: credentials }, timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
     const after = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
     // The chart has no checksum annotation: a values-only upgrade changes the ConfigMap but not the pod.
     if (existing && oldPod && JSON.stringify(before?.data) !== JSON.stringify(after?.data)) {
@@ -162,6 +161,7 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
     result.revision = releasesAfter.find((r) => r.name === release)?.revision;
     return result;
   } catch (err) {
+    if (err instanceof Cancelled) throw err.stopped ? await undoInterrupted(d.helm, release, o.namespace, existing?.revision, events) : err;
     if (mode === "reload" && existing) {
       events.warn(`reload failed; rolling back ${release} to revision ${existing.revision}`);
       try {
@@ -175,8 +175,27 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
       throw new OperationError(`${(err as Error).message}; rolled back to revision ${existing.revision}, the previous AKO is running`, (err as OperationError).hint);
     }
     throw err;
-  } finally {
-    secretFile?.remove();
+  }
+}
+
+/**
+ * After Ctrl-C stopped helm, undo the release as helm's --atomic would after a failure: roll back to
+ * the revision that was there before, or uninstall a release this run created. Returns the Cancelled to throw.
+ */
+export async function undoInterrupted(helm: HelmOps, release: string, namespace: string, previousRevision: string | undefined, events: Events): Promise<Cancelled> {
+  try {
+    if (previousRevision) {
+      events.warn(`interrupted; rolling back ${release} to revision ${previousRevision}`);
+      await helm.rollback(release, Number(previousRevision), namespace);
+      return new Cancelled(`interrupted; helm was stopped and ${release} rolled back to revision ${previousRevision}`);
+    }
+    // helm may have been stopped before it recorded the release: then there is nothing to remove.
+    if (!(await helm.list(namespace)).some((r) => r.name === release)) return new Cancelled(`interrupted; helm was stopped before it installed ${release}`);
+    events.warn(`interrupted; uninstalling ${release}`);
+    await helm.uninstall(release, namespace);
+    return new Cancelled(`interrupted; helm was stopped and the new release ${release} uninstalled`);
+  } catch (err) {
+    return new Cancelled(`interrupted; helm was stopped but undoing ${release} failed (${(err as Error).message}): inspect helm history ${release} -n ${namespace}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Kube, type KubeObject, type KubeTarget } from "../../clients/k8s.js";
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { Cancelled, OperationError, UsageError } from "../../cli/errors.js";
 import type { Events } from "../events.js";
-import { chartRelease, type ChartInfo, type Credentials, type HelmOps, type StepRecord } from "../ako/lifecycle.js";
+import { chartRelease, undoInterrupted, type ChartInfo, type Credentials, type HelmOps, type StepRecord } from "../ako/lifecycle.js";
 import { crdVersion } from "../k8s/crd.js";
 import { AMKO_NAMESPACE, expectedShares } from "./traffic-split.js";
 
@@ -41,8 +41,8 @@ export interface AmkoInstallOptions {
 export interface AmkoDeps {
   helm: HelmOps;
   render(i: AmkoValuesInput): string;
-  /** Writes a values file (0600 when it holds secrets); returns its path and a remover. */
-  writeValues(text: string, secret: boolean): { path: string; remove(): void };
+  /** Writes a values file (never with secrets); returns its path and a remover. */
+  writeValues(text: string): { path: string; remove(): void };
   connect(t: KubeTarget): Promise<Kube>;
   sleep(ms: number): Promise<void>;
   now(): number;
@@ -118,17 +118,20 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
 
   const split = o.split.length ? o.split : o.members.map((m) => ({ cluster: m.name, weight: 1 }));
   const values = d.render({ chartVersion: o.chart.version, leaderController: o.leaderController, controllerVersion: o.controllerVersion, members: o.members.map((m) => m.name), currentCluster: current, selector: o.selector, trafficSplit: split, ttl: o.ttl, amkoUUID });
-  const valuesFile = d.writeValues(values, false);
-  const credsFile = d.writeValues(JSON.stringify({ gslbLeaderCredentials: { username: o.credentials.username, password: o.credentials.password ?? "" } }), true);
+  const valuesFile = d.writeValues(values);
   const existing = await chartRelease(d.helm, AMKO_NAMESPACE, "amko");
   const release = existing?.name ?? "amko";
   try {
     step("CRDs", `${o.chart.crds.length} from the chart`);
     for (const crd of o.chart.crds) await leader.apply(crd);
     step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${AMKO_NAMESPACE}`);
-    await d.helm.upgradeInstall(release, o.chart.path, { namespace: AMKO_NAMESPACE, valuesFiles: [valuesFile.path, credsFile.path], timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+    // The leader's credentials go to helm on its stdin: no file holds them at any moment.
+    const secretValues = { gslbLeaderCredentials: { username: o.credentials.username, password: o.credentials.password ?? "" } };
+    await d.helm.upgradeInstall(release, o.chart.path, { namespace: AMKO_NAMESPACE, valuesFiles: [valuesFile.path], secretValues, timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+  } catch (err) {
+    if (err instanceof Cancelled && err.stopped) throw await undoInterrupted(d.helm, release, AMKO_NAMESPACE, existing?.revision, events);
+    throw err;
   } finally {
-    credsFile.remove();
     valuesFile.remove();
   }
   step("wait", "amko-0 running, GSLBConfig and GDP accepted");
