@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statS
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
-import { OperationError } from "./errors.js";
+import { OperationError, UsageError } from "./errors.js";
 
 /** One named target: a controller, how to log in, and the Kubernetes context that goes with it. */
 export interface ContextEntry {
@@ -42,15 +42,17 @@ export function loadConfig(path = configPath()): ConfigFile {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EISDIR") throw new UsageError(`config file ${path} is a directory; point AVICTL_CONFIG at a file`);
     return { apiVersion: "avictl/v1", contexts: [] };
   }
   let doc: unknown;
   try {
     doc = parse(text);
   } catch (err) {
-    throw new OperationError(`config file ${path} is not valid YAML: ${(err as Error).message.split("\n")[0]}`, "fix or remove the file");
+    throw new UsageError(`config file ${path} is not valid YAML: ${(err as Error).message.split("\n")[0]}`, "fix or remove the file");
   }
+  if (doc !== null && doc !== undefined && (typeof doc !== "object" || Array.isArray(doc))) throw new UsageError(`config file ${path} must be a map (apiVersion, contexts, currentContext), not ${Array.isArray(doc) ? "a list" : "a single value"}`);
   const d = (doc ?? {}) as Partial<ConfigFile> & { "current-context"?: string };
   return {
     apiVersion: "avictl/v1",

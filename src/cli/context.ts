@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ConfigFile, ContextEntry } from "./config-file.js";
 import { UsageError } from "./errors.js";
+import { checkApiVersion, checkController } from "./options.js";
 
 /** Options every command accepts (see program.ts). */
 export interface GlobalOptions {
@@ -63,13 +64,16 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
       "pass --controller, set AVI_CONTROLLER, create a context with 'avictl config set-context', or start the lab with 'avictl lab up'",
     );
   }
+  checkController(controller.value, controller.source === "flag" ? "--controller" : controller.source);
   const timeout = g.timeout ? parseDuration(g.timeout, "--timeout") : 30_000;
+  const apiVersion = pick<string>([g.apiVersion, "flag"], [env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"], [ctx?.apiVersion, cs]);
+  if (apiVersion) checkApiVersion(apiVersion.value, apiVersion.source === "flag" ? "--api-version" : apiVersion.source);
   return {
     contextName: ctx?.name,
     controller,
     username: pick<string>([g.username, "flag"], [env.AVI_USERNAME, "env:AVI_USERNAME"], [ctx?.username, cs]) ?? { value: "admin", source: "default" },
     tenant: pick<string>([g.tenant, "flag"], [env.AVI_TENANT, "env:AVI_TENANT"], [ctx?.tenant, cs]) ?? { value: "admin", source: "default" },
-    apiVersion: pick<string>([g.apiVersion, "flag"], [env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"], [ctx?.apiVersion, cs]),
+    apiVersion,
     caCert: pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]),
     insecure: pick<boolean>([g.insecure, "flag"], [ctx?.insecure, cs]) ?? { value: false, source: "default" },
     kubeContext: pick<string>([ctx?.kubeContext, cs]),
@@ -114,6 +118,7 @@ export function parseDuration(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m) throw new UsageError(`${flag} must be a duration like 30s, 5m or 1h, not "${text}"`);
   const n = Number(m[1]);
+  if (n <= 0) throw new UsageError(`${flag} must be a duration longer than zero, like 30s or 5m`);
   const unit = m[2] ?? "s";
   return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as "ms" | "s" | "m" | "h"]);
 }

@@ -22,7 +22,9 @@ export async function main(argv: string[]): Promise<number> {
   // `avictl ... | head` closes the pipe early: that is the reader's choice, not a failure.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(ExitCode.ok);
-    throw err;
+    // A full disk or a closed terminal: say so in one line; the result is lost either way.
+    io.err(`error: cannot write the output (${err.code ?? err.message})\n`);
+    process.exit(ExitCode.failed);
   });
   let program: Command | undefined;
   const app = createApp(io, () => program!, abort.signal);
@@ -57,9 +59,13 @@ export function report(err: unknown, io: Io, debug: boolean): number {
     return ExitCode.cancelled;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  io.err(`${c.red("error")}: ${e.message}\n`);
   const hint = (e as UsageError | OperationError).hint;
-  if (hint) io.err(`${c.dim(hint)}\n`);
+  // A usage error is one line, its hint included: scripts and CI logs show the whole reason.
+  if (e instanceof UsageError) io.err(`${c.red("error")}: ${e.message}${hint ? `; ${hint.replace(/\n/g, " ")}` : ""}\n`);
+  else {
+    io.err(`${c.red("error")}: ${e.message}\n`);
+    if (hint) io.err(`${c.dim(hint)}\n`);
+  }
   if (debug && e.stack) io.err(`${c.dim(e.stack)}\n`);
   if (e instanceof UsageError) return ExitCode.usage;
   if (!(e instanceof OperationError) && !debug) io.err(c.dim("this looks like a bug in avictl; re-run with --debug for details\n"));

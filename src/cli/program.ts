@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import type { App } from "./app.js";
 import { commandModules } from "../commands/index.js";
+import { checkInputs } from "./options.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -76,5 +77,7 @@ Exit status:
     }
   };
   propagate(program);
+  // One place refuses empty, blank and control-character values before any command runs.
+  program.hook("preAction", (_, action) => checkInputs(action));
   return program;
 }

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { App } from "../../cli/app.js";
+import { UsageError } from "../../cli/errors.js";
 import { kubeTarget } from "../../cli/options.js";
 import { Helm } from "../../clients/helm.js";
 import type { AkoDeps } from "../../workflows/ako/lifecycle.js";
@@ -23,10 +24,18 @@ export async function renderValuesFile(app: App, raw: Record<string, string | bo
   return akoValues(o, controllerHostOf(target.controller.value), await app.clients.avi());
 }
 
+/** --out must name a file in an existing folder; checked before anything is rendered or written. */
+export function checkOutFile(out: string): void {
+  const folder = dirname(resolve(out));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${out} is a directory; name a file`);
+}
+
 /** Rendered values to --out or stdout, warnings on stderr (ako values, amko values). */
 export function emitValues(app: App, r: { yaml: string; warnings: string[] }, out: string | boolean | undefined): void {
   for (const w of r.warnings) app.io.err(`${app.io.warn(w)}\n`);
   if (typeof out === "string") {
+    checkOutFile(out);
     writeFileSync(out, r.yaml);
     app.io.err(`${app.io.ok(`wrote ${out}`)}\n`);
   } else app.io.out(r.yaml);

@@ -16,7 +16,8 @@ Examples:
       --se-group S1-AZ1-SE-Group --controller-version 20.1.5 --chart-version 1.4.2   # offline`,
     )
     .action(async (raw: Record<string, string | boolean | undefined>) => {
-      const { emitValues, renderValuesFile } = await import("./run.js");
+      const { checkOutFile, emitValues, renderValuesFile } = await import("./run.js");
+      if (typeof raw.out === "string") checkOutFile(raw.out);
       emitValues(app, await renderValuesFile(app, raw), raw.out);
     });
 }

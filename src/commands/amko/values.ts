@@ -32,7 +32,8 @@ Examples:
     .action(async (raw: Record<string, string | string[] | boolean | undefined>) => {
       const { amkoOffline, amkoValues, toAmkoValuesOptions } = await import("../../workflows/amko/values.js");
       const { controllerHostOf } = await import("../../workflows/ako/values.js");
-      const { emitValues, readValuesFile } = await import("../ako/run.js");
+      const { checkOutFile, emitValues, readValuesFile } = await import("../ako/run.js");
+      if (typeof raw.out === "string") checkOutFile(raw.out);
       const o = toAmkoValuesOptions(raw as Parameters<typeof toAmkoValuesOptions>[0]);
       if (typeof raw.values === "string") o.base = { text: readValuesFile(raw.values), file: raw.values };
       const offline = amkoOffline(o);

@@ -31,6 +31,7 @@ Examples:
         }
       }
       const { setContext } = await import("../../workflows/config.js");
+      const { checkCaCert } = await import("../../cli/options.js");
       const r = setContext({
         name,
         fields: {
@@ -38,7 +39,7 @@ Examples:
           username: g.username,
           tenant: g.tenant,
           apiVersion: g.apiVersion,
-          caCert: g.caCert,
+          caCert: g.caCert === undefined ? undefined : checkCaCert(g.caCert),
           insecure: g.insecure,
           kubeContext: o.kubeContext,
           passwordEnv: o.passwordEnv,

@@ -4,7 +4,7 @@ import { UsageError } from "../../cli/errors.js";
 import { ensure, ensureListEntries, updateOwned, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
 import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
-import { assertDnsName, inCidr, mergeSubnets, parseCidr, parseIp, parsePool, subnetBody, v4, type Cidr, type Pool } from "../infra/net.js";
+import { assertDnsName, inCidr, mergeSubnets, parseCidr, parseIp, parsePool, parseSchemaCount, subnetBody, v4, type Cidr, type Pool } from "../infra/net.js";
 
 export interface BootstrapCloudOptions {
   cloud: string;
@@ -35,8 +35,7 @@ export function toBootstrapCloudOptions(raw: {
 }): BootstrapCloudOptions {
   const domains = (raw.dnsDomain ?? []).flatMap((d) => d.split(",")).filter(Boolean);
   if (domains.length === 0) throw new UsageError("--dns-domain is required (e.g. avi.iberia.local)");
-  const ttl = raw.ttl === undefined ? 30 : Number(raw.ttl);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 604800) throw new UsageError(`--ttl must be a whole number of seconds from 1 to 604800, not "${raw.ttl}"`);
+  const ttl = parseSchemaCount(raw.ttl, "--ttl", "IpamDnsInternalProfile.ttl") ?? 30;
   const mgmtFlags = [raw.mgmtNetwork, raw.mgmtSubnet, raw.mgmtPool];
   if (mgmtFlags.some(Boolean) && !mgmtFlags.every(Boolean)) throw new UsageError("--mgmt-network, --mgmt-subnet and --mgmt-pool go together");
   let mgmt: BootstrapCloudOptions["mgmt"];

@@ -39,6 +39,7 @@ export interface CheckDnsOptions {
 export function parseServer(spec: string): ServerSpec {
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(.*))?$/.exec(spec);
   const [host, portText] = v6 ? [v6[1]!, v6[2]] : isIP(spec) === 6 ? [spec, undefined] : (spec.split(":", 2) as [string, string | undefined]);
+  if (/^[\d.]+$/.test(host) && isIP(host) !== 4) throw new UsageError(`--server "${spec}" is not a valid IPv4 address`);
   if (!host || (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host))) {
     throw new UsageError(`--server "${spec}" must be IP[:PORT] or HOST[:PORT]`);
   }

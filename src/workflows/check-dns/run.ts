@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { UsageError } from "../../cli/errors.js";
 import { percentiles, type DnsRecordView, type DnsResult, type DnsServer, type LoadOptions, type LoadResult, type QueryOptions } from "../../clients/dns.js";
 import type { ProbeRequest, ProbeResponse } from "../../clients/http.js";
 import type { RecordType } from "dns-packet";
@@ -125,14 +126,14 @@ function displayServer(s: DnsServer): string {
 async function resolveServer(spec: ServerSpec | undefined, c: CheckDnsClients): Promise<DnsServer> {
   if (!spec) {
     const sys = c.systemServer();
-    if (!sys) throw new Error("no system resolver is configured; pass --server IP[:PORT]");
+    if (!sys) throw new UsageError("no system resolver is configured; pass --server IP[:PORT]");
     return sys;
   }
   if (isIP(spec.host)) return spec;
   try {
     return { host: await c.lookup(spec.host), port: spec.port };
   } catch {
-    throw new Error(`DNS server name ${spec.host} does not resolve`);
+    throw new UsageError(`--server ${spec.host} does not resolve to an address`);
   }
 }
 
@@ -142,7 +143,8 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 export async function checkDns(o: CheckDnsOptions, c: CheckDnsClients, onIteration: (it: Iteration, tally: Tally) => void, signal: AbortSignal): Promise<CheckDnsSummary> {
   const tally = new Tally();
   const started = Date.now();
-  let server: DnsServer | undefined;
+  // A server that does not resolve is a usage error, found before the first query.
+  const server = await resolveServer(o.server, c);
   // Learned from pages: address → site, so later answers from the same address are labelled even if HTTP fails.
   const siteOf = new Map<string, string>();
   for (let seq = 1; !signal.aborted && (o.count === undefined || seq <= o.count); seq++) {
@@ -151,7 +153,6 @@ export async function checkDns(o: CheckDnsOptions, c: CheckDnsClients, onIterati
     const it: Iteration = { seq, time: c.now().toISOString(), fqdn: o.fqdn, type: o.type, addresses: [], answers: [], authority: [] };
     tally.queries++;
     try {
-      server ??= await resolveServer(o.server, c);
       it.server = displayServer(server);
       const r = await c.query(server, o.fqdn, o.type, { timeoutMs: o.timeoutMs, retries: 1 });
       it.rcode = r.rcode;

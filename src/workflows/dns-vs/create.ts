@@ -5,7 +5,7 @@ import { UsageError } from "../../cli/errors.js";
 import { ensure, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
 import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
-import { assertDnsName, parseCount, parseIp, v4 } from "../infra/net.js";
+import { assertDnsName, parseIp, parseSchemaCount, v4 } from "../infra/net.js";
 
 export interface DnsVsOptions {
   name: string;
@@ -51,13 +51,14 @@ export function toDnsVsOptions(
     vrf: raw.vrf,
     seGroup: raw.seGroup ?? "DNS-SE-Group",
     records: [...byFqdn].map(([fqdn, ips]) => ({ fqdn, ips })),
-    answersPerQuery: parseCount(raw.answersPerQuery, "--answers-per-query", 0, 20),
+    // 0 stands for "all" (the field left unset), below the schema's minimum of 1.
+    answersPerQuery: raw.answersPerQuery?.trim() === "0" ? 0 : parseSchemaCount(raw.answersPerQuery, "--answers-per-query", "DnsServiceApplicationProfile.num_dns_ip"),
     authoritative,
     adminEmail: raw.adminEmail,
     nameServer: raw.ns ? assertDnsName(raw.ns, "--ns") : undefined,
     invalidQuery: raw.invalidQuery as DnsVsOptions["invalidQuery"],
     setSystemDns: Boolean(raw.setSystemDns),
-    ttl: parseCount(raw.ttl, "--ttl", 0, 86400),
+    ttl: parseSchemaCount(raw.ttl, "--ttl", "DnsServiceApplicationProfile.ttl"),
     dryRun: Boolean(raw.dryRun),
   };
 }

@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { UsageError } from "../../cli/errors.js";
 import type { IpAddr, IpAddrPrefix, StaticIpRangeType, Subnet } from "../../clients/avi/models.js";
+import { AVI_RANGES, type AviRangeField } from "../../clients/avi/ranges.js";
 
 export interface Cidr {
   addr: string;
@@ -22,13 +23,14 @@ export function parseCidr(text: string, what: string): Cidr {
     throw new UsageError(`${what} "${text}" is not a CIDR like 10.10.25.0/24`);
   }
   const [ip, mask] = parsed;
-  if (ip.kind() !== "ipv4") throw new UsageError(`${what} "${text}" must be IPv4`);
+  if (ip.kind() !== "ipv4") throw new UsageError(`IPv6 is not supported for ${what} "${text}": give an IPv4 subnet`);
   const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();
   if (network !== ip.toString()) throw new UsageError(`${what} "${text}" is not a network address (did you mean ${network}/${mask}?)`);
   return { addr: network, mask, text };
 }
 
 export function parseIp(text: string, what: string): string {
+  if (ipaddr.IPv6.isValid(text)) throw new UsageError(`IPv6 is not supported for ${what} "${text}": give an IPv4 address`);
   if (!ipaddr.IPv4.isValidFourPartDecimal(text)) throw new UsageError(`${what} "${text}" is not an IPv4 address`);
   return text;
 }
@@ -91,9 +93,16 @@ export function assertDnsName(name: string, what: string): string {
   return n.toLowerCase();
 }
 
+/** A whole number in decimal digits (not 1e3, 0x1e or 1.0) from min to max. */
 export function parseCount(text: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
+  if (!/^-?\d{1,10}$/.test(text.trim()) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
   return n;
+}
+
+/** parseCount within the range the official schema allows for the field, optionally narrower. */
+export function parseSchemaCount(text: string | undefined, flag: string, field: AviRangeField, narrower: { min?: number; max?: number } = {}): number | undefined {
+  const [min, max] = AVI_RANGES[field];
+  return parseCount(text, flag, Math.max(min, narrower.min ?? min), Math.min(max, narrower.max ?? max));
 }

@@ -4,7 +4,7 @@ import { UsageError } from "../../cli/errors.js";
 import { ensure } from "../ensure.js";
 import type { Events } from "../events.js";
 import { requireCloud, type InfraResult } from "../infra/common.js";
-import { parseCount } from "../infra/net.js";
+import { parseSchemaCount } from "../infra/net.js";
 
 export const HA_MODES: Record<string, HaMode> = {
   "elastic-buffer": "HA_MODE_SHARED",
@@ -42,9 +42,10 @@ export function toSegCreateOptions(
     haMode,
     prefix: raw.prefix,
     folder: raw.folder,
-    bufferSe: parseCount(raw.bufferSe, "--buffer-se", 0, 100),
-    minScaleout: parseCount(raw.minScaleout, "--min-scaleout", 1, 64),
-    maxSe: parseCount(raw.maxSe, "--max-se", 0, 1000),
+    bufferSe: parseSchemaCount(raw.bufferSe, "--buffer-se", "ServiceEngineGroup.buffer_se", { max: 100 }),
+    minScaleout: parseSchemaCount(raw.minScaleout, "--min-scaleout", "ServiceEngineGroup.min_scaleout_per_vs"),
+    // The schema allows 0, but a group that may start no Service Engine can place nothing.
+    maxSe: parseSchemaCount(raw.maxSe, "--max-se", "ServiceEngineGroup.max_se", { min: 1 }),
     realtimeMetrics: raw.realtimeMetrics,
     noLogThrottle: raw.logThrottle === false,
     clusterLabel: raw.clusterLabel,

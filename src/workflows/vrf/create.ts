@@ -27,6 +27,8 @@ const POOL_TYPES: Record<string, StaticIpRangeType> = { vip: "STATIC_IPS_FOR_VIP
 export function toCreateVrfOptions(name: string, raw: { cloud?: string; network?: string[]; route?: string[]; defaultGateway?: string; move?: boolean; dryRun?: boolean }): CreateVrfOptions {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`VRF name "${name}" may only hold letters, digits, '_', '.' and '-'`);
   const networks = (raw.network ?? []).map((spec) => {
+    const v6 = /^([^=]+)=[^@]*:/.exec(spec);
+    if (v6) throw new UsageError(`IPv6 is not supported for --network ${v6[1]}: give an IPv4 subnet and pool, NAME=CIDR@BEGIN-END`);
     const m = /^([^=]+)=([^@]+)@([^:]+)(?::(.+))?$/.exec(spec);
     if (!m) throw new UsageError(`--network "${spec}" must look like NAME=CIDR@BEGIN-END[:vip|se|vip+se]`);
     const type = POOL_TYPES[(m[4] ?? "vip+se").toLowerCase()];
