@@ -117,14 +117,10 @@ describe("check-dns against the lab", () => {
     expect(s.rate.requested).toBe(200);
   });
 
-  it("an unreachable HTTP address and an unresolvable server name give one line per failure and are counted", async () => {
+  it("an unreachable HTTP address gives one line per failure and is counted", async () => {
     const unreachable = await runCli(["check-dns", "down.avi.iberia.local", "0.01", "--server", server, "--port", "9", "--count", "3", "--timeout", "300ms"]);
     expect(unreachable.stdout.split("\n").filter((l) => /✗ HTTP 127\.0\.0\.9:9 connect ECONNREFUSED/.test(l))).toHaveLength(3);
     expect(unreachable.stdout).toMatch(/HTTP failures 3/);
-    const noServer = await runCli(["check-dns", "hello.avi.iberia.local", "0.01", "--server", "no-such-host.invalid", "--count", "2", "--timeout", "300ms"]);
-    expect(noServer.code).toBe(3);
-    expect(noServer.stdout.split("\n").filter((l) => /✗ DNS server name no-such-host\.invalid does not resolve/.test(l))).toHaveLength(2);
-    expect(noServer.stdout).toMatch(/DNS failures 2/);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../../../src/cli/errors.js";
 import type { DnsResult } from "../../../src/clients/dns.js";
 import { toCheckDnsOptions, parseServer } from "../../../src/workflows/check-dns/options.js";
 import { checkDns, parseHelloPage, type CheckDnsClients, type Iteration } from "../../../src/workflows/check-dns/run.js";
@@ -84,5 +85,32 @@ describe("checkDns loop", () => {
     expect([s.queries, s.answered, s.dnsFailures, s.httpFailures]).toEqual([4, 3, 1, 1]);
     expect(s.shares.map((x) => [x.label, x.count])).toEqual([["SITE1 AZ1", 2], ["10.0.0.12", 1]]);
     expect(s.passed).toBe(true);
+  });
+
+  it("refuses a --server name that does not resolve before the first query (usage error)", async () => {
+    let queries = 0;
+    const c: CheckDnsClients = {
+      query: async () => {
+        queries++;
+        throw new Error("not used");
+      },
+      load: async () => {
+        throw new Error("not used");
+      },
+      probe: async () => {
+        throw new Error("not used");
+      },
+      lookup: async (host) => {
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+      },
+      systemServer: () => undefined,
+      sleep: async () => undefined,
+      now: () => new Date("2026-11-23T00:00:00Z"),
+    };
+    const run = checkDns(toCheckDnsOptions("h.x", "1", { server: "dns.nowhere", count: "2" }), c, () => undefined, new AbortController().signal);
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow("--server dns.nowhere does not resolve to an address");
+    expect(queries).toBe(0);
+    expect(() => toCheckDnsOptions("h.x", "1", { server: "300.1.1.1" })).toThrow('--server "300.1.1.1" is not a valid IPv4 address');
   });
 });
