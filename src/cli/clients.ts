@@ -27,7 +27,12 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
   const getSecret = async () => (secret ??= getTarget().then((t) => readCredential(t, prompter)));
   // The config module (and its YAML parser) loads only when a command needs a target.
   const getTarget = () =>
-    (target ??= import("./config-file.js").then(({ loadConfig }) => resolveTarget(globals(), env, loadConfig(), io.canPrompt)));
+    (target ??= import("./config-file.js").then(async ({ loadConfig }) => {
+      const t = resolveTarget(globals(), env, loadConfig(), io.canPrompt);
+      // Checked here, not in resolveTarget, so commands without a controller never load the Avi modules.
+      if (t.apiVersion) (await import("../clients/avi/version.js")).checkApiVersion(t.apiVersion.value, t.apiVersion.source === "flag" ? "--api-version" : t.apiVersion.source);
+      return t;
+    }));
   return {
     target: getTarget,
     avi() {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ConfigFile, ContextEntry } from "./config-file.js";
 import { UsageError } from "./errors.js";
-import { checkApiVersion, checkController } from "./options.js";
+import { checkController } from "./options.js";
 
 /** Options every command accepts (see program.ts). */
 export interface GlobalOptions {
@@ -66,14 +66,13 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
   }
   checkController(controller.value, controller.source === "flag" ? "--controller" : controller.source);
   const timeout = g.timeout ? parseDuration(g.timeout, "--timeout") : 30_000;
-  const apiVersion = pick<string>([g.apiVersion, "flag"], [env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"], [ctx?.apiVersion, cs]);
-  if (apiVersion) checkApiVersion(apiVersion.value, apiVersion.source === "flag" ? "--api-version" : apiVersion.source);
+
   return {
     contextName: ctx?.name,
     controller,
     username: pick<string>([g.username, "flag"], [env.AVI_USERNAME, "env:AVI_USERNAME"], [ctx?.username, cs]) ?? { value: "admin", source: "default" },
     tenant: pick<string>([g.tenant, "flag"], [env.AVI_TENANT, "env:AVI_TENANT"], [ctx?.tenant, cs]) ?? { value: "admin", source: "default" },
-    apiVersion,
+    apiVersion: pick<string>([g.apiVersion, "flag"], [env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"], [ctx?.apiVersion, cs]),
     caCert: pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]),
     insecure: pick<boolean>([g.insecure, "flag"], [ctx?.insecure, cs]) ?? { value: false, source: "default" },
     kubeContext: pick<string>([ctx?.kubeContext, cs]),

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { KubeTarget } from "../clients/k8s.js";
-import { compareVersions, MAX_KNOWN_VERSION } from "../clients/avi/version.js";
 import { UsageError } from "./errors.js";
 
 /** --kubeconfig and --kube-context on a command that talks to a cluster (KUBECONFIG is the default). */
@@ -62,12 +61,6 @@ export function checkController(value: string, what: string): void {
   } catch {
     throw new UsageError(`controller "${value}" is not a valid address (from ${what})`);
   }
-}
-
-/** An API version to send as X-Avi-Version: dotted digits, no newer than the newest schema avictl knows. */
-export function checkApiVersion(value: string, what: string): void {
-  if (!/^\d{2}\.\d{1,2}\.\d{1,2}$/.test(value)) throw new UsageError(`${what} "${value}" is not an Avi API version like 22.1.3`);
-  if (compareVersions(value, MAX_KNOWN_VERSION) > 0) throw new UsageError(`${what} ${value} is newer than any Avi version avictl knows (${MAX_KNOWN_VERSION})`);
 }
 
 /** A CA bundle file: it exists and holds at least one PEM certificate. Returns its absolute path. */

@@ -28,7 +28,7 @@ function slowHelm(): string {
     path,
     `#!/bin/sh
 echo $$ >> "${marks}/pids"
-if [ "$1" = upgrade ]; then
+if [ "$1" = upgrade ] && [ -e "${marks}/slow" ]; then
   "${helm.path}" "$@" || exit $?
   : > "${marks}/upgraded"
   sleep 120 & echo $! >> "${marks}/pids"
@@ -79,6 +79,15 @@ async function interruptDuringHelm(args: string[], signal: NodeJS.Signals) {
 const releases = async (ctx: string) =>
   (JSON.parse((await run(helm.path!, ["list", "-A", "--deployed", "--failed", "--pending", "--kube-context", ctx, "-o", "json"], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG } })).stdout) as { name: string }[]).map((r) => r.name);
 
+/** AKO 1.4.2 values for S1-AZ2, rendered offline. */
+async function akoValues(logLevel: string): Promise<string> {
+  const values = join(dir, `ako-values-${logLevel}.yaml`);
+  const rendered = await runCli(["ako", "values", "--cluster-name", "S1-AZ2", "--vip-network", `${S1AZ1.vipNetwork.name}=${S1AZ1.vipNetwork.cidr}`, "--se-group", "S1-AZ2-SE-Group", "--controller-version", S1AZ1.controllerVersion, "--chart-version", "1.4.2", "--out", values], { env });
+  expect(rendered.code, rendered.stderr).toBe(0);
+  writeFileSync(values, readFileSync(values, "utf8").replace(/logLevel: "?\w+"?/, `logLevel: "${logLevel}"`));
+  return values;
+}
+
 describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs", () => {
   beforeAll(async () => {
     lab = await startLab({ dir });
@@ -96,12 +105,10 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
     mkdirSync(marks, { recursive: true });
     rmSync(join(marks, "upgraded"), { force: true });
     writeFileSync(join(marks, "pids"), "");
+    writeFileSync(join(marks, "slow"), "");
     let args: string[];
     if (release === "ako") {
-      const values = join(dir, "ako-values.yaml");
-      const rendered = await runCli(["ako", "values", "--cluster-name", "S1-AZ2", "--vip-network", `${S1AZ1.vipNetwork.name}=${S1AZ1.vipNetwork.cidr}`, "--se-group", "S1-AZ2-SE-Group", "--controller-version", S1AZ1.controllerVersion, "--chart-version", "1.4.2", "--out", values], { env });
-      expect(rendered.code, rendered.stderr).toBe(0);
-      args = ["ako", "install", "-f", values, "--chart", join(chartsDir, "ako-1.4.2.tgz"), "--skip-preflight", "--kube-context", ctx];
+      args = ["ako", "install", "-f", await akoValues("INFO"), "--chart", join(chartsDir, "ako-1.4.2.tgz"), "--skip-preflight", "--kube-context", ctx];
     } else {
       args = ["amko", "install", "--leader-context", ctx, "--member", "s1az1=s1az1", "--member", "s2=s2", "--chart", join(chartsDir, "amko-1.13.1.tgz")];
     }
@@ -117,5 +124,25 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
     expect(filesHolding(tmp, password)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([]);
     expect(await releases(ctx)).not.toContain(release);
+  });
+
+  it("ako reload interrupted during helm rolls back to the revision that ran before", async () => {
+    mkdirSync(marks, { recursive: true });
+    rmSync(join(marks, "slow"), { force: true });
+    const chart = join(chartsDir, "ako-1.4.2.tgz");
+    const installed = await runCli(["ako", "install", "-f", await akoValues("WARN"), "--chart", chart, "--skip-preflight", "--kube-context", "s1az2"], { env, timeoutMs: 240_000 });
+    expect(installed.code, installed.stderr).toBe(0);
+    rmSync(join(marks, "upgraded"), { force: true });
+    writeFileSync(join(marks, "pids"), "");
+    writeFileSync(join(marks, "slow"), "");
+    const r = await interruptDuringHelm(["ako", "reload", "-f", await akoValues("DEBUG"), "--chart", chart, "--skip-preflight", "--kube-context", "s1az2"], "SIGINT");
+    expect(r.during).toEqual([]);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/cancelled: interrupted; helm was stopped and ako rolled back to revision 1/);
+    await until(() => !r.pids.some(alive), "the helm processes to go").catch(() => undefined);
+    for (const pid of r.pids) expect(alive(pid), `helm process ${pid} still running`).toBe(false);
+    const values = JSON.parse((await run(helm.path!, ["get", "values", "ako", "-n", "avi-system", "--kube-context", "s1az2", "-o", "json"], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG } })).stdout) as { AKOSettings: { logLevel: string } };
+    expect(values.AKOSettings.logLevel).toBe("WARN");
+    expect(filesHolding(tmp, password)).toEqual([]);
   });
 });

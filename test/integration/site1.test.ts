@@ -110,7 +110,7 @@ describe("bad input is refused before any write", () => {
     ["unknown HA mode", ["seg", "create", "X-SE-Group", "--ha-mode", "turbo"], /--ha-mode must be one of/],
     ["negative buffer", ["seg", "create", "X-SE-Group", "--buffer-se", "-1"], /--buffer-se must be a whole number from 0 to 100/],
     ["record without address", ["dns-vs", "create", "x-dns", "--network", "AVI_FRONTEND_3025", "--record", "test.avi.iberia.local"], /must look like FQDN=IP/],
-    ["ttl out of range", ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "0"], /--ttl must be a whole number of seconds/],
+    ["ttl out of range", ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "0"], /--ttl must be a whole number from 1 to 604800/],
   ];
   it.each(cases)("%s → exit 2 with one sentence, nothing written", async (_name, args, message) => {
     const l = await lab();

@@ -1,7 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { UsageError } from "../../cli/errors.js";
 import type { IpAddr, IpAddrPrefix, StaticIpRangeType, Subnet } from "../../clients/avi/models.js";
-import { AVI_RANGES, type AviRangeField } from "../../clients/avi/ranges.js";
+import { AVI_RANGES, type AviRangeField } from "./ranges.js";
 
 export interface Cidr {
   addr: string;

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/cli/errors.js";
-import { checkApiVersion, checkController, checkInputs } from "../../../src/cli/options.js";
-import { AVI_RANGES } from "../../../src/clients/avi/ranges.js";
+import { checkController, checkInputs } from "../../../src/cli/options.js";
+import { checkApiVersion } from "../../../src/clients/avi/version.js";
+import { AVI_RANGES } from "../../../src/workflows/infra/ranges.js";
 import { parseCount, parseSchemaCount } from "../../../src/workflows/infra/net.js";
 import { swaggerDir } from "../../helpers/helm-binary.js";
 
@@ -65,7 +66,7 @@ describe("checkController and checkApiVersion", () => {
 });
 
 describe.skipIf(!existsSync(swaggerDir))("AVI_RANGES", () => {
-  it("matches the official schemas (regenerate with node src/clients/avi/ranges.generate.mjs)", () => {
+  it("matches the official schemas (regenerate with node src/workflows/infra/ranges.generate.mjs)", () => {
     const files: Record<string, string> = { ServiceEngineGroup: "ServiceEngineGroup", IpamDnsInternalProfile: "IpamDnsProviderProfile", DnsServiceDomain: "IpamDnsProviderProfile", DnsServiceApplicationProfile: "ApplicationProfile" };
     for (const [key, [min, max]] of Object.entries(AVI_RANGES)) {
       const [def, field] = key.split(".") as [string, string];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes ranges.ts: the allowed numeric ranges of the Avi fields avictl takes from flags, read from
 // the official object schemas ("Allowed values are A-B" in the field description):
-//   node src/clients/avi/ranges.generate.mjs ../shared/avi-swagger
+//   node src/workflows/infra/ranges.generate.mjs ../shared/avi-swagger
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
