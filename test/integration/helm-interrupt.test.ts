@@ -79,16 +79,17 @@ async function interruptDuringHelm(args: string[], signal: NodeJS.Signals) {
 const releases = async (ctx: string) =>
   (JSON.parse((await run(helm.path!, ["list", "-A", "--deployed", "--failed", "--pending", "--kube-context", ctx, "-o", "json"], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG } })).stdout) as { name: string }[]).map((r) => r.name);
 
-/** AKO 1.4.2 values for S1-AZ2, rendered offline. */
+/** AKO 1.4.2 values for the blog's S1-AZ1 settings, rendered offline. */
 async function akoValues(logLevel: string): Promise<string> {
   const values = join(dir, `ako-values-${logLevel}.yaml`);
-  const rendered = await runCli(["ako", "values", "--cluster-name", "S1-AZ2", "--vip-network", `${S1AZ1.vipNetwork.name}=${S1AZ1.vipNetwork.cidr}`, "--se-group", "S1-AZ2-SE-Group", "--controller-version", S1AZ1.controllerVersion, "--chart-version", "1.4.2", "--out", values], { env });
+  const rendered = await runCli(["ako", "values", "--cluster-name", S1AZ1.clusterName, "--vip-network", `${S1AZ1.vipNetwork.name}=${S1AZ1.vipNetwork.cidr}`, "--se-group", S1AZ1.seGroup, "--controller-version", S1AZ1.controllerVersion, "--chart-version", "1.4.2", "--out", values], { env });
   expect(rendered.code, rendered.stderr).toBe(0);
   writeFileSync(values, readFileSync(values, "utf8").replace(/logLevel: "?\w+"?/, `logLevel: "${logLevel}"`));
   return values;
 }
 
-describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs", () => {
+// A real install and a reload on a loaded machine take longer than the default minute.
+describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs", { timeout: 300_000 }, () => {
   beforeAll(async () => {
     lab = await startLab({ dir });
     const c = lab.state.controllers[0]!;
@@ -130,7 +131,17 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
     mkdirSync(marks, { recursive: true });
     rmSync(join(marks, "slow"), { force: true });
     const chart = join(chartsDir, "ako-1.4.2.tgz");
-    const installed = await runCli(["ako", "install", "-f", await akoValues("WARN"), "--chart", chart, "--skip-preflight", "--kube-context", "s1az2"], { env, timeoutMs: 240_000 });
+    // What AKO needs on the controller to connect: the DNS domain, the VIP network in a VRF, the SE group.
+    const net = S1AZ1.vipNetwork.cidr.replace(/\.0\/\d+$/, "");
+    for (const args of [
+      ["bootstrap", "cloud", "--dns-domain", S1AZ1.defaultDomain!],
+      ["create-vrf", "VRF_AZ1", "--network", `${S1AZ1.vipNetwork.name}=${S1AZ1.vipNetwork.cidr}@${net}.40-${net}.59`],
+      ["seg", "create", S1AZ1.seGroup, "--cluster-label", S1AZ1.clusterName],
+    ]) {
+      const r = await runCli(args, { env });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const installed = await runCli(["ako", "install", "-f", await akoValues("WARN"), "--chart", chart, "--skip-preflight", "--kube-context", "s1az2", "--wait-timeout", "90s"], { env, timeoutMs: 240_000 });
     expect(installed.code, installed.stderr).toBe(0);
     rmSync(join(marks, "upgraded"), { force: true });
     writeFileSync(join(marks, "pids"), "");
