@@ -1,38 +1,91 @@
 import { Command } from "commander";
 import type { App } from "../../cli/app.js";
-import { OperationError } from "../../cli/errors.js";
+import { Cancelled, OperationError } from "../../cli/errors.js";
+import { printTable, writeOutput } from "../../cli/output.js";
+import type { DemoResult, DemoStepResult } from "../../workflows/lab/demo.js";
 
 export function build(app: App): Command {
   return new Command("demo")
-    .description("start a fresh lab and walk through the whole operator flow with real avictl commands")
-    .action(async () => {
+    .description("walk through the blog series on a fresh lab, one real avictl command per step, ending with a table of results")
+    .option("--step <n>", "narrate from step N; the steps before it run first, quietly, because later steps build on them")
+    .option("--pause", "wait for Enter before each step (on a terminal)")
+    .option("--keep", "leave the lab running with everything the demo made; stop it with 'avictl lab down'")
+    .option("--charts <dir>", "folder of AKO/AMKO chart archives (ako-1.13.4.tgz, ako-1.4.2.tgz, amko-1.13.1.tgz); without it the chart steps are skipped")
+    .addHelpText(
+      "after",
+      `
+Steps that need what is not here (a chart archive, helm, a second controller) are skipped and say why.
+
+Examples:
+  avictl lab demo
+  avictl lab demo --charts ../charts --keep && eval "$(avictl lab env)"
+  avictl lab demo --charts ../charts --step 18 --pause
+
+Exit status: 1 when a step fails (the rest are skipped and the table says which).`,
+    )
+    .action(async (raw: { step?: string; pause?: boolean; keep?: boolean; charts?: string }) => {
+      const { demoStart, playDemo } = await import("../../workflows/lab/demo.js");
+      const keep = Boolean(raw.keep);
+      const from = demoStart(raw.step, keep);
       const io = app.io;
-      const { mkdtempSync, rmSync } = await import("node:fs");
-      const { tmpdir } = await import("node:os");
-      const { join } = await import("node:path");
-      const { startLab } = await import("../../lab/index.js");
-      const { demoSteps, runDemo } = await import("../../workflows/lab/demo.js");
-      // A private config dir so the demo never touches the user's contexts.
-      const home = mkdtempSync(join(tmpdir(), "avictl-demo-"));
-      const lab = await startLab({ dir: home });
-      try {
-        io.err(`${io.warn("SIMULATION: avictl's lab on 127.0.0.1, not an Avi controller.")}\n`);
-        const c = lab.state.controllers[0]!;
-        const env = { ...process.env, AVICTL_CONFIG: join(home, "config.yaml"), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, KUBECONFIG: lab.state.kubeconfig, NO_COLOR: io.stdoutTTY ? undefined : "1" };
-        const results = await runDemo(
-          demoSteps(() => lab.state),
-          env,
-          (s, i) => io.out(`\n${io.color.bold(`${i + 1}. ${s.title}`)}\n${io.color.cyan(`$ avictl ${s.args.map(quote).join(" ")}`)}\n`),
-          (r) => io.out(r.stdout + (r.code === 0 ? "" : io.dim(r.stderr))),
-        );
-        const failed = results.find((r) => !(r.ok ?? [0]).includes(r.code));
-        if (failed) throw new OperationError(`demo step "avictl ${failed.args.join(" ")}" exited ${failed.code}`);
-        io.out(`\n${io.ok(`demo complete: ${results.length} steps`)}\n`);
-      } finally {
-        await lab.close();
-        rmSync(home, { recursive: true, force: true });
-      }
+      const narrate = app.output() === "table";
+      const pause = Boolean(raw.pause) && io.canPrompt;
+      if (raw.pause && !pause) io.err(`${io.warn("--pause needs a terminal; running straight through")}\n`);
+      if (narrate) io.err(`${io.warn("SIMULATION: every step runs against avictl's lab on 127.0.0.1, not an Avi controller.")}\n`);
+      const started = Date.now();
+      const result = await playDemo(
+        { from, keep, charts: raw.charts },
+        {
+          async before(s) {
+            if (!narrate) return true;
+            if (s.setup) {
+              io.out(io.dim(`(setting the stage) ${s.n}. avictl ${s.args.map(quote).join(" ")}\n`));
+              return true;
+            }
+            io.out(`\n${io.color.bold(`${s.n}. ${s.title}`)}\n${io.color.cyan(`$ avictl ${s.args.map(quote).join(" ")}`)}\n`);
+            return !pause || s.n === from || app.prompter().confirm("run it?", true);
+          },
+          after(r) {
+            if (!narrate || (r.setup && r.outcome === "ok")) return;
+            if (r.outcome === "skipped") {
+              if (!r.setup && r.reason !== "stopped at the prompt") io.out(`\n${io.color.bold(`${r.n}. ${r.title}`)}\n${io.dim(`$ avictl ${r.args.map(quote).join(" ")}`)}\n`);
+              io.out(`${io.warn(`skipped: ${r.reason}`)}\n`);
+              return;
+            }
+            io.out(r.stdout);
+            if (r.stderr) io.out(io.dim(r.stderr));
+          },
+        },
+        app.signal,
+      );
+      await writeOutput(app.output(), io, result, (o, res) => renderDemo(o, res, Date.now() - started));
+      if (app.signal.aborted) throw new Cancelled("demo interrupted");
+      const failed = result.steps.find((s) => s.outcome === "failed");
+      if (failed) throw new OperationError(`demo step ${failed.n} failed: avictl ${failed.args.join(" ")} exited ${failed.code}`, "its output is above; re-run from it with --step");
     });
+}
+
+function renderDemo(io: App["io"], r: DemoResult, ms: number): void {
+  io.out("\n");
+  const style = (s: string) => (s === "ok" ? io.ok(s) : s === "failed" ? io.fail(s) : io.warn(s));
+  printTable(
+    io,
+    ["step", "command", { header: "result", style }, "time"],
+    r.steps.map((s) => [s.n, command(io, s), s.outcome === "skipped" ? `skipped: ${s.reason}` : s.outcome, s.outcome === "skipped" ? "" : seconds(s.ms)]),
+  );
+  const count = (o: string) => r.steps.filter((s) => s.outcome === o).length;
+  io.err(`demo: ${count("ok")} ok, ${count("skipped")} skipped, ${count("failed")} failed in ${seconds(ms)}\n`);
+  if (r.config) io.err(`the lab is still running; use it with: eval "$(avictl lab env)"   stop it with: avictl lab down\n`);
+}
+
+/** The full command when piped; on a terminal the first words, so the table fits. */
+function command(io: App["io"], s: DemoStepResult): string {
+  const full = `avictl ${s.args.map(quote).join(" ")}`;
+  return io.stdoutTTY && full.length > 48 ? `${full.slice(0, 47)}…` : full;
+}
+
+function seconds(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 function quote(a: string): string {

@@ -1,93 +1,165 @@
 import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SITE1_PART1 } from "./site1.js";
+import { configPath, loadConfig } from "../../cli/config-file.js";
+import { OperationError, UsageError } from "../../cli/errors.js";
+import { Helm } from "../../clients/helm.js";
+import { labDir, readLabState } from "../../lab/state.js";
+import { demoSteps, type DemoContext, type DemoStep, type Need } from "./demo-steps.js";
 
-/** One step of the walkthrough: a real avictl command line run against the lab. */
-export interface DemoStep {
-  title: string;
-  /** Built when the step runs, so it can use what earlier steps made (e.g. the DNS service's port). */
-  args: () => string[];
-  /** Exit codes that count as success for this step (verifications may exit 3 on purpose). */
-  ok?: number[];
-}
 
+export type DemoOutcome = "ok" | "skipped" | "failed";
+
+/** What one step did: its command line, exit code and output, or why it did not run. */
 export interface DemoStepResult {
+  /** 1-based position in the step list. */
+  n: number;
+  id: string;
   title: string;
   args: string[];
-  ok?: number[];
-  code: number;
+  outcome: DemoOutcome;
+  reason?: string;
+  code?: number;
   stdout: string;
   stderr: string;
+  ms: number;
+  /** Ran before --step N to set the stage, without narration. */
+  setup: boolean;
 }
 
-/** What the steps need to know about the running lab. */
-export interface DemoLab {
-  dns: { vs: string; host: string; port: number }[];
-  backends: { site: string; url: string }[];
-}
+/** Answers "why can't this need be met now?" (undefined when it can). */
+export type NeedCheck = (need: Need, passed: ReadonlySet<string>) => Promise<string | undefined>;
 
-/** The operator flow of the blog series, in order, as avictl commands. */
-export function demoSteps(lab: () => DemoLab): DemoStep[] {
-  const dnsServer = () => {
-    const d = lab().dns.find((e) => e.vs === "local-dns-site1");
-    return d ? `${d.host}:${d.port}` : "127.0.0.1:53";
+/** Needs resolved against the --charts folder, a helm probe and the contexts in the config. */
+export function needChecker(o: { charts?: string; helmVersion: () => Promise<string>; contexts: () => string[] }): NeedCheck {
+  let helm: Promise<string | undefined> | undefined;
+  return async (need, passed) => {
+    const [kind, name = ""] = need.split(/:(.*)/s) as [string, string?];
+    if (kind === "chart") {
+      if (!o.charts) return `needs the ${name} chart archive: pass --charts DIR`;
+      return existsSync(join(o.charts, `${name}.tgz`)) ? undefined : `${name}.tgz is not in ${o.charts}`;
+    }
+    if (kind === "helm") return (helm ??= o.helmVersion().then(() => undefined, (err: Error) => `helm is not available: ${err.message}`));
+    if (kind === "step") return passed.has(name) ? undefined : `needs step ${name}, which did not pass`;
+    return o.contexts().includes(name) ? undefined : `no context ${name}: this lab has no such controller yet`;
   };
-  const backendHosts = () => lab().backends.map((b) => new URL(b.url).hostname);
-  const backendPort = () => new URL(lab().backends[0]?.url ?? "http://127.0.0.1:80/").port || "80";
-  const fixed = (args: string[]) => () => args;
-  return [
-    { title: "Where are we? The lab controller's health", args: fixed(["status"]) },
-    ...SITE1_PART1.slice(0, -1).map((st) => ({ title: st.title, args: fixed(st.args) })),
-    {
-      title: "The DNS virtual service, authoritative for the domain, with a record per site (one address per answer, round robin)",
-      args: () => [
-        "dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--set-system-dns",
-        "--record", `hello.avi.iberia.local=${backendHosts().join(",")}`, "--answers-per-query", "1",
-      ],
-    },
-    { title: "Idempotent: the same command again changes nothing and sends no write", args: fixed(SITE1_PART1[4]!.args) },
-    { title: "Bad input is refused before anything is written", args: fixed(["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.26.40-10.10.26.59"]), ok: [2] },
-    { title: "What the DNS service answers", args: fixed(["dns-vs", "records", "local-dns-site1"]) },
-    {
-      title: "check-dns: ask the DNS service directly, probe each answer, tally the sites and test the split",
-      args: () => ["check-dns", "hello.avi.iberia.local", "0.1", "--server", dnsServer(), "--port", backendPort(), "--count", "15", "--expect", "SITE1 AZ1=1,SITE1 AZ2=1,SITE2=1"],
-    },
-    { title: "The controller after Part 1", args: fixed(["status"]) },
-    {
-      title: "Part 2: AKO values for cluster S1-AZ1, the VIP subnet and controller version read from the controller (no credentials inside)",
-      args: fixed(["ako", "values", "--cluster-name", "S1-AZ1", "--vip-network", "AVI_FRONTEND_3025", "--se-group", "S1-AZ1-SE-Group", "--cni", "antrea", "--default-domain", "avi.iberia.local", "--shard-size", "SMALL"]),
-    },
-  ];
 }
 
-/** Run each step as a child process, exactly as a user would type it; stop at the first failure. */
-export async function runDemo(
-  steps: DemoStep[],
-  env: NodeJS.ProcessEnv,
-  onStep: (s: { title: string; args: string[] }, i: number) => void,
-  onResult: (r: DemoStepResult) => void,
-): Promise<DemoStepResult[]> {
-  const bin = fileURLToPath(new URL("../../../bin/avictl", import.meta.url));
+export interface DemoRunOptions {
+  /** Narrate from this 1-based step; earlier steps run first, quietly, because later ones build on them. */
+  from: number;
+  env: NodeJS.ProcessEnv;
+  /** Where relative files (values-*.yaml) are written. */
+  cwd: string;
+  signal: AbortSignal;
+  ctx: DemoContext;
+  check: NeedCheck;
+  /** Before a step runs; false stops the demo (the remaining steps are reported as skipped). */
+  before(step: { n: number; title: string; args: string[]; setup: boolean }): Promise<boolean>;
+  after(r: DemoStepResult): void;
+}
+
+/** Run each step as a child process of the real CLI; after a failure the rest are skipped with the reason. */
+export async function runDemo(steps: DemoStep[], o: DemoRunOptions): Promise<DemoStepResult[]> {
   const results: DemoStepResult[] = [];
+  const passed = new Set<string>();
+  let stopped: string | undefined;
   for (const [i, step] of steps.entries()) {
-    const args = step.args();
-    onStep({ title: step.title, args }, i);
-    const r = await runChild(process.execPath, [bin, ...args], env);
-    const res: DemoStepResult = { title: step.title, args, ok: step.ok, ...r };
-    results.push(res);
-    onResult(res);
-    if (!(step.ok ?? [0]).includes(r.code)) break;
+    const n = i + 1;
+    const setup = n < o.from;
+    const args = step.args(o.ctx);
+    const base = { n, id: step.id, title: step.title, args, stdout: "", stderr: "", ms: 0, setup };
+    let reason = stopped;
+    for (const need of step.needs ?? []) reason ??= await o.check(need, passed);
+    if (!reason && !(await o.before({ n, title: step.title, args, setup }))) reason = stopped = "stopped at the prompt";
+    if (reason) {
+      const r: DemoStepResult = { ...base, outcome: "skipped", reason };
+      results.push(r);
+      o.after(r);
+      continue;
+    }
+    const started = Date.now();
+    const child = await runChild([...args], o);
+    const ok = !o.signal.aborted && (step.ok ?? [0]).includes(child.code);
+    const r: DemoStepResult = { ...base, ...child, ms: Date.now() - started, outcome: ok ? "ok" : "failed", reason: o.signal.aborted ? "interrupted" : undefined };
+    results.push(r);
+    o.after(r);
+    if (ok) passed.add(step.id);
+    else stopped = o.signal.aborted ? "interrupted" : `step ${n} failed`;
   }
   return results;
 }
 
-function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+const bin = fileURLToPath(new URL("../../../bin/avictl", import.meta.url));
+
+/** The real CLI in a child process, as a user runs it. */
+function runChild(args: string[], o: { env: NodeJS.ProcessEnv; cwd: string; signal: AbortSignal }): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    if (o.signal.aborted) return resolve({ code: 130, stdout: "", stderr: "" });
+    // On Ctrl-C the child gets SIGTERM and stops as the CLI does on an interrupt.
+    const child = spawn(process.execPath, [bin, ...args], { env: o.env, cwd: o.cwd, stdio: ["ignore", "pipe", "pipe"], signal: o.signal, killSignal: "SIGTERM" });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on("error", (err) => (stderr += (err as Error).name === "AbortError" ? "" : `${err.message}\n`));
+    child.on("close", (code) => resolve({ code: code ?? 130, stdout, stderr }));
   });
+}
+
+export interface DemoOptions {
+  /** 1-based step to narrate from. */
+  from: number;
+  keep: boolean;
+  charts?: string;
+}
+
+export interface DemoResult {
+  steps: DemoStepResult[];
+  /** Set with --keep: the config the kept lab is registered in. */
+  config?: string;
+}
+
+/**
+ * The whole demo: a lab started and stopped by the steps themselves (`lab up --detach` … `lab down`).
+ * Without --keep everything lives in a private config dir that is removed afterwards; with --keep the
+ * lab is registered in the user's config, as `lab up --detach` does.
+ */
+export async function playDemo(o: DemoOptions, hooks: Pick<DemoRunOptions, "before" | "after">, signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<DemoResult> {
+  const steps = demoSteps({ keep: o.keep });
+  const child: NodeJS.ProcessEnv = {};
+  // The steps talk to the lab only: no inherited controller, credentials, context or cluster.
+  for (const [k, v] of Object.entries(env)) if (!/^(AVI_|AVICTL_CONTEXT$|KUBECONFIG$)/.test(k)) child[k] = v;
+  const scratch = mkdtempSync(join(tmpdir(), "avictl-demo-"));
+  if (!o.keep) child.AVICTL_CONFIG = join(scratch, "config.yaml");
+  const running = readLabState(child);
+  if (running) throw new OperationError(`a lab is already running (pid ${running.pid})`, "stop it with 'avictl lab down', or run the demo without --keep");
+  Object.assign(child, { AVICTL_CONTEXT: "lab", KUBECONFIG: join(labDir(child), "kubeconfig") });
+  const cwd = o.keep ? join(labDir(child), "demo") : scratch;
+  mkdirSync(cwd, { recursive: true, mode: 0o700 });
+  const charts = o.charts === undefined ? undefined : resolve(o.charts);
+  const ctx: DemoContext = {
+    lab: () => readLabState(child) ?? { dns: [], backends: [] },
+    chart: (name) => join(charts ?? "CHARTS", `${name}.tgz`),
+  };
+  const check = needChecker({ charts, helmVersion: () => new Helm({ env: child }).version(), contexts: () => loadConfig(configPath(child)).contexts.map((c) => c.name) });
+  try {
+    const results = await runDemo(steps, { from: o.from, env: child, cwd, signal, ctx, check, ...hooks });
+    return { steps: results, config: o.keep ? configPath(child) : undefined };
+  } finally {
+    // A failed or interrupted run still leaves nothing behind (unless asked to keep the lab).
+    if (!o.keep && readLabState(child)) await runChild(["lab", "down"], { env: child, cwd, signal: new AbortController().signal });
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** --step N, checked against the step list. */
+export function demoStart(raw: string | undefined, keep: boolean): number {
+  const count = demoSteps({ keep }).length;
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > count) throw new UsageError(`--step must be a step number from 1 to ${count}, not "${raw}"`);
+  return n;
 }
