@@ -168,6 +168,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
       return { status: 200, body: method === "DELETE" ? [] : log };
     }
     if (path === "/lab/stats") return { status: 200, body: { requests: log.length, writes, objects: Object.fromEntries(["virtualservice", "vsvip", "serviceenginegroup", "vrfcontext", "network", "ipamdnsproviderprofile"].map((t) => [t, store.list(t).length])) } };
+    if (path === "/lab/faults" && method === "GET") return { status: 200, body: faults };
     if (path === "/lab/faults" && method === "POST") {
       labHandle.setFaults((parseJson(raw) ?? {}) as FaultOptions);
       return { status: 200, body: faults };
