@@ -1,0 +1,126 @@
+import { createConnection, createServer } from "node:net";
+import { createSocket } from "node:dgram";
+import { describe, expect, it } from "vitest";
+import { isAlive } from "../../src/lab/state.js";
+import type { DemoResult } from "../../src/workflows/lab/demo.js";
+import type { LabStatus } from "../../src/workflows/lab/status.js";
+import { chartsDir, chartsMissing, realBinary } from "../helpers/helm-binary.js";
+import { isolatedConfig, runCli } from "../helpers/run-cli.js";
+
+const LONG = 15 * 60_000;
+
+/** True when nothing accepts connections on this TCP address any more. */
+function tcpClosed(url: string): Promise<boolean> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const s = createConnection({ host: u.hostname, port: Number(u.port) });
+    s.once("connect", () => (s.destroy(), resolve(false)));
+    s.once("error", () => resolve(true));
+  });
+}
+
+/** True when the UDP port can be bound again (the DNS service let it go). */
+function udpFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket("udp4");
+    s.once("error", () => resolve(false));
+    s.bind(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+async function tcpFree(url: string): Promise<boolean> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(Number(u.port), u.hostname, () => s.close(() => resolve(true)));
+  });
+}
+
+/** The lab a demo step started: pid and controller URL from `lab up`'s own lines. */
+function labFrom(r: DemoResult): { pid: number; controller: string } {
+  const up = r.steps.find((s) => s.id === "lab-up")!;
+  return { pid: Number(/\(pid (\d+)\)/.exec(up.stderr)?.[1]), controller: /controller site1: (\S+)/.exec(up.stderr)![1]! };
+}
+
+describe("lab demo", () => {
+  it(
+    "without --charts: Part 1 passes, the chart steps are skipped and say so; --keep leaves the lab for lab status, lab faults and lab down",
+    async () => {
+      const env = { AVICTL_CONFIG: isolatedConfig() };
+      const demo = await runCli(["lab", "demo", "--keep"], { env, timeoutMs: LONG });
+      expect(demo.code, demo.stderr).toBe(0);
+      expect(demo.stdout).toMatch(/\$ avictl dns-vs create local-dns-site1 /);
+      expect(demo.stdout).toContain("skipped: needs the ako-1.13.4 chart archive: pass --charts DIR");
+      // The final table (piped: tab-separated): step, command, result, time.
+      const rows = demo.stdout.split("\n").filter((l) => /^\d+\tavictl /.test(l)).map((l) => l.split("\t"));
+      const result = (cmd: RegExp) => rows.filter((r) => cmd.test(r[1]!)).map((r) => r[2]);
+      expect(result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns|lab env)/).every((r) => r === "ok")).toBe(true);
+      expect(result(/^avictl (ako (lint|install|reload)|amko install)/)).toEqual(expect.arrayContaining([expect.stringMatching(/^skipped: needs the (ako|amko)-[\d.]+ chart archive: pass --charts DIR$/)]));
+      expect(result(/^avictl ako status/)).toEqual(["skipped: needs step ako-install-s1az1, which did not pass"]);
+      expect(rows.filter((r) => r[2] === "failed")).toEqual([]);
+      expect(demo.stdout).toContain("export KUBECONFIG=");
+      expect(demo.stderr).toContain(`eval "$(avictl lab env)"`);
+
+      const status = await runCli(["lab", "status", "-o", "json"], { env });
+      expect(status.code, status.stderr).toBe(0);
+      const s = JSON.parse(status.stdout) as LabStatus;
+      expect(isAlive(s.pid)).toBe(true);
+      expect(s.controllers).toEqual([expect.objectContaining({ name: "site1", state: "up", faults: { latencyMs: 0, errorRate: 0, resetRate: 0 } })]);
+      expect(s.clusters.map((c) => c.name)).toEqual(["s1az1", "s1az2", "s2"]);
+      expect(s.clusters.every((c) => c.server?.startsWith("http"))).toBe(true);
+      expect(s.dns.map((d) => d.vs)).toEqual(["local-dns-site1"]);
+      expect(s.backends.map((b) => b.site)).toEqual(["SITE1 AZ1", "SITE1 AZ2", "SITE2"]);
+      const human = await runCli(["lab", "status"], { env });
+      expect(human.stdout).toMatch(/^controller\tsite1\thttp:\/\/127\.0\.0\.1:\d+\t30\.2\.1, up, faults: none$/m);
+      expect(human.stdout).toMatch(/^dns\tlocal-dns-site1\t127\.0\.0\.1:\d+\/udp\ton site1$/m);
+
+      // What the demo made is still there for the next command.
+      const segs = await runCli(["seg", "list"], { env });
+      expect(segs.stdout).toContain("S1-AZ1-SE-Group");
+
+      const set = await runCli(["lab", "faults", "--latency", "50ms", "--error-rate", "0.2", "--reset-rate", "0.1", "-o", "json"], { env });
+      expect(set.code, set.stderr).toBe(0);
+      expect(JSON.parse(set.stdout)).toEqual([{ controller: "site1", faults: { latencyMs: 50, errorRate: 0.2, resetRate: 0.1 } }]);
+      expect((JSON.parse((await runCli(["lab", "status", "-o", "json"], { env })).stdout) as LabStatus).controllers[0]!.faults).toEqual({ latencyMs: 50, errorRate: 0.2, resetRate: 0.1 });
+      // Every API request answered with a 5xx: the controller is unusable until the faults are cleared.
+      expect((await runCli(["lab", "faults", "--error-rate", "1"], { env })).code).toBe(0);
+      const broken = await runCli(["status"], { env });
+      expect(broken.code).toBe(1);
+      expect((await runCli(["lab", "faults", "--off"], { env })).stdout).toBe("site1\tnone\n");
+      expect((await runCli(["status"], { env })).code).toBe(0);
+      expect((await runCli(["lab", "faults", "--error-rate", "2"], { env })).code).toBe(2);
+
+      const down = await runCli(["lab", "down"], { env });
+      expect(down.code, down.stderr).toBe(0);
+      expect(isAlive(s.pid)).toBe(false);
+      for (const url of [s.controllers[0]!.url, ...s.clusters.map((c) => c.server!), ...s.backends.map((b) => b.url)]) {
+        expect(await tcpClosed(url), url).toBe(true);
+        expect(await tcpFree(url), url).toBe(true);
+      }
+      for (const d of s.dns) expect(await udpFree(d.host, d.port)).toBe(true);
+      expect((await runCli(["lab", "status"], { env })).stderr).toMatch(/no lab is running/);
+    },
+    LONG,
+  );
+
+  const helm = realBinary("helm");
+  const missing = chartsMissing ?? helm.reason;
+  if (missing) console.warn(`skipping the demo with charts: ${missing}`);
+  it.skipIf(Boolean(missing))(
+    "with --charts: AKO in s1az1 and s1az2, reload, AMKO with 6:3:1 all pass; only steps for a second controller are skipped; no lab process remains",
+    async () => {
+      const r = await runCli(["lab", "demo", "--charts", chartsDir, "-o", "json"], { env: { AVICTL_CONFIG: isolatedConfig(), AVICTL_HELM: helm.path! }, timeoutMs: LONG });
+      expect(r.code, r.stderr).toBe(0);
+      const demo = JSON.parse(r.stdout) as DemoResult;
+      const outcome = Object.fromEntries(demo.steps.map((s) => [s.id, s.outcome]));
+      for (const id of ["ako-lint-s1az1", "ako-install-s1az1", "ako-install-s1az2", "ako-reload-s1az1", "ako-status-s1az1", "amko-install", "amko-split", "amko-status", "infra-setting", "lab-down"]) expect(outcome[id], id).toBe("ok");
+      expect(demo.steps.filter((s) => s.outcome !== "ok").every((s) => s.outcome === "skipped" && /^no context lab-site2/.test(s.reason!))).toBe(true);
+      expect(demo.steps.find((s) => s.id === "amko-split")!.stdout).toMatch(/^s1az1\t6\t10\t60(\.0)?%$/m);
+      const lab = labFrom(demo);
+      expect(isAlive(lab.pid)).toBe(false);
+      expect(await tcpClosed(lab.controller)).toBe(true);
+    },
+    LONG,
+  );
+});
