@@ -43,12 +43,14 @@ Exit status: 1 when a step fails (the rest are skipped and the table says which)
               return true;
             }
             io.out(`\n${io.color.bold(`${s.n}. ${s.title}`)}\n${io.color.cyan(`$ avictl ${s.args.map(quote).join(" ")}`)}\n`);
-            return !pause || s.n === from || app.prompter().confirm("run it?", true);
+            return !pause || !s.ask || s.n === from || app.prompter().confirm("run it?", true);
           },
           after(r) {
             if (!narrate || (r.setup && r.outcome === "ok")) return;
             if (r.outcome === "skipped") {
-              if (!r.setup && r.reason !== "stopped at the prompt") io.out(`\n${io.color.bold(`${r.n}. ${r.title}`)}\n${io.dim(`$ avictl ${r.args.map(quote).join(" ")}`)}\n`);
+              const cmd = `avictl ${r.args.map(quote).join(" ")}`;
+              if (r.setup) io.out(io.dim(`(setting the stage) ${r.n}. ${cmd}\n`));
+              else if (r.reason !== "stopped at the prompt") io.out(`\n${io.color.bold(`${r.n}. ${r.title}`)}\n${io.dim(`$ ${cmd}`)}\n`);
               io.out(`${io.warn(`skipped: ${r.reason}`)}\n`);
               return;
             }

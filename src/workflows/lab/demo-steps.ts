@@ -26,6 +26,8 @@ export interface DemoStep {
   /** Exit codes that count as success (a refused bad input exits 2 on purpose). */
   ok?: number[];
   needs?: Need[];
+  /** Runs even after a failure or a stop at the prompt (the step that stops the lab). */
+  always?: boolean;
 }
 
 const AKO_CLUSTERS = [
@@ -124,7 +126,7 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
       needs: ["step:ako-install-s1az1"],
     },
     o.keep
-      ? { id: "lab-env", title: "The lab keeps running: point avictl, kubectl, helm and dig at it", args: fixed(["lab", "env"]) }
-      : { id: "lab-down", title: "Stop the lab: no process and no port left behind", args: fixed(["lab", "down"]) },
+      ? { id: "lab-env", title: "The lab keeps running: point avictl, kubectl, helm and dig at it", args: fixed(["lab", "env"]), always: true }
+      : { id: "lab-down", title: "Stop the lab: no process and no port left behind", args: fixed(["lab", "down"]), always: true },
   ];
 }

@@ -56,8 +56,8 @@ export interface DemoRunOptions {
   signal: AbortSignal;
   ctx: DemoContext;
   check: NeedCheck;
-  /** Before a step runs; false stops the demo (the remaining steps are reported as skipped). */
-  before(step: { n: number; title: string; args: string[]; setup: boolean }): Promise<boolean>;
+  /** Before a step runs; false stops the demo (the rest are skipped but for the final clean-up, which never asks). */
+  before(step: { n: number; title: string; args: string[]; setup: boolean; ask: boolean }): Promise<boolean>;
   after(r: DemoStepResult): void;
 }
 
@@ -71,9 +71,10 @@ export async function runDemo(steps: DemoStep[], o: DemoRunOptions): Promise<Dem
     const setup = n < o.from;
     const args = step.args(o.ctx);
     const base = { n, id: step.id, title: step.title, args, stdout: "", stderr: "", ms: 0, setup };
-    let reason = stopped;
+    const cleanup = step.always && stopped !== undefined && stopped !== "interrupted";
+    let reason = cleanup ? undefined : stopped;
     for (const need of step.needs ?? []) reason ??= await o.check(need, passed);
-    if (!reason && !(await o.before({ n, title: step.title, args, setup }))) reason = stopped = "stopped at the prompt";
+    if (!reason && !(await o.before({ n, title: step.title, args, setup, ask: !cleanup })) && !cleanup) reason = stopped = "stopped at the prompt";
     if (reason) {
       const r: DemoStepResult = { ...base, outcome: "skipped", reason };
       results.push(r);

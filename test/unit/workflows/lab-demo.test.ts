@@ -57,15 +57,17 @@ describe("runDemo", () => {
     { id: "refused", title: "bad input on purpose", args: () => ["lab", "faults", "--error-rate", "2"], ok: [2] },
     { id: "broken", title: "fails", args: () => ["no-such-command"] },
     { id: "never", title: "after the failure", args: () => ["--version"] },
+    { id: "cleanup", title: "runs whatever happened before", args: () => ["--version"], always: true },
   ];
   const run = (from: number, before: (n: number) => boolean = () => true) => {
+    // The clean-up step is told not to ask; its answer is not consulted.
     const seen: { n: number; setup: boolean }[] = [];
     const after: DemoStepResult[] = [];
     const check = needChecker({ charts, helmVersion: () => Promise.resolve("v3"), contexts: () => [] });
     const ctx = { lab: () => ({ dns: [], backends: [] }), chart: (n: string) => join(charts, `${n}.tgz`) };
     return runDemo(steps, {
       from, env: { ...process.env, NO_COLOR: "1" }, cwd: charts, signal: new AbortController().signal, ctx, check,
-      before: async (s) => (seen.push({ n: s.n, setup: s.setup }), before(s.n)),
+      before: async (s) => (seen.push({ n: s.n, setup: s.setup }), s.ask ? before(s.n) : false),
       after: (r) => void after.push(r),
     }).then((results) => ({ results, seen, after }));
   };
@@ -79,6 +81,7 @@ describe("runDemo", () => {
       ["refused", "ok", undefined],
       ["broken", "failed", undefined],
       ["never", "skipped", "step 5 failed"],
+      ["cleanup", "ok", undefined],
     ]);
     expect(results[0]!.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(results[3]!.stderr).toMatch(/--error-rate must be a share between 0 and 1/);
@@ -88,7 +91,7 @@ describe("runDemo", () => {
 
   it("--step N: the steps before N run first as setup; a declined prompt stops the demo", async () => {
     const { results, seen } = await run(4, (n) => n < 5);
-    expect(seen).toEqual([{ n: 1, setup: true }, { n: 4, setup: false }, { n: 5, setup: false }]);
+    expect(seen).toEqual([{ n: 1, setup: true }, { n: 4, setup: false }, { n: 5, setup: false }, { n: 7, setup: false }]);
     expect(results.map((r) => [r.id, r.outcome, r.setup])).toEqual([
       ["version", "ok", true],
       ["chart", "skipped", true],
@@ -96,7 +99,8 @@ describe("runDemo", () => {
       ["refused", "ok", false],
       ["broken", "skipped", false],
       ["never", "skipped", false],
+      ["cleanup", "ok", false],
     ]);
-    expect(results.slice(4).map((r) => r.reason)).toEqual(["stopped at the prompt", "stopped at the prompt"]);
+    expect(results.slice(4, 6).map((r) => r.reason)).toEqual(["stopped at the prompt", "stopped at the prompt"]);
   });
 });
