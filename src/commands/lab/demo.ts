@@ -46,11 +46,12 @@ Exit status: 1 when a step fails (the rest are skipped and the table says which)
             return !pause || !s.ask || s.n === from || app.prompter().confirm("run it?", true);
           },
           after(r) {
-            if (!narrate || (r.setup && r.outcome === "ok")) return;
+            // After a stop (prompt, Ctrl-C) the final table lists what did not run.
+            if (!narrate || (r.setup && r.outcome === "ok") || r.reason === "interrupted" || r.reason === "stopped at the prompt") return;
             if (r.outcome === "skipped") {
               const cmd = `avictl ${r.args.map(quote).join(" ")}`;
               if (r.setup) io.out(io.dim(`(setting the stage) ${r.n}. ${cmd}\n`));
-              else if (r.reason !== "stopped at the prompt") io.out(`\n${io.color.bold(`${r.n}. ${r.title}`)}\n${io.dim(`$ ${cmd}`)}\n`);
+              else io.out(`\n${io.color.bold(`${r.n}. ${r.title}`)}\n${io.dim(`$ ${cmd}`)}\n`);
               io.out(`${io.warn(`skipped: ${r.reason}`)}\n`);
               return;
             }
