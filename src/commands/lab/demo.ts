@@ -24,9 +24,8 @@ Examples:
 Exit status: 1 when a step fails (the rest are skipped and the table says which).`,
     )
     .action(async (raw: { step?: string; pause?: boolean; keep?: boolean; charts?: string }) => {
-      const { demoStart, playDemo } = await import("../../workflows/lab/demo.js");
-      const keep = Boolean(raw.keep);
-      const from = demoStart(raw.step, keep);
+      const { toDemoOptions, playDemo } = await import("../../workflows/lab/demo.js");
+      const opts = toDemoOptions(raw);
       const io = app.io;
       const narrate = app.output() === "table";
       const pause = Boolean(raw.pause) && io.canPrompt;
@@ -34,7 +33,7 @@ Exit status: 1 when a step fails (the rest are skipped and the table says which)
       if (narrate) io.err(`${io.warn("SIMULATION: every step runs against avictl's lab on 127.0.0.1, not an Avi controller.")}\n`);
       const started = Date.now();
       const result = await playDemo(
-        { from, keep, charts: raw.charts },
+        opts,
         {
           async before(s) {
             if (!narrate) return true;
@@ -43,7 +42,7 @@ Exit status: 1 when a step fails (the rest are skipped and the table says which)
               return true;
             }
             io.out(`\n${io.color.bold(`${s.n}. ${s.title}`)}\n${io.color.cyan(`$ avictl ${s.args.map(quote).join(" ")}`)}\n`);
-            return !pause || !s.ask || s.n === from || app.prompter().confirm("run it?", true);
+            return !pause || !s.ask || s.n === opts.from || app.prompter().confirm("run it?", true);
           },
           after(r) {
             // After a stop (prompt, Ctrl-C) the final table lists what did not run.

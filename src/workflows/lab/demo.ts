@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -133,10 +133,10 @@ export async function playDemo(o: DemoOptions, hooks: Pick<DemoRunOptions, "befo
   const child: NodeJS.ProcessEnv = {};
   // The steps talk to the lab only: no inherited controller, credentials, context or cluster.
   for (const [k, v] of Object.entries(env)) if (!/^(AVI_|AVICTL_CONTEXT$|KUBECONFIG$)/.test(k)) child[k] = v;
+  const running = o.keep && readLabState(child);
+  if (running) throw new OperationError(`a lab is already running (pid ${running.pid})`, "stop it with 'avictl lab down', or run the demo without --keep");
   const scratch = mkdtempSync(join(tmpdir(), "avictl-demo-"));
   if (!o.keep) child.AVICTL_CONFIG = join(scratch, "config.yaml");
-  const running = readLabState(child);
-  if (running) throw new OperationError(`a lab is already running (pid ${running.pid})`, "stop it with 'avictl lab down', or run the demo without --keep");
   Object.assign(child, { AVICTL_CONTEXT: "lab", KUBECONFIG: join(labDir(child), "kubeconfig") });
   const cwd = o.keep ? join(labDir(child), "demo") : scratch;
   mkdirSync(cwd, { recursive: true, mode: 0o700 });
@@ -156,11 +156,12 @@ export async function playDemo(o: DemoOptions, hooks: Pick<DemoRunOptions, "befo
   }
 }
 
-/** --step N, checked against the step list. */
-export function demoStart(raw: string | undefined, keep: boolean): number {
+/** The demo's flags, checked before the lab starts: --step against the step list, --charts a folder. */
+export function toDemoOptions(raw: { step?: string; keep?: boolean; charts?: string }): DemoOptions {
+  const keep = Boolean(raw.keep);
+  if (raw.charts !== undefined && !statSync(raw.charts, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--charts must be a folder of chart archives; ${raw.charts} is not a folder`);
   const count = demoSteps({ keep }).length;
-  if (raw === undefined) return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > count) throw new UsageError(`--step must be a step number from 1 to ${count}, not "${raw}"`);
-  return n;
+  const n = Number(raw.step ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > count) throw new UsageError(`--step must be a step number from 1 to ${count}, not "${raw.step}"`);
+  return { from: n, keep, charts: raw.charts };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { demoStart, needChecker, runDemo, type DemoStepResult } from "../../../src/workflows/lab/demo.js";
+import { needChecker, runDemo, toDemoOptions, type DemoStepResult } from "../../../src/workflows/lab/demo.js";
 import { demoSteps, type DemoStep } from "../../../src/workflows/lab/demo-steps.js";
 
 const charts = mkdtempSync(join(tmpdir(), "avictl-charts-"));
@@ -40,11 +40,12 @@ describe("demoSteps", () => {
     }
   });
 
-  it("--step is a step number from the list", () => {
+  it("--step is a step number from the list; --charts a folder", () => {
     const count = demoSteps({ keep: false }).length;
-    expect(demoStart(undefined, false)).toBe(1);
-    expect(demoStart(String(count), false)).toBe(count);
-    for (const bad of ["0", String(count + 1), "2.5", "two"]) expect(() => demoStart(bad, false)).toThrow(`--step must be a step number from 1 to ${count}`);
+    expect(toDemoOptions({})).toEqual({ from: 1, keep: false, charts: undefined });
+    expect(toDemoOptions({ step: String(count), charts, keep: true })).toEqual({ from: count, keep: true, charts });
+    for (const bad of ["0", String(count + 1), "2.5", "two"]) expect(() => toDemoOptions({ step: bad })).toThrow(`--step must be a step number from 1 to ${count}`);
+    expect(() => toDemoOptions({ charts: join(charts, "ako-1.13.4.tgz") })).toThrow(/--charts must be a folder of chart archives; .* is not a folder/);
   });
 });
 
