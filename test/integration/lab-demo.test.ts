@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createConnection, createServer } from "node:net";
 import { createSocket } from "node:dgram";
 import { describe, expect, it } from "vitest";
@@ -5,7 +6,7 @@ import { isAlive } from "../../src/lab/state.js";
 import type { DemoResult } from "../../src/workflows/lab/demo.js";
 import type { LabStatus } from "../../src/workflows/lab/status.js";
 import { chartsDir, chartsMissing, realBinary } from "../helpers/helm-binary.js";
-import { isolatedConfig, runCli } from "../helpers/run-cli.js";
+import { binPath, isolatedConfig, runCli } from "../helpers/run-cli.js";
 
 const LONG = 15 * 60_000;
 
@@ -120,6 +121,30 @@ describe.concurrent("lab demo", () => {
       const lab = labFrom(demo);
       expect(isAlive(lab.pid)).toBe(false);
       expect(await tcpClosed(lab.controller)).toBe(true);
+    },
+    LONG,
+  );
+
+  it(
+    "Ctrl-C during a step stops it, stops the lab and exits 130, leaving no lab process or port",
+    async () => {
+      const child = spawn(process.execPath, [binPath, "lab", "demo"], { env: { ...process.env, AVICTL_CONFIG: isolatedConfig(), NO_COLOR: "1", CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      const code = await new Promise<number | null>((resolve) => {
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          // Interrupt once the lab is up and the second step has started.
+          if (/\n2\. /.test(out) && !child.killed) child.kill("SIGINT");
+        });
+        child.stderr.resume();
+        child.on("close", resolve);
+      });
+      expect(code).toBe(130);
+      const pid = Number(/\(pid (\d+)\)/.exec(out)?.[1]);
+      const controller = /controller site1: (\S+)/.exec(out)![1]!;
+      expect(isAlive(pid)).toBe(false);
+      expect(await tcpClosed(controller)).toBe(true);
+      expect(out).toMatch(/^33\tavictl lab down\tok\t/m);
     },
     LONG,
   );

@@ -71,7 +71,8 @@ export async function runDemo(steps: DemoStep[], o: DemoRunOptions): Promise<Dem
     const setup = n < o.from;
     const args = step.args(o.ctx);
     const base = { n, id: step.id, title: step.title, args, stdout: "", stderr: "", ms: 0, setup };
-    const cleanup = step.always && stopped !== undefined && stopped !== "interrupted";
+    // The clean-up step runs whatever stopped the demo, even Ctrl-C (it is short and leaves nothing behind).
+    const cleanup = Boolean(step.always && stopped);
     let reason = cleanup ? undefined : stopped;
     for (const need of step.needs ?? []) reason ??= await o.check(need, passed);
     if (!reason && !(await o.before({ n, title: step.title, args, setup, ask: !cleanup })) && !cleanup) reason = stopped = "stopped at the prompt";
@@ -82,9 +83,10 @@ export async function runDemo(steps: DemoStep[], o: DemoRunOptions): Promise<Dem
       continue;
     }
     const started = Date.now();
-    const child = await runChild([...args], o);
-    const ok = !o.signal.aborted && (step.ok ?? [0]).includes(child.code);
-    const r: DemoStepResult = { ...base, ...child, ms: Date.now() - started, outcome: ok ? "ok" : "failed", reason: o.signal.aborted ? "interrupted" : undefined };
+    const signal = cleanup ? new AbortController().signal : o.signal;
+    const child = await runChild(args, { ...o, signal });
+    const ok = !signal.aborted && (step.ok ?? [0]).includes(child.code);
+    const r: DemoStepResult = { ...base, ...child, ms: Date.now() - started, outcome: ok ? "ok" : "failed", reason: signal.aborted ? "interrupted" : undefined };
     results.push(r);
     o.after(r);
     if (ok) passed.add(step.id);
