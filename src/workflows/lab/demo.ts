@@ -9,7 +9,6 @@ import { Helm } from "../../clients/helm.js";
 import { labDir, readLabState } from "../../lab/state.js";
 import { demoSteps, type DemoContext, type DemoStep, type Need } from "./demo-steps.js";
 
-
 export type DemoOutcome = "ok" | "skipped" | "failed";
 
 /** What one step did: its command line, exit code and output, or why it did not run. */
