@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { DnsLogEntry, FaultOptions, LabControllerHandle } from "../types.js";
+import type { DnsLogEntry, FaultOptions, LabControllerHandle, LabGslbHooks } from "../types.js";
 import { AviApi, type Reply } from "./api.js";
 import { BadRequest } from "./refs.js";
 import { seedStore, type Seed } from "./seed.js";
@@ -18,6 +18,8 @@ export interface ControllerOptions {
   seed?: Seed;
   faults?: FaultOptions;
   sessionIdleSeconds?: number;
+  /** GSLB across the lab's controllers; without it site verification finds no other controller. */
+  gslb?: LabGslbHooks;
 }
 
 export interface LoggedRequest {
@@ -121,7 +123,8 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     if (type === "cloud-inventory") return { status: 200, body: { count: 1, results: store.list("cloud").map((c) => ({ config: { name: c.name, uuid: c.uuid }, status: { state: "CLOUD_STATE_PLACEMENT_READY" } })) } };
     if (api.isSingleton(type)) return api.singleton(method, type, body, v);
     if (type === "cloud" && uuid && sub === "status") return store.get("cloud", uuid) ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } } : { status: 404, body: { error: "Object not found!" } };
-    if (type === "virtualservice" && uuid && sub === "runtime") return api.runtime(uuid);
+    if (type === "gslbsiteops" && uuid && method === "POST") return o.gslb?.siteops(uuid, body) ?? { status: 400, body: { error: "Failed to connect to the site: no route to host" } };
+    if (uuid && sub === "runtime" && method === "GET") return api.runtime(type, uuid);
     if (!uuid) {
       if (method === "GET") return api.list(type, q, v);
       if (method === "POST") return api.create(type, body, v);
@@ -212,7 +215,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   await new Promise<void>((r) => server.listen(o.port ?? 0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
-  const api = new AviApi(store, base);
+  const api = new AviApi(store, base, { clusterUuid, gslb: o.gslb });
   seedStore(store, base, o.seed ?? "site1", clusterUuid);
 
   const labHandle = {
@@ -222,6 +225,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     version,
     username,
     password,
+    clusterUuid,
     store,
     recordDnsLog: (e: DnsLogEntry) => void dnsLogs.push(e),
     setFaults(f: FaultOptions) {
@@ -232,12 +236,22 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     get writes() {
       return writes;
     },
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    get up() {
+      return server.listening;
+    },
+    suspend: () => stopListening(),
+    resume: async () => {
+      if (!server.listening) await new Promise<void>((r, reject) => server.once("error", reject).listen(port, "127.0.0.1", () => r()));
+    },
+    close: () => stopListening(),
   };
+  function stopListening(): Promise<void> {
+    if (!server.listening) return Promise.resolve();
+    return new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  }
   return labHandle;
 }
 
