@@ -84,7 +84,8 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
       if (secret.kind !== "password") throw new UsageError(`${site.label} needs a password (GSLB sites log in with username and password)`);
       const { OperationError } = await import("./errors.js");
       const p = connect(t, secret).catch((err: Error) => {
-        throw new OperationError(`${site.label} (${t.controller.value}): ${err.message}`, (err as { hint?: string }).hint);
+        const hint = /rejected the login/.test(err.message) ? "check --site-username/--site-password-file or the site context's credentials" : (err as { hint?: string }).hint;
+        throw new OperationError(`${site.label} (${t.controller.value}): ${err.message}`, hint);
       });
       others.push(p);
       return { avi: await p, username: t.username.value, password: secret.value };

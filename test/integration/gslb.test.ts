@@ -1,0 +1,233 @@
+import { createServer, type Server } from "node:http";
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { startLab, type Lab } from "../../src/lab/index.js";
+import { query } from "../../src/clients/dns.js";
+import { SwaggerConformance, type SentRequest } from "../helpers/swagger-conformance.js";
+import { isolatedConfig, runCli } from "../helpers/run-cli.js";
+import type { LabControllerHandle } from "../../src/lab/types.js";
+
+let lab: Lab;
+let dir: string;
+let config: string;
+const ctrl = (name: string) => lab.controllers.find((c) => c.name === name)! as LabControllerHandle & { requests(): SentRequest[]; writes: number };
+const cli = (context: string, args: string[], extra: { timeoutMs?: number } = {}) => runCli(["--context", context, ...args], { env: { AVICTL_CONFIG: config }, timeoutMs: extra.timeoutMs ?? 120_000 });
+const until = async (what: string, check: () => Promise<boolean> | boolean, ms = 60_000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+const FOLLOWERS = [
+  ["gslb-site1", "site1", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59", "10.10.25.1"],
+  ["gslb-site2", "site2", "AVI_FRONTEND_3035=10.10.35.0/24@10.10.35.40-10.10.35.59", "10.10.35.1"],
+] as const;
+const addSite = ([name, ctx, network, gw]: (typeof FOLLOWERS)[number]) =>
+  cli("lab-leader", ["-o", "json", "gslb", "add-site", name, "--site-context", `lab-${ctx}`, "--dns-vs", `g-dns-${ctx}`, "--prepare", "--network", network, "--gateway", gw]);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "avictl-gslb-"));
+  lab = await startLab({ dir });
+  config = isolatedConfig();
+  const contexts = lab.state.controllers.map((c) => ({ name: `lab-${c.name}`, controller: c.url, username: c.username, passwordFile: c.passwordFile }));
+  writeFileSync(config, stringify({ apiVersion: "avictl/v1", currentContext: "lab-leader", contexts }), { mode: 0o600 });
+  for (const args of [
+    ["create-vrf", "global", "--network", "REGIONC_MGMT_3040=10.10.40.0/24@10.10.40.50-10.10.40.59", "--default-gateway", "10.10.40.1"],
+    ["dns-vs", "create", "g-dns", "--network", "REGIONC_MGMT_3040", "--se-group", "Default-Group", "--authoritative", "avi.iberia.local"],
+  ]) {
+    const r = await cli("lab-leader", args);
+    expect(r.code, r.stderr).toBe(0);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await lab?.close();
+});
+
+describe("GSLB on the multi-site lab (parts 6–7)", () => {
+  it("enables GSLB, adds two followers that end up reachable and in sync, and a re-run is unchanged with 0 writes", async () => {
+    const enable = ["gslb", "enable", "--subdomain", "avi.iberia.local", "--dns-vs", "g-dns"];
+    expect((await cli("lab-leader", enable)).code).toBe(0);
+    for (const f of FOLLOWERS) {
+      const r = await addSite(f);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).site).toMatchObject({ name: f[0], ready: true });
+    }
+    const status = await cli("lab-leader", ["-o", "json", "gslb", "status"]);
+    expect(status.code, status.stderr).toBe(0);
+    const s = JSON.parse(status.stdout) as { sites: { name: string; reachable: boolean; syncState: string; role: string }[] };
+    expect(s.sites.map((x) => [x.name, x.role, x.reachable, x.syncState])).toEqual([
+      ["gslb-leader", "GSLB_LEADER", true, "GSLB_SITE_CFG_IN_SYNC"],
+      ["gslb-site1", "GSLB_MEMBER", true, "GSLB_SITE_CFG_IN_SYNC"],
+      ["gslb-site2", "GSLB_MEMBER", true, "GSLB_SITE_CFG_IN_SYNC"],
+    ]);
+    // Replicated: the followers hold the leader's Gslb.
+    expect(ctrl("site2").store.list("gslb").map((g) => g.uuid)).toEqual(ctrl("leader").store.list("gslb").map((g) => g.uuid));
+
+    const writes = lab.controllers.reduce((n, c) => n + (c as unknown as { writes: number }).writes, 0);
+    expect((await cli("lab-leader", ["-o", "json", ...enable])).stdout).toContain('"unchanged"');
+    for (const f of FOLLOWERS) {
+      const r = await addSite(f);
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { plan: { action: string }[] }).plan.every((p) => p.action === "unchanged")).toBe(true);
+    }
+    expect(lab.controllers.reduce((n, c) => n + (c as unknown as { writes: number }).writes, 0)).toBe(writes);
+  }, 240_000);
+
+  it("never sends other sites' passwords back: sites are added with PATCH add of one entry", () => {
+    const gslbWrites = ctrl("leader").requests().filter((r) => r.path.startsWith("/api/gslb") && r.method !== "GET");
+    // One create, then per follower the leader's verification and one PATCH add.
+    expect(gslbWrites.map((r) => `${r.method} ${r.path.replace(/gslb-[0-9a-f-]+/, "<uuid>")}`)).toEqual(["POST /api/gslb", "POST /api/gslbsiteops/verify", "PATCH /api/gslb/<uuid>", "POST /api/gslbsiteops/verify", "PATCH /api/gslb/<uuid>"]);
+    for (const r of gslbWrites.filter((x) => x.method === "PATCH")) {
+      const sites = (r.body as { add: { sites: { name: string }[] } }).add.sites;
+      expect(sites).toHaveLength(1);
+    }
+    expect(JSON.stringify(gslbWrites)).not.toContain("<sensitive>");
+  });
+
+  it("refuses a wrong follower password with exit 1 naming the follower, and leaves the leader unchanged", async () => {
+    const before = JSON.stringify(ctrl("leader").store.list("gslb"));
+    const pw = join(dir, "wrong.pw");
+    writeFileSync(pw, "not-the-password\n", { mode: 0o600 });
+    const r = await cli("lab-leader", ["gslb", "add-site", "gslb-site3", "--site-controller", ctrl("site2").url, "--site-password-file", pw, "--dns-vs", "g-dns-site2"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/follower gslb-site3 .*rejected the login/);
+    expect(r.stderr).not.toContain("not-the-password");
+    expect(JSON.stringify(ctrl("leader").store.list("gslb"))).toBe(before);
+  });
+
+  it("times out on an unreachable follower with a clear message", async () => {
+    const sockets: Socket[] = [];
+    const silent: TcpServer = createTcpServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const pw = join(dir, "any.pw");
+      writeFileSync(pw, "x\n", { mode: 0o600 });
+      const r = await cli("lab-leader", ["--timeout", "1s", "gslb", "add-site", "gslb-site9", "--site-controller", `http://127.0.0.1:${port}`, "--site-password-file", pw]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/follower gslb-site9 .*did not answer in time/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  }, 120_000);
+
+  it("answers a GSLB service 6:3:1 from a site's DNS VS; a site2 blackout takes its member out and status exits 3; it comes back", async () => {
+    const sites = (ctrl("leader").store.list("gslb")[0]!.sites as { name: string; cluster_uuid: string }[]);
+    const uuid = (n: string) => sites.find((s) => s.name === n)!.cluster_uuid;
+    const backends = lab.state.backends;
+    const host = (site: string) => new URL(backends.find((b) => b.site === site)!.url).hostname;
+    const hm = await api("leader", "POST", "healthmonitor", { name: "gslb-fast-ping", type: "HEALTH_MONITOR_PING", is_federated: true, send_interval: 1, failed_checks: 1, successful_checks: 1 });
+    const gs = await api("leader", "POST", "gslbservice", {
+      name: "hello.avi.iberia.local",
+      domain_names: ["hello.avi.iberia.local"],
+      ttl: 30,
+      health_monitor_refs: [hm.url],
+      groups: [{ name: "hello-10", priority: 10, algorithm: "GSLB_ALGORITHM_ROUND_ROBIN", members: [
+        { ip: { addr: host("SITE1 AZ1"), type: "V4" }, ratio: 6, cluster_uuid: uuid("gslb-site1") },
+        { ip: { addr: host("SITE1 AZ2"), type: "V4" }, ratio: 3, cluster_uuid: uuid("gslb-site1") },
+        { ip: { addr: host("SITE2"), type: "V4" }, ratio: 1, cluster_uuid: uuid("gslb-site2") },
+      ] }],
+    });
+    expect(gs.uuid).toMatch(/^gslbservice-/);
+    await until("replication to site1", () => ctrl("site1").store.list("gslbservice").length === 1);
+    const dns = () => lab.state.dns.find((d) => d.vs === "g-dns-site1")!;
+    const port = new URL(backends[0]!.url).port;
+    const check = (expectArg: string) => runCli(["check-dns", "hello.avi.iberia.local", "0", "--server", `${dns().host}:${dns().port}`, "--port", port, "--count", "300", "--expect", expectArg], { env: { AVICTL_CONFIG: config }, timeoutMs: 120_000 });
+    const ok = await check("SITE1 AZ1=6,SITE1 AZ2=3,SITE2=1");
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+
+    const stop = await fetch(`${lab.state.admin}/lab/sites/site2/stop`, { method: "POST" });
+    expect(stop.status).toBe(200);
+    await until("site2 member down", async () => (await api("leader", "GET", `gslbservice/${gs.uuid}/runtime`)).groups[0].members[2].oper_status.state === "OPER_DOWN");
+    const down = await cli("lab-leader", ["gslb", "status"]);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/site gslb-site2: not reachable/);
+    const answers = await dnsAnswers(dns().host, dns().port, 30);
+    expect(new Set(answers)).toEqual(new Set([host("SITE1 AZ1"), host("SITE1 AZ2")]));
+
+    expect((await fetch(`${lab.state.admin}/lab/sites/site2/start`, { method: "POST" })).status).toBe(200);
+    await until("site2 member up", async () => (await api("leader", "GET", `gslbservice/${gs.uuid}/runtime`)).groups[0].members[2].oper_status.state === "OPER_UP");
+    expect((await cli("lab-leader", ["gslb", "status"])).code).toBe(0);
+    expect(new Set(await dnsAnswers(dns().host, dns().port, 30))).toContain(host("SITE2"));
+
+    const ttl = await cli("lab-leader", ["-o", "json", "gslb", "set-ttl", "hello.avi.iberia.local", "2"]);
+    expect(ttl.code, ttl.stderr).toBe(0);
+    expect(ctrl("leader").store.findByName("gslbservice", "hello.avi.iberia.local")!.ttl).toBe(2);
+    expect((await cli("lab-leader", ["-o", "json", "gslb", "set-ttl", "hello.avi.iberia.local", "2"])).stdout).toContain('"unchanged"');
+  }, 240_000);
+
+  it("alerts slack: --test posts the sample to the webhook, the ControlScript compiles, and a blackout fires GS_MEMBER_DOWN through the lab's alert engine", async () => {
+    const received: { body: Record<string, unknown> }[] = [];
+    const hook: Server = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (d: Buffer) => (raw += d.toString()));
+      req.on("end", () => {
+        received.push({ body: JSON.parse(raw) as Record<string, unknown> });
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/services/T000/B000/secret-token`;
+      const file = join(dir, "webhook");
+      writeFileSync(file, `${url}\n`);
+      chmodSync(file, 0o600);
+      const r = await cli("lab-leader", ["-o", "json", "alerts", "slack", "--webhook-url-file", file, "--channel", "#gslb", "--test"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain("secret-token");
+      expect((JSON.parse(r.stdout) as { test: { status: number } }).test.status).toBe(200);
+      expect(received[0]!.body).toEqual({ text: ":warning: GSLB service hello.avi.iberia.local: member 10.10.25.46 (pool hello.avi.iberia.local-10) is DOWN", channel: "#gslb" });
+
+      const script = ctrl("leader").store.findByName("alertscriptconfig", "avictl-slack")!.action_script as string;
+      const py = join(dir, "slack.py");
+      writeFileSync(py, script, { mode: 0o600 });
+      execFileSync("python3", ["-m", "py_compile", py]);
+
+      const again = await cli("lab-leader", ["-o", "json", "alerts", "slack", "--webhook-url-file", file, "--channel", "#gslb"]);
+      expect((JSON.parse(again.stdout) as { plan: { action: string }[] }).plan.every((p) => p.action === "unchanged")).toBe(true);
+      const list = await cli("lab-leader", ["-o", "json", "alerts", "list"]);
+      expect((JSON.parse(list.stdout) as { events: string[] }[]).flatMap((a) => a.events).sort()).toEqual(["GS_DOWN", "GS_MEMBER_DOWN", "GS_MEMBER_UP", "GS_UP"]);
+
+      received.length = 0;
+      await fetch(`${lab.state.admin}/lab/sites/site2/stop`, { method: "POST" });
+      await until("GS_MEMBER_DOWN at the webhook", () => received.some((x) => String(x.body.text).includes("is DOWN")));
+      expect(received.map((x) => x.body.text)).toContainEqual(expect.stringMatching(/GSLB service hello\.avi\.iberia\.local: member 127\.0\.0\.13 \(pool hello-10\) is DOWN/));
+      await fetch(`${lab.state.admin}/lab/sites/site2/start`, { method: "POST" });
+    } finally {
+      hook.close();
+    }
+  }, 120_000);
+
+  it("sends only bodies that conform to the official schemas", () => {
+    if (!SwaggerConformance.available()) return;
+    const checker = new SwaggerConformance();
+    const findings = lab.controllers.flatMap((c) => (c as unknown as { requests(): SentRequest[] }).requests().filter((r) => !r.path.startsWith("/api/gslbsiteops")).flatMap((r) => checker.check(r)));
+    expect(findings).toEqual([]);
+  });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads nested runtime fields
+async function api(name: string, method: string, path: string, body?: unknown): Promise<any> {
+  const c = ctrl(name);
+  const login = await fetch(`${c.url}/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: c.username, password: c.password }) });
+  const cookies = login.headers.getSetCookie().map((x) => x.split(";")[0]!);
+  const csrf = cookies.find((x) => x.startsWith("csrftoken="))!.split("=")[1]!;
+  const res = await fetch(`${c.url}/api/${path}`, { method, headers: { "Content-Type": "application/json", Cookie: cookies.join("; "), "X-CSRFToken": csrf, "X-Avi-Version": c.version }, body: body ? JSON.stringify(body) : undefined });
+  const out = await res.json();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(out)}`);
+  return out;
+}
+
+async function dnsAnswers(host: string, port: number, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(...(await query({ host, port }, "hello.avi.iberia.local", "A")).answers.map((a) => a.data));
+  return out;
+}
