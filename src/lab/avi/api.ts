@@ -176,6 +176,14 @@ export class AviApi {
     return o && runtime ? { status: 200, body: runtime(o as Obj, this.ctx) } : notFound();
   }
 
+  /** GET /api/<type>-inventory: each object's config with its runtime, for the types that have one. */
+  inventory(type: string): Reply {
+    const runtime = behaviours[type]?.runtime;
+    if (!runtime) return notFound();
+    const results = this.store.list(type).map((o) => ({ config: this.render(o, true), runtime: runtime(o as Obj, this.ctx) }));
+    return { status: 200, body: { count: results.length, results } };
+  }
+
   isSingleton(type: string): boolean {
     return SINGLETONS.has(type);
   }

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { DnsLogEntry, FaultOptions, LabControllerHandle, LabGslbHooks } from "../types.js";
 import { AviApi, type Reply } from "./api.js";
-import { BadRequest } from "./refs.js";
+import { BadRequest, redactSensitive } from "./refs.js";
+import type { AviObject } from "../../clients/avi/types.js";
 import { seedStore, type Seed } from "./seed.js";
 import { parseCookies, Sessions } from "./sessions.js";
 import { MemoryStore } from "./store.js";
@@ -121,6 +122,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     }
     if (type === "ipamdnsproviderprofiledomainlist") return domainList(q.get("cloud_uuid") ?? "");
     if (type === "cloud-inventory") return { status: 200, body: { count: 1, results: store.list("cloud").map((c) => ({ config: { name: c.name, uuid: c.uuid }, status: { state: "CLOUD_STATE_PLACEMENT_READY" } })) } };
+    if (type.endsWith("-inventory") && !uuid && method === "GET") return api.inventory(type.slice(0, -"-inventory".length));
     if (api.isSingleton(type)) return api.singleton(method, type, body, v);
     if (type === "cloud" && uuid && sub === "status") return store.get("cloud", uuid) ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } } : { status: 404, body: { error: "Object not found!" } };
     if (type === "gslbsiteops" && uuid && method === "POST") return o.gslb?.siteops(uuid, body) ?? { status: 400, body: { error: "Failed to connect to the site: no route to host" } };
@@ -160,6 +162,8 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     const apiVersion = req.headers["x-avi-version"] as string | undefined;
     let body: unknown = raw ? parseJson(raw) ?? raw : undefined;
     if (url.pathname === "/login" && body && typeof body === "object") body = { ...(body as object), password: "<redacted>", token: undefined };
+    // GSLB site bodies carry site passwords; the request log never keeps them.
+    else if (body && typeof body === "object" && /^\/api\/gslb/.test(url.pathname)) body = redactSensitive(body as AviObject, "<redacted>");
     log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status, apiVersion, body, start: arrived.get(req), end: nowMs() });
     if (method !== "GET" && url.pathname.startsWith("/api/")) writes++;
     send(res, reply, { AVI_API_VERSION: apiVersion ?? NO_HEADER_VERSION.replace(/\./g, "_"), ...headers });

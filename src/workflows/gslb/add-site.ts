@@ -98,6 +98,12 @@ export async function addSite(
   void _user;
   const diff = current ? diffOwned(owned, current) : [{ path: `sites[${o.name}]`, to: redact(entry) }];
   if (current && current.username !== creds.username) diff.push({ path: `sites[${o.name}].username`, from: current.username, to: creds.username });
+  if (current && diff.length === 0) {
+    // The stored password cannot be read back; when the leader fails to log in with it, send ours.
+    const rt = (await gslbRuntime(leader, gslb.uuid!)).find((s) => s.site_info?.cluster_uuid === followerUuid);
+    const reason = `${rt?.site_cfg?.sync_info?.reason ?? ""} ${rt?.site_info?.oper_status?.reason?.join(" ") ?? ""}`;
+    if (/credential|login|auth/i.test(reason)) diff.push({ path: `sites[${o.name}].password`, from: "<rejected by the site>", to: "<hidden>" });
+  }
   const item: PlanItem = { kind: "gslb", name: gslb.name ?? "GSLB", uuid: gslb.uuid, action: current ? (diff.length ? "update" : "unchanged") : "update", diff: current ? diff.map((d) => ({ ...d, path: d.path.startsWith("sites[") ? d.path : `sites[${o.name}].${d.path}` })) : diff };
   plan.push(item);
   const site = { name: o.name, clusterUuid: followerUuid, address: `${addr.addr}:${addr.port}`, dnsVs: o.dnsVs, ready: false };
