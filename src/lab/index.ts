@@ -7,6 +7,7 @@ import type { FaultOptions, LabControllerHandle } from "./types.js";
 import type { LabState } from "./state.js";
 import type { BackendsHandle } from "./backends.js";
 import type { DnsServiceHandle } from "./dns/server.js";
+import type { AmkoCluster } from "./amko-gslb.js";
 
 export interface LabOptions {
   /** Port of the site1 controller (0 = any free port). */
@@ -108,15 +109,20 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     const { akoStarted } = await import("./ako-bridge.js");
     const { stringify, parse } = await import("yaml");
     const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[], "current-context": LAB_CLUSTERS[0]!.name };
+    const amkoClusters: AmkoCluster[] = [];
     for (const { name, kubernetesVersion, site } of LAB_CLUSTERS) {
       const ctrl = byName(site)!;
       const kube = await startKubeApi({ name, kubernetesVersion, ako: { started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes) } });
       closers.push(() => kube.close());
+      amkoClusters.push({ name, url: kube.url, site: ctrl, objects: (v, kind, ns) => kube.objects(v, kind, ns) });
       const one = parse(kube.kubeconfig(name)) as typeof kubeconfig;
       kubeconfig.clusters.push(...one.clusters);
       kubeconfig.users.push(...one.users);
       kubeconfig.contexts.push(...one.contexts);
     }
+    const { startAmkoGslb } = await import("./amko-gslb.js");
+    const stopAmko = startAmkoGslb(amkoClusters, controllers);
+    closers.push(async () => stopAmko());
     state.kubeconfig = join(o.dir, "kubeconfig");
     state.clusters = LAB_CLUSTERS.map((c) => c.name);
     writeSecretFile(state.kubeconfig, stringify(kubeconfig));

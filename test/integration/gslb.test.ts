@@ -11,6 +11,8 @@ import { query } from "../../src/clients/dns.js";
 import { SwaggerConformance, type SentRequest } from "../helpers/swagger-conformance.js";
 import { isolatedConfig, runCli } from "../helpers/run-cli.js";
 import type { LabControllerHandle } from "../../src/lab/types.js";
+import { applyGslbServices, desiredGslbServices, type AmkoMember } from "../../src/lab/amko-gslb.js";
+import { RestAviClient } from "../../src/clients/avi/client.js";
 
 let lab: Lab;
 let dir: string;
@@ -205,6 +207,50 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
       hook.close();
     }
   }, 120_000);
+
+  it("the lab's AMKO turns the labelled ingress's VSes at both sites into a 6:3:1 GSLB service that a site's DNS VS answers", async () => {
+    // The VSes AKO makes for the ingress in each cluster (shared L7 VS named after the AKO cluster, VIP from IPAM).
+    const akoVs = async (site: string, cluster: string, network: string) => {
+      const vip = await api(site, "POST", "vsvip", { name: `${cluster}--Shared-L7-0`, vip: [{ vip_id: "0", auto_allocate_ip: true, ipam_network_subnet: { network_ref: `/api/network?name=${network}` } }], dns_info: [{ fqdn: "amko.avi.iberia.local" }] });
+      const vs = await api(site, "POST", "virtualservice", { name: `${cluster}--Shared-L7-0`, vsvip_ref: vip.url, services: [{ port: 80 }] });
+      return { cluster, site, ip: vip.vip[0].ip_address.addr as string, vs };
+    };
+    const vses = [await akoVs("site1", "S1-AZ1", "AVI_FRONTEND_3025"), await akoVs("site1", "S1-AZ2", "AVI_FRONTEND_3025"), await akoVs("site2", "S2", "AVI_FRONTEND_3035")];
+    const contexts = ["s1az1", "s1az2", "s2"];
+    const members: AmkoMember[] = vses.map((v, i) => ({
+      context: contexts[i]!,
+      site: ctrl(v.site),
+      objects: (apiVersion, kind) =>
+        kind === "ConfigMap" ? [{ metadata: { name: "avi-k8s-config", namespace: "avi-system" }, data: { clusterName: v.cluster } }]
+        : kind === "Ingress" ? [{ metadata: { name: "hello", namespace: "default", labels: { app: "gslb" } }, spec: { rules: [{ host: "amko.avi.iberia.local" }] } }]
+        : [],
+    }));
+    const gdp = { spec: { matchRules: { appSelector: { label: { app: "gslb" } } }, matchClusters: contexts.map((cluster) => ({ cluster })), trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }], ttl: 5 } };
+    const desired = desiredGslbServices(gdp, members, "lab-test");
+    expect(desired.map((d) => d.name)).toEqual(["amko.avi.iberia.local"]);
+    const leader = ctrl("leader");
+    const amko = await RestAviClient.connect({ controller: leader.url, username: leader.username, password: leader.password });
+    expect(await applyGslbServices(amko, desired, "lab-test")).toBeGreaterThan(0);
+    expect(await applyGslbServices(amko, desiredGslbServices(gdp, members, "lab-test"), "lab-test")).toBe(0);
+    const gs = leader.store.findByName("gslbservice", "amko.avi.iberia.local")!;
+    expect(gs.ttl).toBe(5);
+
+    await until("replication to site2", () => Boolean(ctrl("site2").store.findByName("gslbservice", "amko.avi.iberia.local")));
+    const dns = lab.state.dns.find((d) => d.vs === "g-dns-site2")!;
+    const labels = vses.flatMap((v) => ["--label", `${v.ip}=${v.cluster}`]);
+    const r = await runCli(["check-dns", "amko.avi.iberia.local", "0", "--no-http", "--server", `${dns.host}:${dns.port}`, "--count", "300", ...labels, "--expect", "S1-AZ1=6,S1-AZ2=3,S2=1"], { env: { AVICTL_CONFIG: config }, timeoutMs: 120_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+
+    // A weight change in the GDP is a PUT of the whole service, as AMKO does.
+    gdp.spec.trafficSplit[2]!.weight = 20;
+    expect(await applyGslbServices(amko, desiredGslbServices(gdp, members, "lab-test"), "lab-test")).toBe(1);
+    const ratios = (leader.store.findByName("gslbservice", "amko.avi.iberia.local")!.groups as { members: { ratio: number }[] }[])[0]!.members.map((m) => m.ratio);
+    expect(ratios).toEqual([6, 3, 20]);
+    const status = await cli("lab-leader", ["-o", "json", "gslb", "services"]);
+    const svc = (JSON.parse(status.stdout) as { name: string; members: { expectedShare: number }[] }[]).find((x) => x.name === "amko.avi.iberia.local")!;
+    expect(svc.members.map((m) => Math.round(m.expectedShare * 1000) / 1000)).toEqual([0.207, 0.103, 0.69]);
+    await amko.logout();
+  }, 180_000);
 
   it("sends only bodies that conform to the official schemas", () => {
     if (!SwaggerConformance.available()) return;
