@@ -1,55 +1,29 @@
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stringify } from "yaml";
-import { startLab, type Lab } from "../../src/lab/index.js";
 import { query } from "../../src/clients/dns.js";
-import { SwaggerConformance, type SentRequest } from "../helpers/swagger-conformance.js";
-import { isolatedConfig, runCli } from "../helpers/run-cli.js";
-import type { LabControllerHandle } from "../../src/lab/types.js";
-import { applyGslbServices, desiredGslbServices, type AmkoMember } from "../../src/lab/amko-gslb.js";
 import { RestAviClient } from "../../src/clients/avi/client.js";
+import { applyGslbServices, desiredGslbServices, type AmkoMember } from "../../src/lab/amko-gslb.js";
+import { FOLLOWERS, startGslbLab, until } from "../helpers/gslb-lab.js";
+import { SwaggerConformance } from "../helpers/swagger-conformance.js";
+import { runCli } from "../helpers/run-cli.js";
 
-let lab: Lab;
-let dir: string;
-let config: string;
-const ctrl = (name: string) => lab.controllers.find((c) => c.name === name)! as LabControllerHandle & { requests(): SentRequest[]; writes: number };
-const cli = (context: string, args: string[], extra: { timeoutMs?: number } = {}) => runCli(["--context", context, ...args], { env: { AVICTL_CONFIG: config }, timeoutMs: extra.timeoutMs ?? 120_000 });
-const until = async (what: string, check: () => Promise<boolean> | boolean, ms = 60_000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
-const FOLLOWERS = [
-  ["gslb-site1", "site1", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59", "10.10.25.1"],
-  ["gslb-site2", "site2", "AVI_FRONTEND_3035=10.10.35.0/24@10.10.35.40-10.10.35.59", "10.10.35.1"],
-] as const;
-const addSite = ([name, ctx, network, gw]: (typeof FOLLOWERS)[number]) =>
-  cli("lab-leader", ["-o", "json", "gslb", "add-site", name, "--site-context", `lab-${ctx}`, "--dns-vs", `g-dns-${ctx}`, "--prepare", "--network", network, "--gateway", gw]);
+let g: Awaited<ReturnType<typeof startGslbLab>>;
+const ctrl = (name: string) => g.ctrl(name);
+const cli = (context: string, args: string[], o?: { timeoutMs?: number }) => g.cli(context, args, o);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read nested runtime fields
+const api = (name: string, method: string, path: string, body?: unknown): Promise<any> => g.api(name, method, path, body);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "avictl-gslb-"));
-  lab = await startLab({ dir });
-  config = isolatedConfig();
-  const contexts = lab.state.controllers.map((c) => ({ name: `lab-${c.name}`, controller: c.url, username: c.username, passwordFile: c.passwordFile }));
-  writeFileSync(config, stringify({ apiVersion: "avictl/v1", currentContext: "lab-leader", contexts }), { mode: 0o600 });
-  for (const args of [
-    ["create-vrf", "global", "--network", "REGIONC_MGMT_3040=10.10.40.0/24@10.10.40.50-10.10.40.59", "--default-gateway", "10.10.40.1"],
-    ["dns-vs", "create", "g-dns", "--network", "REGIONC_MGMT_3040", "--se-group", "Default-Group", "--authoritative", "avi.iberia.local"],
-  ]) {
-    const r = await cli("lab-leader", args);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  g = await startGslbLab();
+  await g.prepareLeader();
 }, 120_000);
 
 afterAll(async () => {
-  await lab?.close();
+  await g?.close();
 });
 
 describe("GSLB on the multi-site lab (parts 6–7)", () => {
@@ -57,7 +31,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     const enable = ["gslb", "enable", "--subdomain", "avi.iberia.local", "--dns-vs", "g-dns"];
     expect((await cli("lab-leader", enable)).code).toBe(0);
     for (const f of FOLLOWERS) {
-      const r = await addSite(f);
+      const r = await g.addSite(f);
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).site).toMatchObject({ name: f[0], ready: true });
     }
@@ -72,14 +46,14 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     // Replicated: the followers hold the leader's Gslb.
     expect(ctrl("site2").store.list("gslb").map((g) => g.uuid)).toEqual(ctrl("leader").store.list("gslb").map((g) => g.uuid));
 
-    const writes = lab.controllers.reduce((n, c) => n + (c as unknown as { writes: number }).writes, 0);
+    const writes = ["leader", "site1", "site2"].reduce((n, c) => n + ctrl(c).writes, 0);
     expect((await cli("lab-leader", ["-o", "json", ...enable])).stdout).toContain('"unchanged"');
     for (const f of FOLLOWERS) {
-      const r = await addSite(f);
+      const r = await g.addSite(f);
       expect(r.code, r.stderr).toBe(0);
       expect((JSON.parse(r.stdout) as { plan: { action: string }[] }).plan.every((p) => p.action === "unchanged")).toBe(true);
     }
-    expect(lab.controllers.reduce((n, c) => n + (c as unknown as { writes: number }).writes, 0)).toBe(writes);
+    expect(["leader", "site1", "site2"].reduce((n, c) => n + ctrl(c).writes, 0)).toBe(writes);
   }, 240_000);
 
   it("never sends other sites' passwords back: sites are added with PATCH add of one entry", () => {
@@ -95,7 +69,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
 
   it("refuses a wrong follower password with exit 1 naming the follower, and leaves the leader unchanged", async () => {
     const before = JSON.stringify(ctrl("leader").store.list("gslb"));
-    const pw = join(dir, "wrong.pw");
+    const pw = join(g.dir, "wrong.pw");
     writeFileSync(pw, "not-the-password\n", { mode: 0o600 });
     const r = await cli("lab-leader", ["gslb", "add-site", "gslb-site3", "--site-controller", ctrl("site2").url, "--site-password-file", pw, "--dns-vs", "g-dns-site2"]);
     expect(r.code).toBe(1);
@@ -110,7 +84,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const pw = join(dir, "any.pw");
+      const pw = join(g.dir, "any.pw");
       writeFileSync(pw, "x\n", { mode: 0o600 });
       const r = await cli("lab-leader", ["--timeout", "1s", "gslb", "add-site", "gslb-site9", "--site-controller", `http://127.0.0.1:${port}`, "--site-password-file", pw]);
       expect(r.code).toBe(1);
@@ -124,7 +98,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
   it("answers a GSLB service 6:3:1 from a site's DNS VS; a site2 blackout takes its member out and status exits 3; it comes back", async () => {
     const sites = (ctrl("leader").store.list("gslb")[0]!.sites as { name: string; cluster_uuid: string }[]);
     const uuid = (n: string) => sites.find((s) => s.name === n)!.cluster_uuid;
-    const backends = lab.state.backends;
+    const backends = g.lab.state.backends;
     const host = (site: string) => new URL(backends.find((b) => b.site === site)!.url).hostname;
     const hm = await api("leader", "POST", "healthmonitor", { name: "gslb-fast-ping", type: "HEALTH_MONITOR_PING", is_federated: true, send_interval: 1, failed_checks: 1, successful_checks: 1 });
     const gs = await api("leader", "POST", "gslbservice", {
@@ -140,13 +114,13 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     });
     expect(gs.uuid).toMatch(/^gslbservice-/);
     await until("replication to site1", () => ctrl("site1").store.list("gslbservice").length === 1);
-    const dns = () => lab.state.dns.find((d) => d.vs === "g-dns-site1")!;
+    const dns = () => g.lab.state.dns.find((d) => d.vs === "g-dns-site1")!;
     const port = new URL(backends[0]!.url).port;
-    const check = (expectArg: string) => runCli(["check-dns", "hello.avi.iberia.local", "0", "--server", `${dns().host}:${dns().port}`, "--port", port, "--count", "300", "--expect", expectArg], { env: { AVICTL_CONFIG: config }, timeoutMs: 120_000 });
+    const check = (expectArg: string) => runCli(["check-dns", "hello.avi.iberia.local", "0", "--server", `${dns().host}:${dns().port}`, "--port", port, "--count", "300", "--expect", expectArg], { env: { AVICTL_CONFIG: g.config }, timeoutMs: 120_000 });
     const ok = await check("SITE1 AZ1=6,SITE1 AZ2=3,SITE2=1");
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
 
-    const stop = await fetch(`${lab.state.admin}/lab/sites/site2/stop`, { method: "POST" });
+    const stop = await fetch(`${g.lab.state.admin}/lab/sites/site2/stop`, { method: "POST" });
     expect(stop.status).toBe(200);
     await until("site2 member down", async () => (await api("leader", "GET", `gslbservice/${gs.uuid}/runtime`)).groups[0].members[2].oper_status.state === "OPER_DOWN");
     const down = await cli("lab-leader", ["gslb", "status"]);
@@ -155,7 +129,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     const answers = await dnsAnswers(dns().host, dns().port, 30);
     expect(new Set(answers)).toEqual(new Set([host("SITE1 AZ1"), host("SITE1 AZ2")]));
 
-    expect((await fetch(`${lab.state.admin}/lab/sites/site2/start`, { method: "POST" })).status).toBe(200);
+    expect((await fetch(`${g.lab.state.admin}/lab/sites/site2/start`, { method: "POST" })).status).toBe(200);
     await until("site2 member up", async () => (await api("leader", "GET", `gslbservice/${gs.uuid}/runtime`)).groups[0].members[2].oper_status.state === "OPER_UP");
     expect((await cli("lab-leader", ["gslb", "status"])).code).toBe(0);
     expect(new Set(await dnsAnswers(dns().host, dns().port, 30))).toContain(host("SITE2"));
@@ -179,7 +153,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
     try {
       const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/services/T000/B000/secret-token`;
-      const file = join(dir, "webhook");
+      const file = join(g.dir, "webhook");
       writeFileSync(file, `${url}\n`);
       chmodSync(file, 0o600);
       const r = await cli("lab-leader", ["-o", "json", "alerts", "slack", "--webhook-url-file", file, "--channel", "#gslb", "--test"]);
@@ -189,7 +163,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
       expect(received[0]!.body).toEqual({ text: ":warning: GSLB service hello.avi.iberia.local: member 10.10.25.46 (pool hello.avi.iberia.local-10) is DOWN", channel: "#gslb" });
 
       const script = ctrl("leader").store.findByName("alertscriptconfig", "avictl-slack")!.action_script as string;
-      const py = join(dir, "slack.py");
+      const py = join(g.dir, "slack.py");
       writeFileSync(py, script, { mode: 0o600 });
       execFileSync("python3", ["-m", "py_compile", py]);
 
@@ -199,23 +173,18 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
       expect((JSON.parse(list.stdout) as { events: string[] }[]).flatMap((a) => a.events).sort()).toEqual(["GS_DOWN", "GS_MEMBER_DOWN", "GS_MEMBER_UP", "GS_UP"]);
 
       received.length = 0;
-      await fetch(`${lab.state.admin}/lab/sites/site2/stop`, { method: "POST" });
+      await fetch(`${g.lab.state.admin}/lab/sites/site2/stop`, { method: "POST" });
       await until("GS_MEMBER_DOWN at the webhook", () => received.some((x) => String(x.body.text).includes("is DOWN")));
       expect(received.map((x) => x.body.text)).toContainEqual(expect.stringMatching(/GSLB service hello\.avi\.iberia\.local: member 127\.0\.0\.13 \(pool hello-10\) is DOWN/));
-      await fetch(`${lab.state.admin}/lab/sites/site2/start`, { method: "POST" });
+      await fetch(`${g.lab.state.admin}/lab/sites/site2/start`, { method: "POST" });
     } finally {
       hook.close();
     }
   }, 120_000);
 
   it("the lab's AMKO turns the labelled ingress's VSes at both sites into a 6:3:1 GSLB service that a site's DNS VS answers", async () => {
-    // The VSes AKO makes for the ingress in each cluster (shared L7 VS named after the AKO cluster, VIP from IPAM).
-    const akoVs = async (site: string, cluster: string, network: string) => {
-      const vip = await api(site, "POST", "vsvip", { name: `${cluster}--Shared-L7-0`, vip: [{ vip_id: "0", auto_allocate_ip: true, ipam_network_subnet: { network_ref: `/api/network?name=${network}` } }], dns_info: [{ fqdn: "amko.avi.iberia.local" }] });
-      const vs = await api(site, "POST", "virtualservice", { name: `${cluster}--Shared-L7-0`, vsvip_ref: vip.url, services: [{ port: 80 }] });
-      return { cluster, site, ip: vip.vip[0].ip_address.addr as string, vs };
-    };
-    const vses = [await akoVs("site1", "S1-AZ1", "AVI_FRONTEND_3025"), await akoVs("site1", "S1-AZ2", "AVI_FRONTEND_3025"), await akoVs("site2", "S2", "AVI_FRONTEND_3035")];
+    const fqdn = "amko.avi.iberia.local";
+    const vses = [await g.akoVs("site1", "S1-AZ1", "AVI_FRONTEND_3025", fqdn), await g.akoVs("site1", "S1-AZ2", "AVI_FRONTEND_3025", fqdn), await g.akoVs("site2", "S2", "AVI_FRONTEND_3035", fqdn)];
     const contexts = ["s1az1", "s1az2", "s2"];
     const members: AmkoMember[] = vses.map((v, i) => ({
       context: contexts[i]!,
@@ -236,9 +205,9 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     expect(gs.ttl).toBe(5);
 
     await until("replication to site2", () => Boolean(ctrl("site2").store.findByName("gslbservice", "amko.avi.iberia.local")));
-    const dns = lab.state.dns.find((d) => d.vs === "g-dns-site2")!;
+    const dns = g.lab.state.dns.find((d) => d.vs === "g-dns-site2")!;
     const labels = vses.flatMap((v) => ["--label", `${v.ip}=${v.cluster}`]);
-    const r = await runCli(["check-dns", "amko.avi.iberia.local", "0", "--no-http", "--server", `${dns.host}:${dns.port}`, "--count", "300", ...labels, "--expect", "S1-AZ1=6,S1-AZ2=3,S2=1"], { env: { AVICTL_CONFIG: config }, timeoutMs: 120_000 });
+    const r = await runCli(["check-dns", "amko.avi.iberia.local", "0", "--no-http", "--server", `${dns.host}:${dns.port}`, "--count", "300", ...labels, "--expect", "S1-AZ1=6,S1-AZ2=3,S2=1"], { env: { AVICTL_CONFIG: g.config }, timeoutMs: 120_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);
 
     // A weight change in the GDP is a PUT of the whole service, as AMKO does.
@@ -255,22 +224,10 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
   it("sends only bodies that conform to the official schemas", () => {
     if (!SwaggerConformance.available()) return;
     const checker = new SwaggerConformance();
-    const findings = lab.controllers.flatMap((c) => (c as unknown as { requests(): SentRequest[] }).requests().filter((r) => !r.path.startsWith("/api/gslbsiteops")).flatMap((r) => checker.check(r)));
+    const findings = ["leader", "site1", "site2"].flatMap((n) => ctrl(n).requests().filter((r) => !r.path.startsWith("/api/gslbsiteops")).flatMap((r) => checker.check(r)));
     expect(findings).toEqual([]);
   });
 });
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads nested runtime fields
-async function api(name: string, method: string, path: string, body?: unknown): Promise<any> {
-  const c = ctrl(name);
-  const login = await fetch(`${c.url}/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: c.username, password: c.password }) });
-  const cookies = login.headers.getSetCookie().map((x) => x.split(";")[0]!);
-  const csrf = cookies.find((x) => x.startsWith("csrftoken="))!.split("=")[1]!;
-  const res = await fetch(`${c.url}/api/${path}`, { method, headers: { "Content-Type": "application/json", Cookie: cookies.join("; "), "X-CSRFToken": csrf, "X-Avi-Version": c.version }, body: body ? JSON.stringify(body) : undefined });
-  const out = await res.json();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(out)}`);
-  return out;
-}
 
 async function dnsAnswers(host: string, port: number, n: number): Promise<string[]> {
   const out: string[] = [];
