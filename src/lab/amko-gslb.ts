@@ -169,8 +169,8 @@ export function startAmkoGslb(clusters: AmkoCluster[], controllers: LabControlle
   const tick = async () => {
     for (const k of clusters) {
       if (!k.objects("v1", "Pod", AMKO_NS).some((p) => p.metadata?.name === "amko-0" && p.status?.phase === "Running")) continue;
-      const gc = firstOf(k, ["v1alpha1", "v1alpha2"], "GSLBConfig", "gc-1");
-      const gdp = firstOf(k, ["v1alpha2", "v1alpha1"], "GlobalDeploymentPolicy", "global-gdp");
+      const gc = firstOf(k, ["amko.vmware.com/v1alpha1", "amko.vmware.com/v1alpha2"], "GSLBConfig", "gc-1");
+      const gdp = firstOf(k, ["amko.vmware.com/v1alpha2", "amko.vmware.com/v1alpha1"], "GlobalDeploymentPolicy", "global-gdp");
       if (!gc || !gdp || !String(gc.status?.state ?? "").startsWith("success") || gdp.status?.errorStatus !== "success") continue;
       const controllerIP = String(((gc.spec?.gslbLeader as Obj | undefined)?.controllerIP as string | undefined) ?? "");
       const leader = controllers.find((c) => c.up && names(controllerIP, c));
