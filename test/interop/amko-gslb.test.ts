@@ -54,6 +54,11 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on the lab
     const members = (gs.groups as { members: { ip: { addr: string }; ratio: number }[] }[])[0]!.members;
     expect(members.map((m) => [m.ip.addr, m.ratio])).toEqual(vips.map((ip, i) => [ip, CLUSTERS[i]![3]]));
 
+    const st = await g.cli("lab-leader", ["-o", "json", "amko", "status", "--kubeconfig", g.lab.state.kubeconfig!, "--kube-context", "s1az1"], { env: { AVICTL_HELM: helmBin.path! } });
+    expect(st.code, st.stderr).toBe(0);
+    const made = (JSON.parse(st.stdout) as { gslbServices: { name: string; members: { ratio: number }[] }[] }).gslbServices;
+    expect(made.map((x) => [x.name, x.members.map((m) => m.ratio)])).toEqual([[HOST, [6, 3, 1]]]);
+
     const dns = g.lab.state.dns.find((d) => d.vs === "g-dns-site1")!;
     const labels = vips.flatMap((ip, i) => ["--label", `${ip}=${CLUSTERS[i]![0]}`]);
     const r = await runCli(["check-dns", HOST, "0", "--no-http", "--server", `${dns.host}:${dns.port}`, "--count", "300", ...labels, "--expect", "s1az1=6,s1az2=3,s2=1"], { env: { AVICTL_CONFIG: g.config }, timeoutMs: 120_000 });
