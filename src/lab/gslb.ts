@@ -2,19 +2,9 @@ import type { AviObject } from "../clients/avi/types.js";
 import type { LabControllerHandle, LabGslbHooks } from "./types.js";
 import { gslbOf, type GslbMember } from "./avi/gslb-behaviour.js";
 import { fireEvent, type GslbEvent } from "./avi/alerts.js";
+import type { GslbSite } from "../clients/avi/models.js";
 
 type Obj = AviObject & Record<string, unknown>;
-interface Site {
-  name: string;
-  cluster_uuid: string;
-  member_type?: string;
-  enabled?: boolean;
-  username?: string;
-  password?: string;
-  port?: number;
-  ip_addresses?: { addr: string }[];
-  dns_vses?: { dns_vs_uuid?: string }[];
-}
 interface SiteState {
   reachable: boolean;
   sync: string;
@@ -127,7 +117,7 @@ export class GslbFederation {
     if (!l) return;
     const now = new Date().toISOString();
     const objects = FEDERATED.flatMap((t) => l.ctrl.store.list(t).filter((o) => t !== "healthmonitor" || o.is_federated === true).map((o) => [t, o] as const));
-    for (const site of (l.gslb.sites as Site[] | undefined) ?? []) {
+    for (const site of (l.gslb.sites as GslbSite[] | undefined) ?? []) {
       if (site.cluster_uuid === l.ctrl.clusterUuid) {
         this.sites.set(site.cluster_uuid, { reachable: true, sync: "GSLB_SITE_CFG_IN_SYNC", at: now });
         continue;
@@ -162,7 +152,7 @@ export class GslbFederation {
     return {
       uuid,
       name: g.name,
-      site: ((g.sites as Site[] | undefined) ?? []).map((s) => {
+      site: ((g.sites as GslbSite[] | undefined) ?? []).map((s) => {
         const st = this.sites.get(s.cluster_uuid);
         const isLeader = s.cluster_uuid === leaderUuid;
         const ctrl = this.ctrls.find((c) => c.clusterUuid === s.cluster_uuid);
@@ -199,7 +189,7 @@ export class GslbFederation {
     if (!l) return;
     this.sync();
     const now = Date.now();
-    const sites = (l.gslb.sites as Site[] | undefined) ?? [];
+    const sites = (l.gslb.sites as GslbSite[] | undefined) ?? [];
     for (const gs of l.ctrl.store.list("gslbservice") as Obj[]) {
       const hm = ((gs.health_monitor_refs as string[] | undefined) ?? []).map((r) => l.ctrl.store.get("healthmonitor", r.split("#")[0]!.split("/").pop()!)).find(Boolean);
       const interval = Number(hm?.send_interval ?? 10) * 1000;
@@ -236,7 +226,7 @@ export class GslbFederation {
   }
 
   /** A member answers when its site's controller and VIPs are up and its virtual service is enabled there. */
-  private probe(sites: Site[], m: GslbMember): boolean {
+  private probe(sites: GslbSite[], m: GslbMember): boolean {
     if (!m.cluster_uuid) return true;
     const site = sites.find((s) => s.cluster_uuid === m.cluster_uuid);
     const ctrl = this.ctrls.find((c) => c.clusterUuid === m.cluster_uuid);

@@ -3,6 +3,7 @@ import type { AviObject } from "../../clients/avi/types.js";
 import { BadRequest, uuidOf } from "./refs.js";
 import { lastModified } from "./seed.js";
 import type { BehaviourContext, TypeBehaviour } from "./behaviour.js";
+import type { GslbSite } from "../../clients/avi/models.js";
 
 type Obj = AviObject & Record<string, unknown>;
 export interface GslbMember {
@@ -11,15 +12,6 @@ export interface GslbMember {
   vs_uuid?: string;
   ratio?: number;
   enabled?: boolean;
-}
-interface Site {
-  name?: string;
-  cluster_uuid?: string;
-  member_type?: string;
-  enabled?: boolean;
-  port?: number;
-  ratio?: number;
-  dns_vses?: { dns_vs_uuid?: string; domain_names?: string[] }[];
 }
 
 /** The health monitors a controller creates with its Gslb object (federated, replicated to every site). */
@@ -56,7 +48,7 @@ export const gslbBehaviour: TypeBehaviour = {
     o.send_interval ??= 15;
     o.clear_on_max_retries ??= 20;
     o.is_federated ??= true;
-    const sites = (o.sites as Site[] | undefined) ?? [];
+    const sites = (o.sites as GslbSite[] | undefined) ?? [];
     if (sites.length === 0) throw new BadRequest("sites: Ensure this field has at least 1 elements.");
     const seen = new Set<string>();
     for (const s of sites) {
@@ -112,7 +104,7 @@ export const gslbServiceBehaviour: TypeBehaviour = {
       const clash = ((other.domain_names as string[] | undefined) ?? []).find((d) => names.some((n) => lower(n) === lower(d)));
       if (clash) throw new BadRequest(`Domain name ${clash} is already used by GslbService ${String(other.name)}`, 409);
     }
-    const clusters = new Set(((g.sites as Site[] | undefined) ?? []).map((s) => s.cluster_uuid));
+    const clusters = new Set(((g.sites as GslbSite[] | undefined) ?? []).map((s) => s.cluster_uuid));
     o.enabled ??= true;
     o.pool_algorithm ??= "GSLB_SERVICE_ALGORITHM_PRIORITY";
     o.health_monitor_scope ??= "GSLB_SERVICE_HEALTH_MONITOR_ALL_MEMBERS";
@@ -130,7 +122,7 @@ export const gslbServiceBehaviour: TypeBehaviour = {
   },
   runtime(o, c) {
     const g = gslbOf(c.store);
-    const sites = (g?.sites as Site[] | undefined) ?? [];
+    const sites = (g?.sites as GslbSite[] | undefined) ?? [];
     const groups = ((o.groups as Obj[] | undefined) ?? []).map((grp) => ({
       name: grp.name,
       members: ((grp.members as Obj[] | undefined) ?? []).map((m) => {

@@ -1,6 +1,7 @@
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabStore } from "../types.js";
 import { gslbOf, lower, type GslbMember } from "../avi/gslb-behaviour.js";
+import type { GslbSite } from "../../clients/avi/models.js";
 
 type Obj = AviObject & Record<string, unknown>;
 interface Group {
@@ -8,12 +9,6 @@ interface Group {
   priority?: number;
   enabled?: boolean;
   members?: GslbMember[];
-}
-interface Site {
-  name?: string;
-  cluster_uuid?: string;
-  ratio?: number;
-  dns_vses?: { dns_vs_uuid?: string }[];
 }
 
 export type MemberHealth = (gsUuid: string, m: GslbMember) => boolean;
@@ -35,7 +30,7 @@ export class GslbAnswers {
   lookup(name: string, defaultTtl: number): { ips: string[]; ttl: number; sites: string[] } | undefined {
     const g = gslbOf(this.store);
     if (!g) return undefined;
-    const sites = (g.sites as Site[] | undefined) ?? [];
+    const sites = (g.sites as GslbSite[] | undefined) ?? [];
     if (!sites.some((s) => (s.dns_vses ?? []).some((d) => d.dns_vs_uuid === this.vsUuid))) return undefined;
     const gs = this.store.list("gslbservice").find((x) => ((x.domain_names as string[] | undefined) ?? []).some((d) => lower(d) === name)) as Obj | undefined;
     if (!gs) return undefined;
