@@ -221,6 +221,31 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     await amko.logout();
   }, 180_000);
 
+  it("re-sends a follower's credentials only when the leader cannot log in with the stored ones", async () => {
+    const gslb = ctrl("leader").store.list("gslb")[0]!;
+    const stored = (gslb.sites as { name: string }[]).find((x) => x.name === "gslb-site2")!;
+    await api("leader", "PATCH", `gslb/${gslb.uuid}`, { add: { sites: [{ ...stored, password: "stale-password" }] } });
+    await until("site2 out of sync", async () => (await cli("lab-leader", ["gslb", "status"])).code === 3);
+    const down = await cli("lab-leader", ["gslb", "status"]);
+    expect(down.stderr).toMatch(/site gslb-site2: not reachable from the leader \(Login to the site failed: Invalid credentials; Update the site's username and password on the leader\)/);
+    const r = await g.addSite(FOLLOWERS[1]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { plan: { action: string; diff: { path: string }[] }[] }).plan.at(-1)).toMatchObject({ action: "update", diff: [{ path: "sites[gslb-site2].password" }] });
+    expect((await cli("lab-leader", ["gslb", "status"])).code).toBe(0);
+  }, 120_000);
+
+  it("alerts delete removes one event's alert config, then the whole chain", async () => {
+    expect((await cli("lab-leader", ["alerts", "delete", "--events", "GS_UP"])).code).toBe(0);
+    const names = () => ctrl("leader").store.list("alertconfig").map((a) => a.name).sort();
+    expect(names()).toEqual(["avictl-slack-GS_DOWN", "avictl-slack-GS_MEMBER_DOWN", "avictl-slack-GS_MEMBER_UP"]);
+    expect(ctrl("leader").store.findByName("actiongroupconfig", "avictl-slack")).toBeDefined();
+    expect((await cli("lab-leader", ["alerts", "delete"])).code).toBe(0);
+    expect(names()).toEqual([]);
+    expect(ctrl("leader").store.findByName("actiongroupconfig", "avictl-slack")).toBeUndefined();
+    expect(ctrl("leader").store.findByName("alertscriptconfig", "avictl-slack")).toBeUndefined();
+    expect((await cli("lab-leader", ["-o", "json", "alerts", "delete"])).stdout).toContain('"plan": []');
+  });
+
   it("sends only bodies that conform to the official schemas", () => {
     if (!SwaggerConformance.available()) return;
     const checker = new SwaggerConformance();
