@@ -15,13 +15,28 @@ export interface Clients {
   credentials(): Promise<{ username: string; password?: string; token?: string }>;
   /** A Kubernetes cluster by kubeconfig and context (cached per target for the run). */
   kube(t: KubeTarget): Promise<Kube>;
+  /**
+   * A second controller (e.g. a GSLB follower) from its own context or flags only: the main target's
+   * environment and credentials are never used for it. Returns the logged-in client and its credentials.
+   */
+  siteAvi(site: SiteTarget): Promise<{ avi: AviClient; username: string; password: string }>;
   /** Log out of every session opened during the run. */
   close(): Promise<void>;
+}
+
+export interface SiteTarget {
+  /** Used in messages, e.g. "follower gslb-site1". */
+  label: string;
+  context?: string;
+  controller?: string;
+  username?: string;
+  passwordFile?: string;
 }
 
 export function createClients(globals: () => GlobalOptions, io: Io, prompter: () => Prompter, env = process.env): Clients {
   let target: Promise<Target> | undefined;
   let avi: Promise<AviClient> | undefined;
+  const others: Promise<AviClient>[] = [];
   const kubes = new Map<string, Promise<Kube>>();
   let secret: Promise<{ kind: "token" | "password"; value: string }> | undefined;
   const getSecret = async () => (secret ??= getTarget().then((t) => readCredential(t, prompter)));
@@ -33,28 +48,47 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
       if (t.apiVersion) (await import("../clients/avi/version.js")).checkApiVersion(t.apiVersion.value, t.apiVersion.source === "flag" ? "--api-version" : t.apiVersion.source);
       return t;
     }));
+  const connect = async (t: Target, secret: { kind: "token" | "password"; value: string }): Promise<AviClient> => {
+    const { RestAviClient } = await import("../clients/avi/client.js");
+    const debug = globals().debug;
+    return RestAviClient.connect({
+      controller: t.controller.value,
+      username: t.username.value,
+      ...(secret.kind === "token" ? { token: secret.value } : { password: secret.value }),
+      tenant: t.tenant.value,
+      apiVersion: t.apiVersion?.value,
+      caCert: t.caCert?.value,
+      insecure: t.insecure.value,
+      timeoutMs: t.timeoutMs,
+      retryBaseMs: env.AVICTL_RETRY_BASE_MS ? Number(env.AVICTL_RETRY_BASE_MS) : undefined,
+      trace: debug ? (line) => io.err(io.dim(`[debug] ${line}\n`)) : undefined,
+    });
+  };
   return {
     target: getTarget,
     avi() {
       avi ??= (async () => {
         const t = await getTarget();
         const secret = await getSecret();
-        const { RestAviClient } = await import("../clients/avi/client.js");
-        const debug = globals().debug;
-        return RestAviClient.connect({
-          controller: t.controller.value,
-          username: t.username.value,
-          ...(secret.kind === "token" ? { token: secret.value } : { password: secret.value }),
-          tenant: t.tenant.value,
-          apiVersion: t.apiVersion?.value,
-          caCert: t.caCert?.value,
-          insecure: t.insecure.value,
-          timeoutMs: t.timeoutMs,
-          retryBaseMs: env.AVICTL_RETRY_BASE_MS ? Number(env.AVICTL_RETRY_BASE_MS) : undefined,
-          trace: debug ? (line) => io.err(io.dim(`[debug] ${line}\n`)) : undefined,
-        });
+        return connect(t, secret);
       })();
       return avi;
+    },
+    async siteAvi(site) {
+      const g = globals();
+      const { loadConfig } = await import("./config-file.js");
+      const cfg = loadConfig();
+      // Only the site's own context and flags: no current context, no AVI_* environment.
+      const t = resolveTarget({ context: site.context, controller: site.controller, username: site.username, passwordFile: site.passwordFile, caCert: g.caCert, insecure: g.insecure, timeout: g.timeout }, {}, { ...cfg, currentContext: undefined }, io.canPrompt);
+      const secret = await readCredential(t, prompter);
+      if (secret.kind !== "password") throw new UsageError(`${site.label} needs a password (GSLB sites log in with username and password)`);
+      const { OperationError } = await import("./errors.js");
+      const p = connect(t, secret).catch((err: Error) => {
+        const hint = /rejected the login/.test(err.message) ? "check --site-username/--site-password-file or the site context's credentials" : (err as { hint?: string }).hint;
+        throw new OperationError(`${site.label} (${t.controller.value}): ${err.message}`, hint);
+      });
+      others.push(p);
+      return { avi: await p, username: t.username.value, password: secret.value };
     },
     async credentials() {
       const [t, s] = await Promise.all([getTarget(), getSecret()]);
@@ -70,9 +104,10 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
       return k;
     },
     async close() {
-      if (!avi) return;
-      const client = await avi.catch(() => undefined);
-      await client?.logout();
+      for (const p of [...(avi ? [avi] : []), ...others]) {
+        const client = await p.catch(() => undefined);
+        await client?.logout().catch(() => undefined);
+      }
     },
   };
 }

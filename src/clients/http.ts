@@ -56,3 +56,15 @@ export function probe(r: ProbeRequest): Promise<ProbeResponse> {
     req.end();
   });
 }
+
+/** POST a JSON body (a webhook); resolves with the HTTP status. Errors never carry the URL. */
+export async function postJson(url: string, body: unknown, timeoutMs = 10_000): Promise<number> {
+  try {
+    const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+    await res.arrayBuffer();
+    return res.status;
+  } catch (err) {
+    const e = err as { name?: string; cause?: { code?: string } };
+    throw new Error(e.name === "TimeoutError" ? "no answer in time" : (e.cause?.code ?? e.name ?? "request failed"));
+  }
+}

@@ -8,7 +8,10 @@ export interface LabState {
   startedAt: string;
   /** When a detached lab stops by itself. */
   expiresAt?: string;
-  controllers: { name: string; url: string; version: string; username: string; passwordFile: string }[];
+  /** site1 first (the "lab" context), then site2 and the GSLB leader. */
+  controllers: { name: string; url: string; version: string; username: string; passwordFile: string; clusterUuid?: string; kubeContexts?: string[]; up?: boolean }[];
+  /** The lab's own admin endpoint (site blackouts), reached through src/lab/admin-client.ts. */
+  admin?: string;
   dns: { controller: string; vs: string; host: string; port: number }[];
   backends: { site: string; url: string }[];
   kubeconfig?: string;

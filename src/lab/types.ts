@@ -47,8 +47,26 @@ export interface LabControllerHandle {
   version: string;
   username: string;
   password: string;
+  /** Uuid of the controller's cluster (GET /api/cluster), which GSLB uses to name sites. */
+  clusterUuid: string;
   store: LabStore;
   recordDnsLog(entry: DnsLogEntry): void;
   setFaults(f: FaultOptions): void;
+  /** Whether the controller listens (false between suspend and resume). */
+  readonly up: boolean;
+  /** Stop listening (a powered-off site): connections are refused until resume. */
+  suspend(): Promise<void>;
+  /** Listen again on the same port. */
+  resume(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** GSLB across lab controllers: site verification, runtime and member health (see src/lab/gslb.ts). */
+export interface LabGslbHooks {
+  /** POST /api/gslbsiteops/<op> on this controller. */
+  siteops(op: string, body: unknown): { status: number; body?: unknown };
+  /** GET /api/gslb/<uuid>/runtime on this controller. */
+  gslbRuntime(uuid: string): unknown;
+  /** Health of a GSLB service member as this controller's health monitors see it. */
+  memberUp(gsUuid: string, member: { ip?: { addr?: string }; cluster_uuid?: string; vs_uuid?: string }): boolean;
 }

@@ -127,6 +127,10 @@ export class RestAviClient implements AviClient {
     });
   }
 
+  post<T = unknown>(path: string, body: Record<string, unknown>): Promise<T> {
+    return this.session.api<T>("POST", path, { body });
+  }
+
   ref(type: string, uuid: string): string {
     return `${this.controller}/api/${type}/${uuid}`;
   }

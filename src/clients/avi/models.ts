@@ -161,3 +161,39 @@ export interface ApplicationProfile extends AviObject {
 export interface SystemConfiguration extends AviObject {
   dns_virtualservice_refs?: string[];
 }
+
+// GSLB (Gslb, GslbSite, GslbService): written on the leader, replicated to the followers.
+export interface GslbSite {
+  name: string;
+  cluster_uuid: string;
+  member_type?: string;
+  enabled?: boolean;
+  username?: string;
+  password?: string;
+  port?: number;
+  ratio?: number;
+  ip_addresses?: { addr: string; type?: string }[];
+  dns_vses?: { dns_vs_uuid: string; domain_names?: string[] }[];
+}
+
+export interface Gslb extends AviObject {
+  leader_cluster_uuid: string;
+  sites?: GslbSite[];
+  dns_configs?: { domain_name: string }[];
+}
+
+export interface GslbMember {
+  ip?: { addr: string; type?: string };
+  cluster_uuid?: string;
+  vs_uuid?: string;
+  ratio?: number;
+  enabled?: boolean;
+}
+
+export interface GslbService extends AviObject {
+  domain_names?: string[];
+  ttl?: number;
+  enabled?: boolean;
+  created_by?: string;
+  groups?: { name: string; priority?: number; enabled?: boolean; members?: GslbMember[] }[];
+}

@@ -38,6 +38,8 @@ export interface AviClient {
   /** PATCH a singleton such as systemconfiguration (no uuid in the path). */
   patchSingleton<T extends AviObject = AviObject>(type: string, op: PatchOp, fields: Record<string, unknown>): Promise<T>;
   remove(type: string, uuid: string): Promise<void>;
+  /** POST to an operation endpoint that is not a collection (e.g. "gslbsiteops/verify"); counts as a write. */
+  post<T = unknown>(path: string, body: Record<string, unknown>): Promise<T>;
 
   /** Full ref URL for an object: https://<ctrl>/api/<type>/<uuid>. */
   ref(type: string, uuid: string): string;

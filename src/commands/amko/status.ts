@@ -13,7 +13,9 @@ export function build(app: App): Command {
       const { amkoStatus } = await import("../../workflows/amko/status.js");
       const { Helm } = await import("../../clients/helm.js");
       const kube = await app.clients.kube(kubeTarget(raw));
-      const status = await amkoStatus({ kube, helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }) });
+      // The GSLB services AMKO made are read on the leader when a controller is configured (e.g. --context lab-leader).
+      const leader = await app.clients.target().then(() => () => app.clients.avi(), () => undefined);
+      const status = await amkoStatus({ kube, helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }), leader });
       await writeOutput(app.output(), app.io, status, render);
       if (!status.healthy) throw new VerificationFailed(status.release ? "AMKO is not healthy" : "no AMKO release in avi-system");
     });
@@ -32,4 +34,10 @@ function render(io: Io, s: AmkoStatus): void {
     io.out(`${c.bold("GDP")}         global-gdp: ${s.gdp.status}\n`);
     printTable(io, ["CLUSTER", "WEIGHT", "PRIORITY", "EXPECTED SHARE"], s.gdp.shares.map((x) => [x.cluster, x.weight, x.priority, `${(x.share * 100).toFixed(1)}%`]));
   }
+  if (s.gslbServices) {
+    io.out(`${c.bold("GSLB services on the leader")}\n`);
+    if (s.gslbServices.length === 0) io.out(io.dim("none made by this AMKO yet\n"));
+    printTable(io, ["SERVICE", "TTL", "MEMBER", "SITE", "RATIO", "HEALTH", "SHARE"], s.gslbServices.flatMap((g) => g.members.map((m) => [g.name, g.ttl ?? "-", m.ip, m.site ?? "-", m.ratio, m.health.replace(/^OPER_/, ""), `${(m.expectedShare * 100).toFixed(1)}%`])));
+  }
+  if (s.leaderError) io.err(`${io.warn(`GSLB services on the leader not read: ${s.leaderError}`)}\n`);
 }

@@ -21,6 +21,7 @@ export function build(app: App): Command {
         `export AVI_PASSWORD_FILE=${c.passwordFile}`,
         `export AVI_VERSION=${c.version}`,
         ...(s.kubeconfig ? [`export KUBECONFIG=${s.kubeconfig}`, `# kube contexts: ${s.clusters.join(", ")}`] : []),
+        `# avictl contexts: ${s.controllers.map((x) => `lab-${x.name}`).join(", ")} (e.g. avictl --context lab-leader gslb status)`,
         ...s.dns.map((d) => `# DNS VS ${d.vs} (${d.controller}): dig @${d.host} -p ${d.port} <name>`),
         ...s.backends.map((b) => `# backend ${b.site}: ${b.url}`),
       ];

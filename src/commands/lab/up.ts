@@ -24,7 +24,7 @@ export function toLabUpOptions(raw: Record<string, string | boolean | undefined>
 
 export function build(app: App): Command {
   return new Command("up")
-    .description("start the lab on 127.0.0.1 and point a 'lab' context at it")
+    .description("start the lab on 127.0.0.1 (GSLB leader, site1 and site2 controllers) and point contexts at it")
     .option("--port <n>", "controller port (default: any free port)")
     .addOption(new Option("--avi-version <version>", "controller version to simulate").choices(["30.2.1", "22.1.3", "20.1.5", "20.1.2"]).default("30.2.1"))
     .option("--detach", "run in the background and return once it is ready")
@@ -50,7 +50,7 @@ Examples:
       for (const c of r.state.controllers) io.err(`  controller ${c.name}: ${c.url} (version ${c.version})\n`);
       if (r.state.kubeconfig) io.err(`  Kubernetes clusters ${r.state.clusters.join(", ")}: KUBECONFIG=${r.state.kubeconfig}\n`);
       for (const d of r.state.dns) io.err(`  DNS VS ${d.vs}: ${d.host}:${d.port}\n`);
-      io.err(`  context "lab" ${r.contextAction}; try: avictl --context lab status\n`);
+      io.err(`  contexts ${r.state.controllers.map((c) => `lab-${c.name}`).join(", ")} and "lab" (site1) ${r.contextAction}; try: avictl --context lab-leader status\n`);
       if (r.detached) io.err(`  running in the background (pid ${r.pid}); stop it with 'avictl lab down'\n`);
       if (r.wait) {
         io.err("  press Ctrl-C to stop\n");

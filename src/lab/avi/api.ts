@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AviObject } from "../../clients/avi/types.js";
-import { allocateVips, applyDefaults, checkDelete, placeVirtualService, vsRuntime } from "./behaviour.js";
+import { applyDefaults, behaviours, checkDelete, type BehaviourContext } from "./behaviour.js";
 import { BadRequest, redactSensitive, resolveRefs, uuidOf, withNames } from "./refs.js";
 import { lastModified } from "./seed.js";
 import { CLOUD_SCOPED, type MemoryStore } from "./store.js";
@@ -26,10 +26,15 @@ const SINGLETONS = new Set(["systemconfiguration", "controllerproperties"]);
 
 /** The generic REST semantics of /api/<type>[/<uuid>] over the store. */
 export class AviApi {
+  private readonly ctx: BehaviourContext;
+
   constructor(
     private readonly store: MemoryStore,
     private readonly base: string,
-  ) {}
+    controller: Omit<BehaviourContext, "store" | "base"> = { clusterUuid: "" },
+  ) {
+    this.ctx = { store, base, ...controller };
+  }
 
   list(type: string, q: URLSearchParams, version: string): Reply {
     let items = this.store.list(type);
@@ -94,6 +99,7 @@ export class AviApi {
     this.behave(type, o);
     o._last_modified = lastModified();
     this.store.put(type, o);
+    behaviours[type]?.created?.(o, this.ctx);
     return { status: 201, body: this.render(o, true) };
   }
 
@@ -112,7 +118,7 @@ export class AviApi {
     o.cloud_ref ??= current.cloud_ref;
     applyDefaults(type, o, this.store, this.base);
     this.checkDuplicate(type, o);
-    this.behave(type, o);
+    this.behave(type, o, current as Obj);
     o._last_modified = lastModified();
     this.store.put(type, o);
     return { status: 200, body: this.render(o, true) };
@@ -139,7 +145,7 @@ export class AviApi {
       else delete o[k];
     }
     this.checkDuplicate(type, o);
-    this.behave(type, o);
+    this.behave(type, o, current as Obj);
     o._last_modified = lastModified();
     this.store.put(type, o);
     return { status: 200, body: this.render(o, true) };
@@ -149,6 +155,7 @@ export class AviApi {
     const o = this.store.get(type, uuid);
     if (!o) return notFound();
     checkDelete(type, o as Obj, this.store);
+    behaviours[type]?.deleting?.(o as Obj, this.ctx);
     this.store.remove(type, uuid);
     return { status: 204 };
   }
@@ -162,18 +169,27 @@ export class AviApi {
     return { status: 405, body: { error: `Method '${method}' not allowed` } };
   }
 
-  runtime(uuid: string): Reply {
-    const vs = this.store.get("virtualservice", uuid);
-    return vs ? { status: 200, body: vsRuntime(vs as Obj) } : notFound();
+  /** GET /api/<type>/<uuid>/runtime for the types whose behaviour has one. */
+  runtime(type: string, uuid: string): Reply {
+    const o = this.store.get(type, uuid);
+    const runtime = behaviours[type]?.runtime;
+    return o && runtime ? { status: 200, body: runtime(o as Obj, this.ctx) } : notFound();
+  }
+
+  /** GET /api/<type>-inventory: each object's config with its runtime, for the types that have one. */
+  inventory(type: string): Reply {
+    const runtime = behaviours[type]?.runtime;
+    if (!runtime) return notFound();
+    const results = this.store.list(type).map((o) => ({ config: this.render(o, true), runtime: runtime(o as Obj, this.ctx) }));
+    return { status: 200, body: { count: results.length, results } };
   }
 
   isSingleton(type: string): boolean {
     return SINGLETONS.has(type);
   }
 
-  private behave(type: string, o: Obj): void {
-    if (type === "vsvip") allocateVips(o, this.store);
-    if (type === "virtualservice") placeVirtualService(o, this.store, this.base);
+  private behave(type: string, o: Obj, current?: Obj): void {
+    behaviours[type]?.write?.(o, this.ctx, current);
   }
 
   private checkDuplicate(type: string, o: Obj): void {

@@ -3,6 +3,8 @@ import type { AviObject } from "../../clients/avi/types.js";
 import { BadRequest, uuidOf } from "./refs.js";
 import { lastModified } from "./seed.js";
 import { CLOUD_SCOPED, type MemoryStore } from "./store.js";
+import type { LabGslbHooks } from "../types.js";
+import { gslbBehaviour, gslbServiceBehaviour, leaderOnly } from "./gslb-behaviour.js";
 
 type Obj = AviObject & Record<string, unknown>;
 interface Addr {
@@ -135,3 +137,32 @@ export function checkDelete(type: string, o: Obj, store: MemoryStore): void {
 export function isTrue(v: unknown): boolean {
   return v === true || v === "true";
 }
+
+/** What a type's behaviour may use: the controller's store, base URL, cluster and GSLB federation. */
+export interface BehaviourContext {
+  store: MemoryStore;
+  base: string;
+  clusterUuid: string;
+  gslb?: LabGslbHooks;
+}
+
+/** How the controller treats one object type beyond the generic REST semantics. */
+export interface TypeBehaviour {
+  /** Checks and fills on create, replace and patch, before the object is stored (throw BadRequest to refuse). */
+  write?(o: Obj, ctx: BehaviourContext, current?: Obj): void;
+  /** After a create has been stored. */
+  created?(o: Obj, ctx: BehaviourContext): void;
+  /** Before a delete that passed the generic checks. */
+  deleting?(o: Obj, ctx: BehaviourContext): void;
+  /** GET /api/<type>/<uuid>/runtime. */
+  runtime?(o: Obj, ctx: BehaviourContext): unknown;
+}
+
+/** Per-type behaviour of the lab controller; types without an entry are plain stored objects. */
+export const behaviours: Record<string, TypeBehaviour> = {
+  vsvip: { write: (o, c) => allocateVips(o, c.store) },
+  virtualservice: { write: (o, c) => placeVirtualService(o, c.store, c.base), runtime: (o) => vsRuntime(o) },
+  gslb: gslbBehaviour,
+  gslbservice: gslbServiceBehaviour,
+  healthmonitor: { write: (o, c) => (isTrue(o.is_federated) ? leaderOnly(c) : undefined) },
+};

@@ -59,11 +59,11 @@ export function uuidOf(ref: unknown): string {
 }
 
 /** Replace secrets by the placeholder the controller returns. */
-export function redactSensitive(obj: AviObject): AviObject {
+export function redactSensitive(obj: AviObject, placeholder = "<sensitive>"): AviObject {
   const walk = (v: unknown, k: string): unknown => {
     if (Array.isArray(v)) return v.map((x) => walk(x, k));
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, walk(vv, kk)]));
-    return /^(password|private_key|secret_key|passphrase)$/.test(k) && typeof v === "string" ? "<sensitive>" : v;
+    return /^(password|private_key|secret_key|passphrase)$/.test(k) && typeof v === "string" ? placeholder : v;
   };
   return walk(obj, "") as AviObject;
 }

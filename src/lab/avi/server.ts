@@ -2,9 +2,10 @@ import { performance } from "node:perf_hooks";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { DnsLogEntry, FaultOptions, LabControllerHandle } from "../types.js";
+import type { DnsLogEntry, FaultOptions, LabControllerHandle, LabGslbHooks } from "../types.js";
 import { AviApi, type Reply } from "./api.js";
-import { BadRequest } from "./refs.js";
+import { BadRequest, redactSensitive } from "./refs.js";
+import type { AviObject } from "../../clients/avi/types.js";
 import { seedStore, type Seed } from "./seed.js";
 import { parseCookies, Sessions } from "./sessions.js";
 import { MemoryStore } from "./store.js";
@@ -18,6 +19,8 @@ export interface ControllerOptions {
   seed?: Seed;
   faults?: FaultOptions;
   sessionIdleSeconds?: number;
+  /** GSLB across the lab's controllers; without it site verification finds no other controller. */
+  gslb?: LabGslbHooks;
 }
 
 export interface LoggedRequest {
@@ -119,9 +122,11 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     }
     if (type === "ipamdnsproviderprofiledomainlist") return domainList(q.get("cloud_uuid") ?? "");
     if (type === "cloud-inventory") return { status: 200, body: { count: 1, results: store.list("cloud").map((c) => ({ config: { name: c.name, uuid: c.uuid }, status: { state: "CLOUD_STATE_PLACEMENT_READY" } })) } };
+    if (type.endsWith("-inventory") && !uuid && method === "GET") return api.inventory(type.slice(0, -"-inventory".length));
     if (api.isSingleton(type)) return api.singleton(method, type, body, v);
     if (type === "cloud" && uuid && sub === "status") return store.get("cloud", uuid) ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } } : { status: 404, body: { error: "Object not found!" } };
-    if (type === "virtualservice" && uuid && sub === "runtime") return api.runtime(uuid);
+    if (type === "gslbsiteops" && uuid && method === "POST") return o.gslb?.siteops(uuid, body) ?? { status: 400, body: { error: "Failed to connect to the site: no route to host" } };
+    if (uuid && sub === "runtime" && method === "GET") return api.runtime(type, uuid);
     if (!uuid) {
       if (method === "GET") return api.list(type, q, v);
       if (method === "POST") return api.create(type, body, v);
@@ -157,6 +162,8 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     const apiVersion = req.headers["x-avi-version"] as string | undefined;
     let body: unknown = raw ? parseJson(raw) ?? raw : undefined;
     if (url.pathname === "/login" && body && typeof body === "object") body = { ...(body as object), password: "<redacted>", token: undefined };
+    // GSLB site bodies carry site passwords; the request log never keeps them.
+    else if (body && typeof body === "object" && /^\/api\/gslb/.test(url.pathname)) body = redactSensitive(body as AviObject, "<redacted>");
     log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status, apiVersion, body, start: arrived.get(req), end: nowMs() });
     if (method !== "GET" && url.pathname.startsWith("/api/")) writes++;
     send(res, reply, { AVI_API_VERSION: apiVersion ?? NO_HEADER_VERSION.replace(/\./g, "_"), ...headers });
@@ -213,7 +220,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   await new Promise<void>((r) => server.listen(o.port ?? 0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
-  const api = new AviApi(store, base);
+  const api = new AviApi(store, base, { clusterUuid, gslb: o.gslb });
   seedStore(store, base, o.seed ?? "site1", clusterUuid);
 
   const labHandle = {
@@ -223,6 +230,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     version,
     username,
     password,
+    clusterUuid,
     store,
     recordDnsLog: (e: DnsLogEntry) => void dnsLogs.push(e),
     setFaults(f: FaultOptions) {
@@ -233,12 +241,22 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     get writes() {
       return writes;
     },
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    get up() {
+      return server.listening;
+    },
+    suspend: () => stopListening(),
+    resume: async () => {
+      if (!server.listening) await new Promise<void>((r, reject) => server.once("error", reject).listen(port, "127.0.0.1", () => r()));
+    },
+    close: () => stopListening(),
   };
+  function stopListening(): Promise<void> {
+    if (!server.listening) return Promise.resolve();
+    return new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  }
   return labHandle;
 }
 

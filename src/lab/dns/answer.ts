@@ -2,6 +2,7 @@ import type { Answer, Packet, Question } from "dns-packet";
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabStore } from "../types.js";
 import { uuidOf } from "../avi/refs.js";
+import { GslbAnswers, type MemberHealth } from "./gslb.js";
 
 interface DnsProfile {
   ttl?: number;
@@ -45,11 +46,18 @@ function zoneOf(name: string, profile: DnsProfile): { domain_name: string; admin
  */
 export class DnsResponder {
   private rr = new Map<string, number>();
+  private readonly gslb: GslbAnswers;
 
   constructor(
     private readonly store: LabStore,
     private readonly vsUuid: string,
-  ) {}
+    healthy: MemberHealth = () => true,
+  ) {
+    this.gslb = new GslbAnswers(store, vsUuid, healthy);
+  }
+
+  /** GSLB site names behind the last answer, for the DNS log. */
+  lastSites: string[] = [];
 
   private profile(): DnsProfile {
     const vs = this.store.get("virtualservice", this.vsUuid);
@@ -59,6 +67,12 @@ export class DnsResponder {
 
   /** The A addresses for a name, and the TTL, from static records then virtual-service FQDNs. */
   private lookup(name: string, profile: DnsProfile, client: string): { ips: string[]; ttl: number } | undefined {
+    this.lastSites = [];
+    const gs = this.gslb.lookup(name, profile.ttl ?? 30);
+    if (gs) {
+      this.lastSites = gs.sites;
+      return gs;
+    }
     const vs = this.store.get("virtualservice", this.vsUuid);
     for (const rec of (vs?.static_dns_records as StaticRecord[] | undefined) ?? []) {
       if ((rec.type ?? "DNS_RECORD_A") !== "DNS_RECORD_A" || !(rec.fqdn ?? []).some((f) => lower(f) === name)) continue;

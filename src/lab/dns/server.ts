@@ -5,6 +5,7 @@ import type { Packet } from "dns-packet";
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabControllerHandle } from "../types.js";
 import { DnsResponder } from "./answer.js";
+import type { MemberHealth } from "./gslb.js";
 import { uuidOf } from "../avi/refs.js";
 
 export interface DnsEndpoint {
@@ -19,6 +20,9 @@ export interface DnsServiceHandle {
   endpoints(): DnsEndpoint[];
   /** Resolves once every DNS virtual service present now listens. */
   ready(): Promise<void>;
+  /** Stop answering (a site blackout); resume listens again on the same ports. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,14 +39,17 @@ const UDP_LIMIT = 512;
  * TCP), from the controller's objects as they are at query time; each answer is logged for the
  * analytics logs API.
  */
-export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; onChange?: (e: DnsEndpoint[]) => void } = {}): DnsServiceHandle {
+export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; onChange?: (e: DnsEndpoint[]) => void; gslbHealth?: MemberHealth } = {}): DnsServiceHandle {
   const host = o.host ?? "127.0.0.1";
   const listeners = new Map<string, Promise<Listener>>();
+  // Ports kept across a pause, so a site comes back where clients expect it.
+  const ports = new Map<string, number>();
+  let paused = false;
   const isDnsVs = (vs: AviObject) => ctrl.store.get("applicationprofile", uuidOf(vs.application_profile_ref))?.type === "APPLICATION_PROFILE_TYPE_DNS";
   const current = new Map<string, DnsEndpoint>();
 
   const sync = () => {
-    const wanted = new Set(ctrl.store.list("virtualservice").filter(isDnsVs).map((v) => v.uuid!));
+    const wanted = new Set(paused ? [] : ctrl.store.list("virtualservice").filter(isDnsVs).map((v) => v.uuid!));
     for (const uuid of wanted) if (!listeners.has(uuid)) listeners.set(uuid, listen(uuid));
     for (const [uuid, l] of listeners) {
       if (wanted.has(uuid)) continue;
@@ -55,7 +62,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
   };
 
   const listen = async (uuid: string): Promise<Listener> => {
-    const responder = new DnsResponder(ctrl.store, uuid);
+    const responder = new DnsResponder(ctrl.store, uuid, o.gslbHealth);
     const handle = (msg: Buffer, client: string): Buffer | undefined => {
       let query: Packet;
       try {
@@ -65,7 +72,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
       }
       const a = responder.answer(query, client);
       const q = query.questions?.[0];
-      if (q) ctrl.recordDnsLog({ vsUuid: uuid, timestamp: new Date().toISOString(), clientIp: client, fqdn: q.name, qtype: q.type, rcode: a.reply ? a.rcode : "DROPPED", answers: a.answers });
+      if (q) ctrl.recordDnsLog({ vsUuid: uuid, timestamp: new Date().toISOString(), clientIp: client, fqdn: q.name, qtype: q.type, rcode: a.reply ? a.rcode : "DROPPED", answers: a.answers, ...(responder.lastSites.length ? { siteNames: responder.lastSites } : {}) });
       return a.reply ? packet.encode(a.reply) : undefined;
     };
     const onUdp = (udp: Socket) => (msg: Buffer, rinfo: { address: string; port: number }) => {
@@ -100,7 +107,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
       udp.on("message", onUdp(udp));
       await new Promise<void>((resolve, reject) => {
         udp.once("error", reject);
-        udp.bind(0, host, () => resolve());
+        udp.bind(attempt === 1 ? (ports.get(uuid) ?? 0) : 0, host, () => resolve());
       });
       const port = udp.address().port;
       const tcp = createServer(onTcp);
@@ -112,6 +119,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
         udp.close();
         continue;
       }
+      ports.set(uuid, port);
       const endpoint: DnsEndpoint = { controller: ctrl.name, vs: ctrl.store.get("virtualservice", uuid)?.name ?? uuid, vsUuid: uuid, host, port };
       current.set(uuid, endpoint);
       o.onChange?.([...current.values()]);
@@ -133,6 +141,19 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
   return {
     endpoints: () => [...current.values()],
     ready: async () => {
+      await Promise.all(listeners.values());
+    },
+    pause: async () => {
+      paused = true;
+      const all = [...listeners.values()];
+      listeners.clear();
+      for (const l of await Promise.all(all)) await stop(l);
+      current.clear();
+      o.onChange?.([]);
+    },
+    resume: async () => {
+      paused = false;
+      sync();
       await Promise.all(listeners.values());
     },
     close: async () => {

@@ -81,16 +81,21 @@ async function detach(o: LabUpOptions, events: Events): Promise<LabUpResult> {
   throw new OperationError("the lab did not start", `see ${join(dir, "lab.log")}`);
 }
 
+/** Contexts "lab-<controller>" for every lab controller, and "lab" (site1) as before. */
 function writeLabContext(s: LabState): "created" | "updated" {
-  const c = s.controllers[0]!;
   let action: "created" | "updated" = "created";
   updateConfig((cfg) => {
-    const entry = { name: "lab", controller: c.url, username: c.username, passwordFile: c.passwordFile, ...(s.kubeconfig ? { kubeContext: s.clusters[0] } : {}) };
-    const i = cfg.contexts.findIndex((x) => x.name === "lab");
-    if (i >= 0) {
-      action = "updated";
-      cfg.contexts[i] = entry;
-    } else cfg.contexts.push(entry);
+    for (const c of s.controllers) {
+      const kubeContext = s.kubeconfig ? (c.kubeContexts?.[0] ?? s.clusters[0]) : undefined;
+      const entry = { controller: c.url, username: c.username, passwordFile: c.passwordFile, ...(kubeContext ? { kubeContext } : {}) };
+      for (const name of c === s.controllers[0] ? ["lab", `lab-${c.name}`] : [`lab-${c.name}`]) {
+        const i = cfg.contexts.findIndex((x) => x.name === name);
+        if (i >= 0) {
+          if (name === "lab") action = "updated";
+          cfg.contexts[i] = { name, ...entry };
+        } else cfg.contexts.push({ name, ...entry });
+      }
+    }
     cfg.currentContext ??= "lab";
   });
   return action;
