@@ -27,7 +27,7 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
   const getSecret = async () => (secret ??= getTarget().then((t) => readCredential(t, prompter)));
   // The config module (and its YAML parser) loads only when a command needs a target.
   const getTarget = () =>
-    (target ??= import("./config-file.js").then(async ({ loadConfig }) => {
+    (target ??= import("../base/config.js").then(async ({ loadConfig }) => {
       const t = resolveTarget(globals(), env, loadConfig(), io.canPrompt);
       // Checked here, not in resolveTarget, so commands without a controller never load the Avi modules.
       if (t.apiVersion) (await import("../clients/avi/version.js")).checkApiVersion(t.apiVersion.value, t.apiVersion.source === "flag" ? "--api-version" : t.apiVersion.source);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { writeSecretFile } from "../cli/config-file.js";
+import { writeSecretFile } from "../base/config.js";
 import type { FaultOptions, LabControllerHandle } from "./types.js";
 import type { LabState } from "./state.js";
 

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { configDir, writeSecretFile } from "../cli/config-file.js";
+import { configDir, writeSecretFile } from "../base/config.js";
 
 /** What a running lab publishes so other avictl processes can find it (no secrets inline). */
 export interface LabState {

@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
-import { OperationError, UsageError } from "../cli/errors.js";
+import { OperationError, UsageError } from "../base/errors.js";
 import type { KubeObject } from "../clients/k8s.js";
 import type { Helm } from "../clients/helm.js";
 import { compareVersions } from "../clients/avi/version.js";
-import type { ChartInfo } from "./ako/lifecycle.js";
+import type { ChartInfo } from "./helm-release.js";
 
 export interface LoadedChart extends ChartInfo {
   name: string;

@@ -1,5 +1,5 @@
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import { diffOwned, type PlanItem } from "../ensure.js";
 import { crdVersion } from "../k8s/crd.js";
 import { parseCidr } from "../infra/net.js";

@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { updateConfig } from "../../cli/config-file.js";
-import { OperationError } from "../../cli/errors.js";
+import { updateConfig } from "../../base/config.js";
+import { OperationError } from "../../base/errors.js";
 import { clearLabState, isAlive, labDir, readLabState, writeLabState, type LabState } from "../../lab/state.js";
 import type { Events } from "../events.js";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ConfigFile } from "../../../src/cli/config-file.js";
+import type { ConfigFile } from "../../../src/base/config.js";
 import { parseDuration, resolveTarget } from "../../../src/cli/context.js";
 import { UsageError } from "../../../src/cli/errors.js";
 
