@@ -83,6 +83,12 @@ async function readCredential(t: Target, prompter: () => Prompter): Promise<{ ki
   if (c.kind === "prompt") {
     return { kind: "password", value: await prompter().password(`Password for ${t.username.value}@${t.controller.value}:`) };
   }
+  if (c.passwordEnv) {
+    throw new UsageError(
+      `no password for ${t.username.value}@${t.controller.value}: context "${t.contextName}" reads it from ${c.passwordEnv}, which is not set`,
+      `export ${c.passwordEnv}, pass --password-file/--password-stdin, or run in a terminal to be prompted`,
+    );
+  }
   throw new UsageError(
     `no password for ${t.username.value}@${t.controller.value}`,
     "set AVI_PASSWORD or AVI_PASSWORD_FILE, pass --password-file/--password-stdin, or run in a terminal to be prompted",

@@ -66,6 +66,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     });
     closers.push(() => dns.close());
     await dns.ready();
+    state.systemDns = await dns.system();
     // One Kubernetes API per AKO cluster of the reference topology, AKO acting on site1's controller.
     const { startKubeApi } = await import("./kube/index.js");
     const { akoStarted } = await import("./ako-bridge.js");

@@ -10,6 +10,8 @@ export interface LabState {
   expiresAt?: string;
   controllers: { name: string; url: string; version: string; username: string; passwordFile: string }[];
   dns: { controller: string; vs: string; host: string; port: number }[];
+  /** Where site1's system DNS service answers, whichever DNS virtual service holds that role. */
+  systemDns?: { host: string; port: number };
   backends: { site: string; url: string }[];
   kubeconfig?: string;
   clusters: string[];

@@ -22,14 +22,17 @@ export interface LabUpResult {
   contextAction: "created" | "updated";
   detached: boolean;
   pid: number;
+  /** The lab was running already; nothing was started. */
+  alreadyRunning?: boolean;
   /** Resolves when a foreground lab has stopped (Ctrl-C, SIGTERM or --ttl). */
   wait?: Promise<void>;
 }
 
 /** Start the lab in this process, or in a detached child that stops by itself after the TTL. */
 export async function runLabUp(o: LabUpOptions, events: Events, signal: AbortSignal): Promise<LabUpResult> {
+  // One lab per config directory: a second `lab up` points the context at the running one again.
   const running = readLabState();
-  if (running) throw new OperationError(`a lab is already running (pid ${running.pid}, ${running.controllers[0]?.url})`, "stop it with 'avictl lab down' or use it: eval \"$(avictl lab env)\"");
+  if (running) return { state: running, contextAction: writeLabContext(running), detached: true, pid: running.pid, alreadyRunning: true };
   return o.detach ? detach(o, events) : foreground(o, events, signal);
 }
 
@@ -85,7 +88,14 @@ function writeLabContext(s: LabState): "created" | "updated" {
   const c = s.controllers[0]!;
   let action: "created" | "updated" = "created";
   updateConfig((cfg) => {
-    const entry = { name: "lab", controller: c.url, username: c.username, passwordFile: c.passwordFile, ...(s.kubeconfig ? { kubeContext: s.clusters[0] } : {}) };
+    const entry = {
+      name: "lab",
+      controller: c.url,
+      username: c.username,
+      passwordFile: c.passwordFile,
+      ...(s.kubeconfig ? { kubeContext: s.clusters[0] } : {}),
+      ...(s.systemDns ? { dnsServer: `${s.systemDns.host}:${s.systemDns.port}` } : {}),
+    };
     const i = cfg.contexts.findIndex((x) => x.name === "lab");
     if (i >= 0) {
       action = "updated";
