@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { AviClient } from "../../clients/avi/types.js";
 import type { Kube, KubeObject } from "../../clients/k8s.js";
 import { Cancelled, OperationError, UsageError } from "../../base/errors.js";
@@ -40,6 +41,8 @@ export interface AkoRunResult {
   connected: boolean;
   routes: { vrf: string; expected: number; found: number; missing: string[] };
   rolledBack?: boolean;
+  /** The release already runs this chart version with these values: no new helm revision was made. */
+  unchanged?: boolean;
 }
 
 const AKO_POD = "ako-0";
@@ -72,8 +75,13 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
   if (mode === "reload" && !existing) throw new OperationError(`no AKO release in namespace ${o.namespace}`, "install it first: avictl ako install");
   const result: AkoRunResult = { release, namespace: o.namespace, chart: `ako-${o.chart.version}`, previousRevision: existing?.revision, steps, connected: false, routes: { vrf: "", expected: 0, found: 0, missing: [] } };
 
+  let unchanged = false;
   if (existing) {
-    const old = akoSettings(await d.helm.getValues(existing.name, o.namespace));
+    const oldValues = await d.helm.getValues(existing.name, o.namespace);
+    // Older charts get the credentials as extra values; they are not part of what the user asked for.
+    const { avicredentials: _credentials, ...asked } = oldValues;
+    unchanged = existing.status === "deployed" && existing.chart === `ako-${o.chart.version}` && isDeepStrictEqual(asked, o.values);
+    const old = akoSettings(oldValues);
     if (old.shardVSSize && settings.shardVSSize && old.shardVSSize !== settings.shardVSSize && !o.force) {
       throw new UsageError(
         `shardVSSize changes from ${old.shardVSSize} to ${settings.shardVSSize}: AKO does not move existing Ingresses to new shards`,
@@ -109,8 +117,14 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
 
     const before = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
     const oldPod = await d.kube.get("v1", "Pod", AKO_POD, o.namespace);
-    step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${o.namespace}`);
-    await d.helm.upgradeInstall(release, o.chart.path, { namespace: o.namespace, valuesFiles: [d.valuesFile], secretValues: ownSecret ? undefined : { avicredentials: credentials }, timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+    if (unchanged) {
+      result.unchanged = true;
+      step("unchanged", `${release} revision ${existing!.revision} already runs ${o.chart.version} with these values`);
+    } else {
+      step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${o.namespace}`);
+      const secretValues = ownSecret ? undefined : { avicredentials: credentials };
+      await d.helm.upgradeInstall(release, o.chart.path, { namespace: o.namespace, valuesFiles: [d.valuesFile], secretValues, timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+    }
     const after = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
     // The chart has no checksum annotation: a values-only upgrade changes the ConfigMap but not the pod.
     if (existing && oldPod && JSON.stringify(before?.data) !== JSON.stringify(after?.data)) {
