@@ -1,7 +1,7 @@
 import type { AviClient } from "../clients/avi/types.js";
 import type { Kube, KubeTarget } from "../clients/k8s.js";
 import { resolveTarget, type GlobalOptions, type Target } from "./context.js";
-import { UsageError } from "./errors.js";
+import { OperationError, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import type { Prompter } from "./prompter.js";
 
@@ -41,7 +41,7 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
         const secret = await getSecret();
         const { RestAviClient } = await import("../clients/avi/client.js");
         const debug = globals().debug;
-        return RestAviClient.connect({
+        return await RestAviClient.connect({
           controller: t.controller.value,
           username: t.username.value,
           ...(secret.kind === "token" ? { token: secret.value } : { password: secret.value }),
@@ -52,6 +52,8 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
           timeoutMs: t.timeoutMs,
           retryBaseMs: env.AVICTL_RETRY_BASE_MS ? Number(env.AVICTL_RETRY_BASE_MS) : undefined,
           trace: debug ? (line) => io.err(io.dim(`[debug] ${line}\n`)) : undefined,
+        }).catch(async (err: unknown) => {
+          throw (await labLockout(err, t)) ?? err;
         });
       })();
       return avi;
@@ -75,6 +77,15 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
       await client?.logout();
     },
   };
+}
+
+/** The lab locks its admin after three wrong logins, as a controller does; say how to get out of it there. */
+async function labLockout(err: unknown, t: Target): Promise<OperationError | undefined> {
+  if (!(err instanceof OperationError) || !/locked/i.test(err.message)) return undefined;
+  const { loadConfig } = await import("../base/config.js");
+  const lab = loadConfig().contexts.find((c) => c.name === "lab");
+  if (lab?.controller !== t.controller.value) return undefined;
+  return new OperationError(err.message, "this is the lab: the lockout lasts 30 minutes; restart the lab to clear it (avictl lab down && avictl lab up --detach), then log in with its password file (avictl lab env)", { cause: err });
 }
 
 async function readCredential(t: Target, prompter: () => Prompter): Promise<{ kind: "token" | "password"; value: string }> {
