@@ -78,6 +78,15 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
     expect(rendered.code, rendered.stderr).toBe(0);
     writeFileSync(file, readFileSync(file, "utf8").replace(`logLevel: "WARN"`, `logLevel: "INFO"`));
     const before = await podUid("s1az1");
+    // --dry-run: the plan against the installed release, nothing written.
+    const dry = await cli(["ako", "reload", "-f", file, "--chart", ako13, "--kube-context", "s1az1", "--dry-run", "-o", "json"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { chart: unknown; values: { path: string; from?: unknown; to?: unknown }[]; crds: { action: string }[]; restart: { yes: boolean }; unchanged: boolean };
+    expect(plan).toMatchObject({ chart: { from: "ako-1.13.4", to: "ako-1.13.4" }, restart: { yes: true }, unchanged: false });
+    expect(plan.values).toEqual([{ path: "AKOSettings.logLevel", from: "WARN", to: "INFO" }]);
+    expect(plan.crds.length).toBeGreaterThan(0);
+    expect(plan.crds.every((c) => c.action === "apply")).toBe(true);
+    expect(await podUid("s1az1")).toBe(before);
     const r = await cli(["ako", "reload", "-f", file, "--chart", ako13, "--kube-context", "s1az1", "-o", "json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ revision: "2", previousRevision: "1", connected: true, steps: expect.arrayContaining([expect.objectContaining({ step: "restart" })]) });
