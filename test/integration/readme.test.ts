@@ -73,7 +73,7 @@ interface Block {
   text: string;
 }
 
-export function readmeBlocks(readme: string): Block[] {
+function readmeBlocks(readme: string): Block[] {
   const lines = readme.split("\n");
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
