@@ -85,7 +85,11 @@ async function labLockout(err: unknown, t: Target): Promise<OperationError | und
   const { loadConfig } = await import("../base/config.js");
   const lab = loadConfig().contexts.find((c) => c.name === "lab");
   if (lab?.controller !== t.controller.value) return undefined;
-  return new OperationError(err.message, "this is the lab: the lockout lasts 30 minutes; restart the lab to clear it (avictl lab down && avictl lab up --detach), then log in with its password file (avictl lab env)", { cause: err });
+  return new OperationError(
+    err.message,
+    "this is the lab: the lockout lasts 30 minutes; restart the lab to clear it (avictl lab down && avictl lab up --detach), then log in with its password file (avictl lab env)",
+    { cause: err },
+  );
 }
 
 async function readCredential(t: Target, prompter: () => Prompter): Promise<{ kind: "token" | "password"; value: string }> {

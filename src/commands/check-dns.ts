@@ -65,7 +65,8 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
               nxdomains = raw.server === undefined && it.rcode === "NXDOMAIN" ? nxdomains + 1 : 0;
               if (nxdomains === 3) {
                 const asked = from ? `${it.server} (the --dns-server of context "${from.context}")` : `the system resolver ${it.server}`;
-                spinner.log(app.io.warn(`${o.fqdn} is NXDOMAIN at ${asked}; ask the Avi DNS service with --server IP[:PORT], or keep it on the context: avictl config set-context NAME --dns-server IP[:PORT]`));
+                const how = "ask the Avi DNS service with --server IP[:PORT], or keep it on the context: avictl config set-context NAME --dns-server IP[:PORT]";
+                spinner.log(app.io.warn(`${o.fqdn} is NXDOMAIN at ${asked}; ${how}`));
               }
               if (json) app.io.out(`${JSON.stringify(it)}\n`);
               else if (!structured) {

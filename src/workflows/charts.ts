@@ -101,7 +101,10 @@ export async function resolveChart(
     await helm.run(["pull", ref, "--version", version, "--untar", "--untardir", dir]);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new OperationError(`cannot pull ${ref} ${version} (${why})`, `offline or air-gapped? pass --chart with a local archive such as ${kind}-${version}.tgz, or set AVICTL_CHART_DIR to a folder of archives`);
+    throw new OperationError(
+      `cannot pull ${ref} ${version} (${why})`,
+      `offline or air-gapped? pass --chart with a local archive such as ${kind}-${version}.tgz, or set AVICTL_CHART_DIR to a folder of archives`,
+    );
   }
   return loadChart(join(dir, kind));
 }
