@@ -39,7 +39,7 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     if (app.globals().dryRun) {
       const { planAko } = await import("../../workflows/ako/plan.js");
       try {
-        const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path, tmp);
+        const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path);
         const plan = await planAko(mode, { values, chart, namespace: String(raw.namespace), release: raw.release as string | undefined }, deps);
         await writeOutput(app.output(), app.io, plan, renderPlan);
       } finally {
