@@ -1,7 +1,7 @@
 import type { AviClient } from "../clients/avi/types.js";
 import type { Kube, KubeTarget } from "../clients/k8s.js";
 import { resolveTarget, type GlobalOptions, type Target } from "./context.js";
-import { UsageError } from "./errors.js";
+import { OperationError, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import type { Prompter } from "./prompter.js";
 
@@ -42,7 +42,7 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
   const getSecret = async () => (secret ??= getTarget().then((t) => readCredential(t, prompter)));
   // The config module (and its YAML parser) loads only when a command needs a target.
   const getTarget = () =>
-    (target ??= import("./config-file.js").then(async ({ loadConfig }) => {
+    (target ??= import("../base/config.js").then(async ({ loadConfig }) => {
       const t = resolveTarget(globals(), env, loadConfig(), io.canPrompt);
       // Checked here, not in resolveTarget, so commands without a controller never load the Avi modules.
       if (t.apiVersion) (await import("../clients/avi/version.js")).checkApiVersion(t.apiVersion.value, t.apiVersion.source === "flag" ? "--api-version" : t.apiVersion.source);
@@ -70,13 +70,15 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
       avi ??= (async () => {
         const t = await getTarget();
         const secret = await getSecret();
-        return connect(t, secret);
+        return connect(t, secret).catch(async (err: unknown) => {
+          throw (await labLockout(err, t)) ?? err;
+        });
       })();
       return avi;
     },
     async siteAvi(site) {
       const g = globals();
-      const { loadConfig } = await import("./config-file.js");
+      const { loadConfig } = await import("../base/config.js");
       const cfg = loadConfig();
       // Only the site's own context and flags: no current context, no AVI_* environment.
       const t = resolveTarget({ context: site.context, controller: site.controller, username: site.username, passwordFile: site.passwordFile, caCert: g.caCert, insecure: g.insecure, timeout: g.timeout }, {}, { ...cfg, currentContext: undefined }, io.canPrompt);
@@ -112,11 +114,30 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
   };
 }
 
+/** The lab locks its admin after three wrong logins, as a controller does; say how to get out of it there. */
+async function labLockout(err: unknown, t: Target): Promise<OperationError | undefined> {
+  if (!(err instanceof OperationError) || !/locked/i.test(err.message)) return undefined;
+  const { loadConfig } = await import("../base/config.js");
+  const lab = loadConfig().contexts.find((c) => c.name === "lab");
+  if (lab?.controller !== t.controller.value) return undefined;
+  return new OperationError(
+    err.message,
+    "this is the lab: the lockout lasts 30 minutes; restart the lab to clear it (avictl lab down && avictl lab up --detach), then log in with its password file (avictl lab env)",
+    { cause: err },
+  );
+}
+
 async function readCredential(t: Target, prompter: () => Prompter): Promise<{ kind: "token" | "password"; value: string }> {
   const c = t.credential;
   if (c.kind === "token" || c.kind === "password") return { kind: c.kind, value: c.read() };
   if (c.kind === "prompt") {
     return { kind: "password", value: await prompter().password(`Password for ${t.username.value}@${t.controller.value}:`) };
+  }
+  if (c.passwordEnv) {
+    throw new UsageError(
+      `no password for ${t.username.value}@${t.controller.value}: context "${t.contextName}" reads it from ${c.passwordEnv}, which is not set`,
+      `export ${c.passwordEnv}, pass --password-file/--password-stdin, or run in a terminal to be prompted`,
+    );
   }
   throw new UsageError(
     `no password for ${t.username.value}@${t.controller.value}`,

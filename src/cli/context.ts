@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import type { ConfigFile, ContextEntry } from "./config-file.js";
+import type { ConfigFile, ContextEntry } from "../base/config.js";
+import { parseDuration } from "../base/duration.js";
 import { UsageError } from "./errors.js";
 import { checkController } from "./options.js";
 
@@ -46,18 +47,25 @@ export type CredentialSource =
   | { kind: "token"; source: string; read: () => string }
   | { kind: "password"; source: string; read: () => string }
   | { kind: "prompt"; source: "prompt" }
-  | { kind: "missing"; source: "none" };
+  | { kind: "missing"; source: "none"; /** The variable the context reads the password from, when it names one. */ passwordEnv?: string };
 
 function pick<T>(...candidates: [T | undefined, string][]): Sourced<T> | undefined {
   for (const [value, source] of candidates) if (value !== undefined && value !== "") return { value, source };
   return undefined;
 }
 
-/** flags > environment > context > defaults, with each value's source. */
+/**
+ * flags > environment > context > defaults, with each value's source. An explicit --context is a flag:
+ * its values win over AVI_* (after `eval "$(avictl lab env)"`, `--context site1` still means site1).
+ */
 export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: ConfigFile, canPrompt: boolean): Target {
   const ctx = selectContext(g, env, cfg);
   const cs = ctx ? `context:${ctx.name}` : "";
-  const controller = pick<string>([g.controller, "flag"], [env.AVI_CONTROLLER, "env:AVI_CONTROLLER"], [ctx?.controller, cs]);
+  const explicit = g.context !== undefined;
+  // The context's value, ranked as a flag when --context named it, else below the environment.
+  const byContext = <T>(flag: T | undefined, envValues: [T | undefined, string][], ctxValue: T | undefined) =>
+    explicit ? pick<T>([flag, "flag"], [ctxValue, cs], ...envValues) : pick<T>([flag, "flag"], ...envValues, [ctxValue, cs]);
+  const controller = byContext<string>(g.controller, [[env.AVI_CONTROLLER, "env:AVI_CONTROLLER"]], ctx?.controller);
   if (!controller) {
     throw new UsageError(
       "no controller given",
@@ -70,18 +78,19 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
   return {
     contextName: ctx?.name,
     controller,
-    username: pick<string>([g.username, "flag"], [env.AVI_USERNAME, "env:AVI_USERNAME"], [ctx?.username, cs]) ?? { value: "admin", source: "default" },
-    tenant: pick<string>([g.tenant, "flag"], [env.AVI_TENANT, "env:AVI_TENANT"], [ctx?.tenant, cs]) ?? { value: "admin", source: "default" },
-    apiVersion: pick<string>([g.apiVersion, "flag"], [env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"], [ctx?.apiVersion, cs]),
+    username: byContext<string>(g.username, [[env.AVI_USERNAME, "env:AVI_USERNAME"]], ctx?.username) ?? { value: "admin", source: "default" },
+    tenant: byContext<string>(g.tenant, [[env.AVI_TENANT, "env:AVI_TENANT"]], ctx?.tenant) ?? { value: "admin", source: "default" },
+    apiVersion: byContext<string>(g.apiVersion, [[env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"]], ctx?.apiVersion),
     caCert: pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]),
     insecure: pick<boolean>([g.insecure, "flag"], [ctx?.insecure, cs]) ?? { value: false, source: "default" },
     kubeContext: pick<string>([ctx?.kubeContext, cs]),
     timeoutMs: timeout,
-    credential: credentialSource(g, env, ctx, canPrompt),
+    credential: credentialSource(g, env, explicit ? ctx : undefined, ctx, canPrompt, controller.value),
   };
 }
 
-function selectContext(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: ConfigFile): ContextEntry | undefined {
+/** The context in effect: --context, else AVICTL_CONTEXT, else the current one. */
+export function selectContext(g: Pick<GlobalOptions, "context">, env: NodeJS.ProcessEnv, cfg: ConfigFile): ContextEntry | undefined {
   const name = g.context ?? env.AVICTL_CONTEXT ?? cfg.currentContext;
   if (!name) return undefined;
   const ctx = cfg.contexts.find((c) => c.name === name);
@@ -92,16 +101,36 @@ function selectContext(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: ConfigFile
   return ctx;
 }
 
-function credentialSource(g: GlobalOptions, env: NodeJS.ProcessEnv, ctx: ContextEntry | undefined, canPrompt: boolean): CredentialSource {
+function credentialSource(
+  g: GlobalOptions,
+  env: NodeJS.ProcessEnv,
+  explicitCtx: ContextEntry | undefined,
+  ctx: ContextEntry | undefined,
+  canPrompt: boolean,
+  controller: string,
+): CredentialSource {
   if (g.passwordFile) return { kind: "password", source: "flag:--password-file", read: () => readSecret(g.passwordFile!) };
   if (g.passwordStdin) return { kind: "password", source: "stdin", read: () => readFileSync(0, "utf8").replace(/\r?\n$/, "") };
-  if (env.AVI_AUTHTOKEN) return { kind: "token", source: "env:AVI_AUTHTOKEN", read: () => env.AVI_AUTHTOKEN! };
-  if (env.AVI_PASSWORD) return { kind: "password", source: "env:AVI_PASSWORD", read: () => env.AVI_PASSWORD! };
-  if (env.AVI_PASSWORD_FILE) return { kind: "password", source: "env:AVI_PASSWORD_FILE", read: () => readSecret(env.AVI_PASSWORD_FILE!) };
-  if (ctx?.passwordEnv && env[ctx.passwordEnv]) return { kind: "password", source: `env:${ctx.passwordEnv}`, read: () => env[ctx.passwordEnv!]! };
-  if (ctx?.passwordFile) return { kind: "password", source: `context:${ctx.name}`, read: () => readSecret(ctx.passwordFile!) };
+  const fromContext = (): CredentialSource | undefined => {
+    if (ctx?.passwordEnv && env[ctx.passwordEnv]) return { kind: "password", source: `env:${ctx.passwordEnv}`, read: () => env[ctx.passwordEnv!]! };
+    if (ctx?.passwordFile) return { kind: "password", source: `context:${ctx.name}`, read: () => readSecret(ctx.passwordFile!) };
+    return undefined;
+  };
+  if (explicitCtx) {
+    const c = fromContext();
+    if (c) return c;
+  }
+  // AVI_* credentials belong to AVI_CONTROLLER: never send them to the controller of another context.
+  const envMatches = !explicitCtx || !env.AVI_CONTROLLER || env.AVI_CONTROLLER === controller;
+  if (envMatches) {
+    if (env.AVI_AUTHTOKEN) return { kind: "token", source: "env:AVI_AUTHTOKEN", read: () => env.AVI_AUTHTOKEN! };
+    if (env.AVI_PASSWORD) return { kind: "password", source: "env:AVI_PASSWORD", read: () => env.AVI_PASSWORD! };
+    if (env.AVI_PASSWORD_FILE) return { kind: "password", source: "env:AVI_PASSWORD_FILE", read: () => readSecret(env.AVI_PASSWORD_FILE!) };
+  }
+  const c = fromContext();
+  if (c) return c;
   if (canPrompt) return { kind: "prompt", source: "prompt" };
-  return { kind: "missing", source: "none" };
+  return { kind: "missing", source: "none", ...(ctx?.passwordEnv ? { passwordEnv: ctx.passwordEnv } : {}) };
 }
 
 function readSecret(path: string): string {
@@ -112,12 +141,4 @@ function readSecret(path: string): string {
   }
 }
 
-/** "30s", "5m", "1500ms", "2h" or plain seconds → milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} must be a duration like 30s, 5m or 1h, not "${text}"`);
-  const n = Number(m[1]);
-  if (n <= 0) throw new UsageError(`${flag} must be a duration longer than zero, like 30s or 5m`);
-  const unit = m[2] ?? "s";
-  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as "ms" | "s" | "m" | "h"]);
-}
+export { parseDuration };

@@ -14,16 +14,17 @@ export function renderPlan(io: Io, r: { plan: PlanItem[]; warnings: string[]; dr
   printTable(
     io,
     ["KIND", "NAME", "ACTION", "CHANGES"],
-    r.plan.map((p) => [p.kind, p.name, action(r.dryRun && p.action !== "unchanged" ? `would ${p.action}` : p.action), summarise(p)]),
+    r.plan.map((p) => [p.kind, p.name, action(r.dryRun && p.action !== "unchanged" ? `would ${p.action}` : p.action), summarise(p, io.stdoutTTY)]),
   );
   for (const w of r.warnings) io.err(`${io.warn(w)}\n`);
   if (r.dryRun && io.stderrTTY) io.err(io.dim("dry run: nothing was changed\n"));
 }
 
-function summarise(p: PlanItem): string {
+/** Changed fields; shortened only on a terminal — scripts reading piped output get every field. */
+function summarise(p: PlanItem, tty: boolean): string {
   if (p.action === "unchanged") return "";
   const text = p.diff.map((d) => d.path).join(", ");
-  return text.length > MAX_CHANGE ? `${text.slice(0, MAX_CHANGE - 1)}…` : text;
+  return tty && text.length > MAX_CHANGE ? `${text.slice(0, MAX_CHANGE - 1)}…` : text;
 }
 
 /** Run an ensure-based workflow with a spinner and print its plan (or -o json/yaml of the result). */

@@ -69,10 +69,11 @@ Exit status:
   0  success            2  usage or validation error (nothing was changed)
   1  operation failed   3  a verification ran and did not pass`,
   );
-  // Subcommands inherit exitOverride and output so their parse errors map to exit 2 as well.
+  // Subcommands inherit exitOverride and output so their parse errors map to exit 2 as well, and their
+  // help lists the global options (--yes, --dry-run, --context ...) under their own.
   const propagate = (cmd: Command) => {
     for (const sub of cmd.commands) {
-      sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError("(run with --help for usage)");
+      sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError("(run with --help for usage)").configureHelp({ showGlobalOptions: true });
       propagate(sub);
     }
   };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { Cancelled, OperationError } from "../cli/errors.js";
+import { Cancelled, OperationError } from "../base/errors.js";
 
 export interface HelmOptions {
   /** The helm binary: this, else $AVICTL_HELM, else `helm` on PATH. */

@@ -1,6 +1,6 @@
 import type * as K8s from "@kubernetes/client-node";
 import type { KubeConfig, KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
-import { OperationError } from "../cli/errors.js";
+import { OperationError } from "../base/errors.js";
 
 export interface KubeTarget {
   /** Path of the kubeconfig; default: $KUBECONFIG or ~/.kube/config. */

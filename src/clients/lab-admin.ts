@@ -1,4 +1,4 @@
-import { OperationError } from "../cli/errors.js";
+import { OperationError } from "../base/errors.js";
 
 /** A lab controller as its published state names it. */
 export interface LabAdminTarget {

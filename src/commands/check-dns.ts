@@ -12,7 +12,7 @@ export function build(app: App): Command {
     .description("ask a DNS server for a name in a loop, probe the answer over HTTP, tally which site answered")
     .argument("<fqdn>", "name to resolve, e.g. hello.avi.iberia.local")
     .argument("[interval]", "seconds between iterations", "1")
-    .option("--server <ip[:port]>", "DNS server to ask directly (default: the system resolver, which caches for the TTL)")
+    .option("--server <ip[:port]>", "DNS server to ask directly (default: the context's --dns-server, else the system resolver, which caches for the TTL)")
     .option("--count <n>", "stop after N iterations (default: until Ctrl-C)")
     .option("--type <type>", "record type: A, AAAA, SOA, NS, CNAME, TXT, MX", "A")
     .option("--http", "GET the first answer address and show status, headers, MESSAGE and pod (default)")
@@ -44,7 +44,9 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
     .action(async (fqdn: string, interval: string, raw: Record<string, unknown>) => {
       const { toCheckDnsOptions } = await import("../workflows/check-dns/options.js");
       // The global --timeout (per request) bounds each DNS query and HTTP probe; default 2s here.
-      const o = toCheckDnsOptions(fqdn, interval, { ...raw, timeout: app.globals().timeout, insecure: app.globals().insecure });
+      const from = raw.server === undefined ? await contextDnsServer(app) : undefined;
+      const o = toCheckDnsOptions(fqdn, interval, { ...raw, server: (raw.server as string | undefined) ?? from?.server, timeout: app.globals().timeout, insecure: app.globals().insecure });
+      let nxdomains = 0;
       const { checkDns, checkDnsLoad } = await import("../workflows/check-dns/run.js");
       const clients = await realClients();
       const json = app.output() === "json";
@@ -59,6 +61,13 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
             o,
             clients,
             (it, tally) => {
+              // Repeated NXDOMAIN from a server the user did not name: say once which one it was and how to pick another.
+              nxdomains = raw.server === undefined && it.rcode === "NXDOMAIN" ? nxdomains + 1 : 0;
+              if (nxdomains === 3) {
+                const asked = from ? `${it.server} (the --dns-server of context "${from.context}")` : `the system resolver ${it.server}`;
+                const how = "ask the Avi DNS service with --server IP[:PORT], or keep it on the context: avictl config set-context NAME --dns-server IP[:PORT]";
+                spinner.log(app.io.warn(`${o.fqdn} is NXDOMAIN at ${asked}; ${how}`));
+              }
               if (json) app.io.out(`${JSON.stringify(it)}\n`);
               else if (!structured) {
                 for (const line of iterationLines(app.io, it)) spinner.out(line);
@@ -78,6 +87,14 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
       } else renderSummary(app.io, summary);
       if (!summary.passed) throw new VerificationFailed(summary.expectation ? `the observed split does not match --expect: ${summary.expectation.reason}` : `no answer for ${summary.fqdn} in ${summary.queries} queries`);
     });
+}
+
+/** The DNS server stored on the context in effect (`lab up` stores the lab's), if any. */
+async function contextDnsServer(app: App): Promise<{ server: string; context: string } | undefined> {
+  const { loadConfig } = await import("../base/config.js");
+  const { selectContext } = await import("../cli/context.js");
+  const ctx = selectContext(app.globals(), process.env, loadConfig());
+  return ctx?.dnsServer ? { server: ctx.dnsServer, context: ctx.name } : undefined;
 }
 
 async function realClients(): Promise<CheckDnsClients> {

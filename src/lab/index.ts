@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { writeSecretFile } from "../cli/config-file.js";
+import { writeSecretFile } from "../base/config.js";
 import type { FaultOptions, LabControllerHandle } from "./types.js";
 import type { LabState } from "./state.js";
 import type { BackendsHandle } from "./backends.js";
@@ -103,6 +103,8 @@ export async function startLab(o: LabOptions): Promise<Lab> {
       closers.push(() => entry.handle.close());
       await entry.handle.ready();
     }
+    // The "lab" context's DNS address: site1's system DNS service, whichever DNS VS is registered later.
+    state.systemDns = await dnsByCtrl.get("site1")!.handle.system();
 
     // One Kubernetes API per AKO cluster of the reference topology, AKO acting on its site's controller.
     const { startKubeApi } = await import("./kube/index.js");

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { configDir, writeSecretFile } from "../cli/config-file.js";
+import { configDir, writeSecretFile } from "../base/config.js";
 
 /** What a running lab publishes so other avictl processes can find it (no secrets inline). */
 export interface LabState {
@@ -13,6 +13,8 @@ export interface LabState {
   /** The lab's own admin endpoint (site blackouts), reached through src/lab/admin-client.ts. */
   admin?: string;
   dns: { controller: string; vs: string; host: string; port: number }[];
+  /** Where site1's system DNS service answers, whichever DNS virtual service holds that role. */
+  systemDns?: { host: string; port: number };
   backends: { site: string; url: string }[];
   kubeconfig?: string;
   clusters: string[];

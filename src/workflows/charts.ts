@@ -2,11 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
-import { OperationError, UsageError } from "../cli/errors.js";
+import { OperationError, UsageError } from "../base/errors.js";
 import type { KubeObject } from "../clients/k8s.js";
 import type { Helm } from "../clients/helm.js";
 import { compareVersions } from "../clients/avi/version.js";
-import type { ChartInfo } from "./ako/lifecycle.js";
+import { DEFAULT_AKO_CHART } from "./ako/values.js";
+import { DEFAULT_AMKO_CHART } from "./amko/values.js";
+import type { ChartInfo } from "./helm-release.js";
 
 export interface LoadedChart extends ChartInfo {
   name: string;
@@ -68,22 +70,42 @@ function readDir(root: string): Map<string, string> {
 /** Where the charts are published (OCI) when --chart names no local archive. */
 export const CHART_REFS = { ako: "oci://projects.packages.broadcom.com/ako/helm-charts/ako", amko: "oci://projects.packages.broadcom.com/ako/helm-charts/amko" };
 
+/** The chart version pulled when --chart-version does not say. */
+const DEFAULT_VERSION = { ako: DEFAULT_AKO_CHART, amko: DEFAULT_AMKO_CHART };
+
 /**
- * The chart to install: a local archive or directory, else a chart reference (oci://, repo/chart)
- * pulled with helm into a temporary directory — so the CRDs can be applied before the upgrade.
+ * The chart to install: a local archive or directory; else KIND-VERSION.tgz from a folder of archives
+ * (AVICTL_CHART_DIR, for air-gapped sites and tests); else a chart reference (by default the official
+ * OCI chart) pulled with helm into a temporary directory — so the CRDs can be applied before the upgrade.
  */
-export async function resolveChart(raw: { chart?: string; chartVersion?: string | boolean; latest?: string | boolean }, kind: keyof typeof CHART_REFS, helm: Helm): Promise<LoadedChart> {
-  const ref = raw.chart ?? CHART_REFS[kind];
-  if (existsSync(ref) || /\.tgz$/.test(ref)) {
+export async function resolveChart(
+  raw: { chart?: string; chartVersion?: string | boolean; latest?: string | boolean; chartDir?: string },
+  kind: keyof typeof CHART_REFS,
+  helm: Helm,
+): Promise<LoadedChart> {
+  if (raw.chart && (existsSync(raw.chart) || /\.tgz$/.test(raw.chart))) {
     if (raw.latest) throw new UsageError("--latest needs a chart reference, not a local archive");
-    return loadChart(ref);
+    return loadChart(raw.chart);
   }
-  if (raw.latest) raw = { ...raw, chartVersion: await latestVersion(ref, helm) };
-  if (!raw.chartVersion) throw new UsageError(`--chart-version (or --latest) is required to pull ${ref}`, `or pass --chart with a local ${kind} chart archive`);
+  const ref = raw.chart ?? CHART_REFS[kind];
+  const version = raw.latest ? await latestVersion(ref, helm) : String(raw.chartVersion || DEFAULT_VERSION[kind]);
+  if (!raw.chart && raw.chartDir) {
+    const archive = join(raw.chartDir, `${kind}-${version}.tgz`);
+    if (!existsSync(archive)) throw new OperationError(`${archive} does not exist (AVICTL_CHART_DIR)`, `put ${kind}-${version}.tgz there, pass --chart PATH, or unset AVICTL_CHART_DIR to pull ${ref}`);
+    return loadChart(archive);
+  }
   const dir = mkdtempSync(join(tmpdir(), "avictl-chart-"));
   // The chart is used until the run ends (helm upgrade reads it): remove it then.
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  await helm.run(["pull", ref, "--version", String(raw.chartVersion), "--untar", "--untardir", dir]);
+  try {
+    await helm.run(["pull", ref, "--version", version, "--untar", "--untardir", dir]);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new OperationError(
+      `cannot pull ${ref} ${version} (${why})`,
+      `offline or air-gapped? pass --chart with a local archive such as ${kind}-${version}.tgz, or set AVICTL_CHART_DIR to a folder of archives`,
+    );
+  }
   return loadChart(join(dir, kind));
 }
 

@@ -3,6 +3,8 @@ export interface CommandNode {
   name: string;
   description: string;
   options: string[];
+  /** Options followed by a value (--context NAME): the value is not a command word. */
+  valueOptions: string[];
   children: CommandNode[];
 }
 
@@ -11,14 +13,17 @@ export function completionScript(shell: "bash" | "zsh" | "fish", root: CommandNo
   const paths = walk(root, []);
   if (shell === "fish") return fish(root, paths);
   const cases = paths
-    .map(({ path, node }) => `    "${path.join(" ")}") words="${[...node.children.map((c) => c.name), ...node.options, ...root.options].join(" ")}" ;;`)
+    .map(({ path, node }) => `    "${path.join(" ")}") words="${[...new Set([...node.children.map((c) => c.name), ...node.options, ...root.options])].join(" ")}" ;;`)
     .join("\n");
   const fn = `_avictl_complete() {
   local cur path="" w i
   cur="\${COMP_WORDS[COMP_CWORD]}"
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
-    [[ "$w" == -* ]] && continue
+    case "$w" in
+      ${[...new Set(paths.flatMap(({ node }) => node.valueOptions))].join("|") || "--"}) ((i++)); continue ;;
+      -*) continue ;;
+    esac
     case "\${path:+$path }$w" in
 ${paths.map(({ path }) => `      "${path.join(" ")}") path="${path.join(" ")}" ;;`).join("\n")}
     esac

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { configDir, loadConfig, updateConfig, writeSecretFile, type ConfigFile, type ContextEntry } from "../cli/config-file.js";
-import { UsageError } from "../cli/errors.js";
+import { configDir, loadConfig, updateConfig, writeSecretFile, type ConfigFile, type ContextEntry } from "../base/config.js";
+import { UsageError } from "../base/errors.js";
 
 export interface SetContextInput {
   name: string;

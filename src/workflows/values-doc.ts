@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Document, Node, Pair } from "yaml";
 import { isMap, isScalar, parseDocument, Scalar, visit, YAMLMap } from "yaml";
 import { CORE_SCHEMA, load, type YAMLException } from "js-yaml";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../base/errors.js";
 
 /** Values files larger than this are refused: real ones are a few KiB, and parsing is done in memory. */
 export const MAX_VALUES_BYTES = 1 << 20;

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -44,9 +44,13 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
       ["create-vrf", "VRF_AZ2", "--network", "AVI_FRONTEND_3026=10.10.26.0/24@10.10.26.40-10.10.26.59"],
       ["seg", "create", "S1-AZ1-SE-Group", "--cluster-label", "S1-AZ1"],
       ["seg", "create", "S1-AZ2-SE-Group"],
+      ["seg", "create", "SE-Group-AKO-CRITICAL"],
     ]) expect((await cli(args)).code).toBe(0);
   });
-  afterAll(async () => lab?.close());
+  afterAll(async () => {
+    await lab?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("ako install: preflight, secret, CRDs, helm install, AKO connected, static routes on the controller", async () => {
     const r = await cli(["ako", "install", "--chart", ako13, "--cluster-name", "S1-AZ1", "--vip-network", "AVI_FRONTEND_3025", "--se-group", "S1-AZ1-SE-Group", "--cni", "antrea", "--default-domain", "avi.iberia.local", "--kube-context", "s1az1", "-o", "json"]);
@@ -74,10 +78,25 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
     expect(rendered.code, rendered.stderr).toBe(0);
     writeFileSync(file, readFileSync(file, "utf8").replace(`logLevel: "WARN"`, `logLevel: "INFO"`));
     const before = await podUid("s1az1");
+    // --dry-run: the plan against the installed release, nothing written.
+    const dry = await cli(["ako", "reload", "-f", file, "--chart", ako13, "--kube-context", "s1az1", "--dry-run", "-o", "json"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { chart: unknown; values: { path: string; from?: unknown; to?: unknown }[]; crds: { action: string }[]; restart: { yes: boolean }; unchanged: boolean };
+    expect(plan).toMatchObject({ chart: { from: "ako-1.13.4", to: "ako-1.13.4" }, restart: { yes: true }, unchanged: false });
+    expect(plan.values).toEqual([{ path: "AKOSettings.logLevel", from: "WARN", to: "INFO" }]);
+    expect(plan.crds.length).toBeGreaterThan(0);
+    expect(plan.crds.every((c) => c.action === "apply")).toBe(true);
+    expect(await podUid("s1az1")).toBe(before);
     const r = await cli(["ako", "reload", "-f", file, "--chart", ako13, "--kube-context", "s1az1", "-o", "json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ revision: "2", previousRevision: "1", connected: true, steps: expect.arrayContaining([expect.objectContaining({ step: "restart" })]) });
-    expect(await podUid("s1az1")).not.toBe(before);
+    const restarted = await podUid("s1az1");
+    expect(restarted).not.toBe(before);
+    // The same values and chart again: no new helm revision, no restart.
+    const again = await cli(["ako", "reload", "-f", file, "--chart", ako13, "--kube-context", "s1az1", "-o", "json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ unchanged: true, revision: "2", connected: true });
+    expect(await podUid("s1az1")).toBe(restarted);
   });
 
   it("a reload that fails rolls back and leaves the previous AKO running (exit 1); a bad chart path changes nothing", async () => {
@@ -143,6 +162,10 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
 
   it("infra-setting creates the AviInfraSetting and its IngressClass, then converges", async () => {
     const args = ["infra-setting", "create", "critical.infra", "--se-group", "SE-Group-AKO-CRITICAL", "--network", "AVI_FRONTEND_3025=10.10.25.0/24", "--shard-size", "DEDICATED", "--ingress-class", "critical-ic", "--kube-context", "s1az1", "-o", "json"];
+    const missingGroup = await cli(["infra-setting", "create", "typo.infra", "--se-group", "SE-Group-AKO-CRITICL", "--ingress-class", "typo-ic", "--kube-context", "s1az1"]);
+    expect(missingGroup.code).toBe(2);
+    expect(missingGroup.stderr).toContain('SE group "SE-Group-AKO-CRITICL" does not exist');
+    expect(await k(["--context", "s1az1", "get", "ingressclass", "-o", "name"])).not.toContain("typo-ic");
     const first = await cli(args);
     expect(first.code, first.stderr).toBe(0);
     expect((JSON.parse(first.stdout) as { plan: { action: string }[] }).plan.map((p) => p.action)).toEqual(["create", "create"]);

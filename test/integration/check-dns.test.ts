@@ -12,6 +12,7 @@ let backends: BackendsHandle;
 let env: Record<string, string>;
 let server: string;
 let httpPort: string;
+let dnsVsArgs: string[];
 
 const SETUP: string[][] = [
   ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "30"],
@@ -30,11 +31,9 @@ beforeAll(async () => {
   env = { AVICTL_CONFIG: isolatedConfig(), ...lab.env() };
   for (const args of SETUP) expect((await runCli(args, { env })).code).toBe(0);
   const ips = backends.backends.map((b) => b.host).join(",");
-  const r = await runCli(
-    ["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--ttl", "15",
-      "--record", "test.avi.iberia.local=10.10.25.99", "--record", `hello.avi.iberia.local=${ips}`, "--record", "down.avi.iberia.local=127.0.0.9", "--answers-per-query", "1"],
-    { env },
-  );
+  dnsVsArgs = ["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--ttl", "15",
+    "--record", "test.avi.iberia.local=10.10.25.99", "--record", `hello.avi.iberia.local=${ips}`, "--record", "down.avi.iberia.local=127.0.0.9", "--answers-per-query", "1"];
+  const r = await runCli(dnsVsArgs, { env });
   expect(r.code, r.stderr).toBe(0);
   await dns.ready();
   const ep = dns.endpoints().find((e) => e.vs === "local-dns-site1")!;
@@ -135,5 +134,28 @@ describe("check-dns against the lab", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")[0]).toMatch(message);
     expect(r.stdout).toBe("");
+  });
+});
+
+describe("the lab's system DNS address and the context's DNS server", () => {
+  it("answers for the DNS VS registered as system DNS; check-dns asks the context's server and says once where NXDOMAIN came from", async () => {
+    const sys = await dns.system();
+    const at = `${sys.host}:${sys.port}`;
+    expect(dns.endpoints().map((e) => e.port)).not.toContain(sys.port);
+    // Nothing registered yet: the address refuses.
+    const before = await runCli(["check-dns", "hello.avi.iberia.local", "0.05", "--count", "1", "--no-http", "--server", at, "-o", "json"], { env });
+    expect(before.stdout).toContain("REFUSED");
+    const set = await runCli([...dnsVsArgs, "--set-system-dns"], { env });
+    expect(set.code, set.stderr).toBe(0);
+    const ctx = await runCli(["config", "set-context", "site1", "--controller", lab.ctrl.url, "--dns-server", at], { env });
+    expect(ctx.code, ctx.stderr).toBe(0);
+    const hello = await runCli(["--context", "site1", "check-dns", "hello.avi.iberia.local", "0.05", "--count", "3", "--no-http"], { env });
+    expect(hello.code, hello.stderr).toBe(0);
+    expect(hello.stdout).toContain(`via ${at}: 3 queries, 3 answered`);
+    const nx = await runCli(["--context", "site1", "check-dns", "nope.avi.iberia.local", "0.05", "--count", "6", "--no-http"], { env });
+    expect(nx.code).toBe(3);
+    expect(nx.stderr.split("is NXDOMAIN at").length - 1).toBe(1);
+    expect(nx.stderr).toContain(`${at} (the --dns-server of context "site1")`);
+    expect(nx.stderr).toContain("--server IP[:PORT]");
   });
 });

@@ -107,3 +107,22 @@ describe("avictl against the lab controller", () => {
     expect(await nonConformingRequests(lab.ctrl)).toEqual([]);
   });
 });
+
+describe("a locked lab admin", () => {
+  it("keeps the controller's 30-minute lockout and says how to clear it on the lab", async () => {
+    const locked = await startTestController();
+    try {
+      const cfg = isolatedConfig();
+      const set = await runCli(["config", "set-context", "lab", "--controller", locked.ctrl.url], { env: { AVICTL_CONFIG: cfg } });
+      expect(set.code, set.stderr).toBe(0);
+      const wrong = { AVICTL_CONFIG: cfg, AVI_PASSWORD: "wrong" };
+      for (let i = 0; i < 3; i++) expect((await runCli(["status"], { env: wrong })).stderr).toContain("Invalid credentials");
+      const r = await runCli(["status"], { env: { AVICTL_CONFIG: cfg, AVI_PASSWORD: LAB_PASSWORD } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("User account is locked");
+      expect(r.stderr).toContain("this is the lab: the lockout lasts 30 minutes; restart the lab to clear it");
+    } finally {
+      await locked.ctrl.close();
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeSecretFile } from "../../src/cli/config-file.js";
+import { writeSecretFile } from "../../src/base/config.js";
 import { startKubeApi, type KubeApiHandle, type KubeApiOptions, type KubeNode } from "../../src/lab/kube/index.js";
 import { chartsDir, chartsMissing, realBinary } from "../helpers/helm-binary.js";
 

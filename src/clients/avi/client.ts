@@ -1,4 +1,4 @@
-import { OperationError } from "../../cli/errors.js";
+import { OperationError } from "../../base/errors.js";
 import { AviApiError } from "./errors.js";
 import { AviSession, type SessionOptions } from "./session.js";
 import { compareVersions } from "./version.js";

@@ -1,4 +1,4 @@
-import { OperationError } from "../../cli/errors.js";
+import { OperationError } from "../../base/errors.js";
 
 /** The controller answered with an error status; message is the controller's own text. */
 export class AviApiError extends OperationError {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Agent as HttpsAgent } from "node:https";
 import { Agent as HttpAgent } from "node:http";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { OperationError } from "../../cli/errors.js";
+import { OperationError } from "../../base/errors.js";
 import { AviApiError, errorDetail } from "./errors.js";
 import { compareVersions, MAX_KNOWN_VERSION } from "./version.js";
 import type { Query } from "./types.js";

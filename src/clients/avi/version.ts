@@ -1,4 +1,4 @@
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 
 /** Newest API version whose schema avictl knows; X-Avi-Version never goes above it. */
 export const MAX_KNOWN_VERSION = "30.2.1";

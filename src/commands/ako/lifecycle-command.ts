@@ -6,6 +6,7 @@ import type { Io } from "../../cli/io.js";
 import { withKubeOptions } from "../../cli/options.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { AkoRunResult } from "../../workflows/ako/lifecycle.js";
+import type { AkoPlan } from "../../workflows/ako/plan.js";
 import { withValueFlags } from "./flags.js";
 import { renderPreflight } from "./preflight.js";
 
@@ -34,11 +35,18 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     else if (typeof raw.values === "string") text = readValuesFile(raw.values);
     else throw new UsageError("give -f values.yaml or the value flags (--cluster-name, --vip-network, --se-group)");
     const values = parseValues(text, typeof raw.values === "string" ? raw.values : "rendered values");
+    const tmp = scratch();
     if (app.globals().dryRun) {
-      app.io.out(text);
+      const { planAko } = await import("../../workflows/ako/plan.js");
+      try {
+        const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path);
+        const plan = await planAko(mode, { values, chart, namespace: String(raw.namespace), release: raw.release as string | undefined }, deps);
+        await writeOutput(app.output(), app.io, plan, renderPlan);
+      } finally {
+        tmp.dispose();
+      }
       return;
     }
-    const tmp = scratch();
     const { events, spinner } = app.progress(`AKO ${mode}`);
     let result: AkoRunResult;
     try {
@@ -57,6 +65,18 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     if (result.preflight && !result.preflight.passed) throw new VerificationFailed("preflight failed; nothing was installed");
     if (!result.connected) throw new OperationError("AKO did not connect");
   });
+}
+
+function renderPlan(io: Io, p: AkoPlan): void {
+  const short = (v: unknown) => {
+    const s = v === undefined ? "-" : JSON.stringify(v);
+    return io.stdoutTTY && s.length > 40 ? `${s.slice(0, 39)}…` : s;
+  };
+  io.out(`${p.mode} ${p.release} in ${p.namespace}: chart ${p.chart.from ? `${p.chart.from} → ` : ""}${p.chart.to}${p.unchanged ? " (unchanged: no new revision)" : ""}\n`);
+  io.out(`AKO restarts: ${p.restart.yes ? "yes" : "no"} (${p.restart.why})\n`);
+  printTable(io, ["VALUE", "INSTALLED", "NEW"], p.values.map((v) => [v.path, short(v.from), short(v.to)]));
+  printTable(io, ["CRD", "ACTION"], p.crds.map((c) => [c.name, c.action]));
+  if (io.stderrTTY) io.err(io.dim("dry run: nothing was changed\n"));
 }
 
 function renderRun(io: Io, r: AkoRunResult): void {

@@ -41,9 +41,9 @@ export function emitValues(app: App, r: { yaml: string; warnings: string[] }, ou
   } else app.io.out(r.yaml);
 }
 
-/** The chart named by --chart / --chart-version / --latest, pulled with helm when it is not local. */
+/** The chart named by --chart / --chart-version / --latest (or AVICTL_CHART_DIR), pulled with helm when it is not local. */
 export function requireChart(raw: { chart?: string; chartVersion?: string | boolean; latest?: string | boolean }, kind: "ako" | "amko" = "ako"): Promise<LoadedChart> {
-  return resolveChart(raw, kind, new Helm());
+  return resolveChart({ ...raw, chartDir: process.env.AVICTL_CHART_DIR || undefined }, kind, new Helm());
 }
 
 /** A private temporary directory for values files (never credentials: those go to helm's stdin), removed after the run. */

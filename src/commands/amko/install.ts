@@ -15,7 +15,7 @@ export function build(app: App): Command {
     .option("--split <name=weight,...>", "traffic split, weights 1-20 (default: equal)")
     .option("--ttl <seconds>", "TTL of the GSLB DNS answers")
     .option("--chart <path|ref>", "AMKO chart: archive, directory or chart reference (default: the published OCI chart)")
-    .option("--chart-version <version>", "chart version to pull when --chart is not a local archive")
+    .option("--chart-version <version>", "chart version to pull when --chart is not a local archive (default: 1.13.1)")
     .option("--kubeconfig <file>", "kubeconfig holding the contexts (default: $KUBECONFIG)")
     .option("--wait-timeout <duration>", "how long to wait for amko-0", "5m")
     .addHelpText(

@@ -4,7 +4,7 @@ import { UsageError } from "../../cli/errors.js";
 
 export function build(app: App): Command {
   return new Command("current-context").description("print the current context's name").action(async () => {
-    const { loadConfig } = await import("../../cli/config-file.js");
+    const { loadConfig } = await import("../../base/config.js");
     const current = loadConfig().currentContext;
     if (!current) throw new UsageError("no current context is set", "set one with 'avictl config use-context NAME'");
     app.io.out(`${current}\n`);

@@ -9,6 +9,7 @@ export function build(app: App): Command {
     .argument("<name>", "context name")
     .option("--kube-context <name>", "Kubernetes context used with this controller")
     .option("--password-env <var>", "read the password from this environment variable at run time")
+    .option("--dns-server <ip[:port]>", "DNS server check-dns asks when it is given no --server")
     .addHelpText(
       "after",
       `
@@ -19,7 +20,7 @@ Examples:
   avictl config set-context site1 --controller 10.10.20.43 --username admin --insecure --password-stdin < pw.txt
   avictl config set-context site2 --controller 10.10.20.44 --password-env SITE2_PASSWORD`,
     )
-    .action(async (name: string, o: { kubeContext?: string; passwordEnv?: string }) => {
+    .action(async (name: string, o: { kubeContext?: string; passwordEnv?: string; dnsServer?: string }) => {
       const g = app.globals();
       let password: string | undefined;
       if (g.passwordStdin) password = readFileSync(0, "utf8").replace(/\r?\n$/, "");
@@ -43,6 +44,7 @@ Examples:
           insecure: g.insecure,
           kubeContext: o.kubeContext,
           passwordEnv: o.passwordEnv,
+          dnsServer: o.dnsServer,
         },
         password,
       });

@@ -30,6 +30,6 @@ Examples:
       const { toInfraSettingOptions, createInfraSetting } = await import("../../workflows/infra-setting/create.js");
       const o = toInfraSettingOptions(name, { ...raw, dryRun: app.globals().dryRun });
       const kube = await app.clients.kube(kubeTarget(raw));
-      await writeOutput(app.output(), app.io, await createInfraSetting(o, kube), renderPlan);
+      await writeOutput(app.output(), app.io, await createInfraSetting(o, kube, await app.clients.avi()), renderPlan);
     });
 }

@@ -49,9 +49,11 @@ Examples:
       io.err(`${io.warn("SIMULATION: this is avictl's lab, not an Avi controller. It listens on 127.0.0.1 only.")}\n`);
       for (const c of r.state.controllers) io.err(`  controller ${c.name}: ${c.url} (version ${c.version})\n`);
       if (r.state.kubeconfig) io.err(`  Kubernetes clusters ${r.state.clusters.join(", ")}: KUBECONFIG=${r.state.kubeconfig}\n`);
+      if (r.state.systemDns) io.err(`  system DNS service: ${r.state.systemDns.host}:${r.state.systemDns.port} (answered by the DNS VS registered with --set-system-dns)\n`);
       for (const d of r.state.dns) io.err(`  DNS VS ${d.vs}: ${d.host}:${d.port}\n`);
       io.err(`  contexts ${r.state.controllers.map((c) => `lab-${c.name}`).join(", ")} and "lab" (site1) ${r.contextAction}; try: avictl --context lab-leader status\n`);
-      if (r.detached) io.err(`  running in the background (pid ${r.pid}); stop it with 'avictl lab down'\n`);
+      if (r.alreadyRunning) io.err(`  already running (pid ${r.pid}, since ${r.state.startedAt}); nothing started; stop it with 'avictl lab down'\n`);
+      else if (r.detached) io.err(`  running in the background (pid ${r.pid}); stop it with 'avictl lab down'\n`);
       if (r.wait) {
         io.err("  press Ctrl-C to stop\n");
         await r.wait;

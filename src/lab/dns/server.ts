@@ -18,6 +18,8 @@ export interface DnsEndpoint {
 
 export interface DnsServiceHandle {
   endpoints(): DnsEndpoint[];
+  /** Where the controller's system DNS service answers, for the lab's whole life. */
+  system(): Promise<{ host: string; port: number }>;
   /** Resolves once every DNS virtual service present now listens. */
   ready(): Promise<void>;
   /** Stop answering (a site blackout); resume listens again on the same ports. */
@@ -47,6 +49,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
   let paused = false;
   const isDnsVs = (vs: AviObject) => ctrl.store.get("applicationprofile", uuidOf(vs.application_profile_ref))?.type === "APPLICATION_PROFILE_TYPE_DNS";
   const current = new Map<string, DnsEndpoint>();
+  const responders = new Map<string, DnsResponder>();
 
   const sync = () => {
     const wanted = new Set(paused ? [] : ctrl.store.list("virtualservice").filter(isDnsVs).map((v) => v.uuid!));
@@ -61,20 +64,39 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
     }
   };
 
-  const listen = async (uuid: string): Promise<Listener> => {
-    const responder = new DnsResponder(ctrl.store, uuid, o.gslbHealth);
-    const handle = (msg: Buffer, client: string): Buffer | undefined => {
+  /** A query handler for one DNS virtual service, or for whichever one the controller's system DNS names at query time. */
+  const handler = (vsUuid: () => string | undefined) => {
+    return (msg: Buffer, client: string): Buffer | undefined => {
+      // A site in blackout answers nothing, on any of its addresses.
+      if (paused) return undefined;
       let query: Packet;
       try {
         query = packet.decode(msg);
       } catch {
         return undefined;
       }
+      const uuid = vsUuid();
+      // No DNS virtual service behind the system DNS address: refuse, as a server without the zone does.
+      if (!uuid) return packet.encode({ id: query.id, type: "response", flags: 5, questions: query.questions });
+      // One responder per virtual service: it keeps the round-robin position across queries and listeners.
+      let responder = responders.get(uuid);
+      if (!responder) responders.set(uuid, (responder = new DnsResponder(ctrl.store, uuid, o.gslbHealth)));
       const a = responder.answer(query, client);
       const q = query.questions?.[0];
       if (q) ctrl.recordDnsLog({ vsUuid: uuid, timestamp: new Date().toISOString(), clientIp: client, fqdn: q.name, qtype: q.type, rcode: a.reply ? a.rcode : "DROPPED", answers: a.answers, ...(responder.lastSites.length ? { siteNames: responder.lastSites } : {}) });
       return a.reply ? packet.encode(a.reply) : undefined;
     };
+  };
+
+  const listen = async (uuid: string): Promise<Listener> => {
+    const { udp, tcp, port } = await bind(handler(() => uuid), uuid);
+    const endpoint: DnsEndpoint = { controller: ctrl.name, vs: ctrl.store.get("virtualservice", uuid)?.name ?? uuid, vsUuid: uuid, host, port };
+    current.set(uuid, endpoint);
+    o.onChange?.([...current.values()]);
+    return { endpoint, udp, tcp };
+  };
+
+  const bind = async (handle: (msg: Buffer, client: string) => Buffer | undefined, key: string): Promise<{ udp: Socket; tcp: Server; port: number }> => {
     const onUdp = (udp: Socket) => (msg: Buffer, rinfo: { address: string; port: number }) => {
       const out = handle(msg, rinfo.address);
       if (!out) return;
@@ -107,7 +129,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
       udp.on("message", onUdp(udp));
       await new Promise<void>((resolve, reject) => {
         udp.once("error", reject);
-        udp.bind(attempt === 1 ? (ports.get(uuid) ?? 0) : 0, host, () => resolve());
+        udp.bind(attempt === 1 ? (ports.get(key) ?? 0) : 0, host, () => resolve());
       });
       const port = udp.address().port;
       const tcp = createServer(onTcp);
@@ -119,15 +141,12 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
         udp.close();
         continue;
       }
-      ports.set(uuid, port);
-      const endpoint: DnsEndpoint = { controller: ctrl.name, vs: ctrl.store.get("virtualservice", uuid)?.name ?? uuid, vsUuid: uuid, host, port };
-      current.set(uuid, endpoint);
-      o.onChange?.([...current.values()]);
-      return { endpoint, udp, tcp };
+      ports.set(key, port);
+      return { udp, tcp, port };
     }
   };
 
-  const stop = (l: Listener) =>
+  const stop = (l: { udp: Socket; tcp: Server }) =>
     new Promise<void>((resolve) => {
       l.udp.close();
       l.tcp.close(() => resolve());
@@ -137,11 +156,19 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
     if (type === "virtualservice" || type === "applicationprofile") sync();
   });
   sync();
+  // One address for the lab's life, answered by whichever DNS virtual service is the controller's system DNS.
+  const systemDnsVs = () => {
+    const ref = ctrl.store.list("systemconfiguration")[0]?.dns_virtualservice_refs as string[] | undefined;
+    const vs = ref?.[0] ? ctrl.store.get("virtualservice", uuidOf(ref[0])) : undefined;
+    return vs && isDnsVs(vs) ? vs.uuid : undefined;
+  };
+  const system = bind(handler(systemDnsVs), "system");
 
   return {
     endpoints: () => [...current.values()],
+    system: async () => ({ host, port: (await system).port }),
     ready: async () => {
-      await Promise.all(listeners.values());
+      await Promise.all([...listeners.values(), system]);
     },
     pause: async () => {
       paused = true;
@@ -158,6 +185,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
     },
     close: async () => {
       unsubscribe();
+      await stop(await system);
       const all = [...listeners.values()];
       listeners.clear();
       for (const l of await Promise.all(all)) await stop(l);

@@ -1,41 +1,13 @@
+import { isDeepStrictEqual } from "node:util";
 import type { AviClient } from "../../clients/avi/types.js";
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import { Cancelled, OperationError, UsageError } from "../../cli/errors.js";
+import { Cancelled, OperationError, UsageError } from "../../base/errors.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import type { Events } from "../events.js";
+import { undoInterrupted, type ChartInfo, type Credentials, type HelmOps, type StepRecord } from "../helm-release.js";
 import { akoPreflight, type PreflightResult } from "./preflight.js";
 import { podReady, restartStatefulSet, type Pod } from "../k8s/pods.js";
 import { akoConnection, akoRoutes, akoSettings, type AkoConnection, type AkoSettings } from "./settings.js";
-
-/** The helm operations the AKO lifecycle needs (the real binary in production, the same in tests). */
-export interface HelmOps {
-  version(): Promise<string>;
-  list(namespace: string): Promise<{ name: string; namespace: string; revision: string; status: string; chart: string; app_version: string }[]>;
-  getValues(release: string, namespace: string): Promise<Record<string, unknown>>;
-  /** `secretValues` (credentials) are handed to helm without touching the disk; rejects with Cancelled when interrupted. */
-  upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; secretValues?: Record<string, unknown>; version?: string; timeout?: string }): Promise<void>;
-  rollback(release: string, revision: number, namespace: string): Promise<void>;
-  uninstall(release: string, namespace: string): Promise<void>;
-}
-
-/** The release of a chart in a namespace (one AKO and one AMKO per namespace), whatever its name. */
-export async function chartRelease(helm: HelmOps, namespace: string, chart: "ako" | "amko"): Promise<Awaited<ReturnType<HelmOps["list"]>>[number] | undefined> {
-  return (await helm.list(namespace)).find((r) => r.chart.startsWith(`${chart}-`));
-}
-
-/** A chart archive or directory: its version and the CRDs it ships in crds/. */
-export interface ChartInfo {
-  path: string;
-  version: string;
-  appVersion: string;
-  crds: KubeObject[];
-}
-
-export interface Credentials {
-  username: string;
-  password?: string;
-  token?: string;
-}
 
 export interface AkoRunOptions {
   values: Record<string, unknown>;
@@ -58,11 +30,6 @@ export interface AkoDeps {
   now(): number;
 }
 
-export interface StepRecord {
-  step: string;
-  detail: string;
-}
-
 export interface AkoRunResult {
   release: string;
   namespace: string;
@@ -74,6 +41,8 @@ export interface AkoRunResult {
   connected: boolean;
   routes: { vrf: string; expected: number; found: number; missing: string[] };
   rolledBack?: boolean;
+  /** The release already runs this chart version with these values: no new helm revision was made. */
+  unchanged?: boolean;
 }
 
 const AKO_POD = "ako-0";
@@ -106,8 +75,13 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
   if (mode === "reload" && !existing) throw new OperationError(`no AKO release in namespace ${o.namespace}`, "install it first: avictl ako install");
   const result: AkoRunResult = { release, namespace: o.namespace, chart: `ako-${o.chart.version}`, previousRevision: existing?.revision, steps, connected: false, routes: { vrf: "", expected: 0, found: 0, missing: [] } };
 
+  let unchanged = false;
   if (existing) {
-    const old = akoSettings(await d.helm.getValues(existing.name, o.namespace));
+    const oldValues = await d.helm.getValues(existing.name, o.namespace);
+    // Older charts get the credentials as extra values; they are not part of what the user asked for.
+    const { avicredentials: _credentials, ...asked } = oldValues;
+    unchanged = existing.status === "deployed" && existing.chart === `ako-${o.chart.version}` && isDeepStrictEqual(asked, o.values);
+    const old = akoSettings(oldValues);
     if (old.shardVSSize && settings.shardVSSize && old.shardVSSize !== settings.shardVSSize && !o.force) {
       throw new UsageError(
         `shardVSSize changes from ${old.shardVSSize} to ${settings.shardVSSize}: AKO does not move existing Ingresses to new shards`,
@@ -143,8 +117,14 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
 
     const before = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
     const oldPod = await d.kube.get("v1", "Pod", AKO_POD, o.namespace);
-    step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${o.namespace}`);
-    await d.helm.upgradeInstall(release, o.chart.path, { namespace: o.namespace, valuesFiles: [d.valuesFile], secretValues: ownSecret ? undefined : { avicredentials: credentials }, timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+    if (unchanged) {
+      result.unchanged = true;
+      step("unchanged", `${release} revision ${existing!.revision} already runs ${o.chart.version} with these values`);
+    } else {
+      step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${o.namespace}`);
+      const secretValues = ownSecret ? undefined : { avicredentials: credentials };
+      await d.helm.upgradeInstall(release, o.chart.path, { namespace: o.namespace, valuesFiles: [d.valuesFile], secretValues, timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+    }
     const after = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
     // The chart has no checksum annotation: a values-only upgrade changes the ConfigMap but not the pod.
     if (existing && oldPod && JSON.stringify(before?.data) !== JSON.stringify(after?.data)) {
@@ -175,27 +155,6 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
       throw new OperationError(`${(err as Error).message}; rolled back to revision ${existing.revision}, the previous AKO is running`, (err as OperationError).hint);
     }
     throw err;
-  }
-}
-
-/**
- * After Ctrl-C stopped helm, undo the release as helm's --atomic would after a failure: roll back to
- * the revision that was there before, or uninstall a release this run created. Returns the Cancelled to throw.
- */
-export async function undoInterrupted(helm: HelmOps, release: string, namespace: string, previousRevision: string | undefined, events: Events): Promise<Cancelled> {
-  try {
-    if (previousRevision) {
-      events.warn(`interrupted; rolling back ${release} to revision ${previousRevision}`);
-      await helm.rollback(release, Number(previousRevision), namespace);
-      return new Cancelled(`interrupted; helm was stopped and ${release} rolled back to revision ${previousRevision}`);
-    }
-    // helm may have been stopped before it recorded the release: then there is nothing to remove.
-    if (!(await helm.list(namespace)).some((r) => r.name === release)) return new Cancelled(`interrupted; helm was stopped before it installed ${release}`);
-    events.warn(`interrupted; uninstalling ${release}`);
-    await helm.uninstall(release, namespace);
-    return new Cancelled(`interrupted; helm was stopped and the new release ${release} uninstalled`);
-  } catch (err) {
-    return new Cancelled(`interrupted; helm was stopped but undoing ${release} failed (${(err as Error).message}): inspect helm history ${release} -n ${namespace}`);
   }
 }
 

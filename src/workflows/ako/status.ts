@@ -1,6 +1,6 @@
 import type { AviClient } from "../../clients/avi/types.js";
 import type { Kube } from "../../clients/k8s.js";
-import { chartRelease, type HelmOps } from "./lifecycle.js";
+import { chartRelease, type HelmOps } from "../helm-release.js";
 import { podReady, type Pod } from "../k8s/pods.js";
 import { akoConnection, akoRoutes, akoSettings } from "./settings.js";
 import type { ServiceEngineGroup } from "../../clients/avi/models.js";

@@ -1,6 +1,6 @@
 import type { Network, ServiceEngineGroup } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import { parseCidr } from "../infra/net.js";
 import { requireCloud, requireNetwork } from "../infra/common.js";
 import { CNI_PLUGINS, renderAkoValues, SERVICE_TYPES, SHARD_SIZES, type AkoValuesInput } from "./render.js";

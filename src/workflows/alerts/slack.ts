@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { OperationError, UsageError } from "../../base/errors.js";
 import type { AviClient, AviObject } from "../../clients/avi/types.js";
 import { ensure, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";

@@ -1,7 +1,7 @@
 import { Kube, type KubeObject, type KubeTarget } from "../../clients/k8s.js";
-import { Cancelled, OperationError, UsageError } from "../../cli/errors.js";
+import { Cancelled, OperationError, UsageError } from "../../base/errors.js";
 import type { Events } from "../events.js";
-import { chartRelease, undoInterrupted, type ChartInfo, type Credentials, type HelmOps, type StepRecord } from "../ako/lifecycle.js";
+import { chartRelease, undoInterrupted, type ChartInfo, type Credentials, type HelmOps, type StepRecord } from "../helm-release.js";
 import { crdVersion } from "../k8s/crd.js";
 import { AMKO_NAMESPACE, expectedShares } from "./traffic-split.js";
 

@@ -1,5 +1,5 @@
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import { chartRelease, type HelmOps } from "../ako/lifecycle.js";
+import { chartRelease, type HelmOps } from "../helm-release.js";
 import { crdVersion } from "../k8s/crd.js";
 import { podReady, type Pod } from "../k8s/pods.js";
 import { AMKO_NAMESPACE, expectedShares } from "./traffic-split.js";

@@ -1,5 +1,5 @@
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { OperationError, UsageError } from "../../base/errors.js";
 import type { PlanItem } from "../ensure.js";
 import { crdVersion } from "../k8s/crd.js";
 

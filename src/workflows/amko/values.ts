@@ -1,6 +1,6 @@
 import type { Document } from "yaml";
 import { parseDocument } from "yaml";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import type { AviClient, AviObject } from "../../clients/avi/types.js";
 import { compareVersions } from "../../clients/avi/version.js";
 import { parseCount } from "../infra/net.js";

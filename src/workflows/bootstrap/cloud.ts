@@ -1,10 +1,10 @@
 import type { IpamDnsProviderProfile, Network, StaticRoute, VrfContext } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import { ensure, ensureListEntries, updateOwned, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
 import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
-import { assertDnsName, inCidr, mergeSubnets, parseCidr, parseIp, parsePool, parseSchemaCount, subnetBody, v4, type Cidr, type Pool } from "../infra/net.js";
+import { assertDnsName, inCidr, mergeSubnets, nextRouteId, parseCidr, parseIp, parsePool, parseSchemaCount, routeKey, subnetBody, v4, type Cidr, type Pool } from "../infra/net.js";
 
 export interface BootstrapCloudOptions {
   cloud: string;
@@ -115,14 +115,4 @@ export async function bootstrapCloud(o: BootstrapCloudOptions, avi: AviClient, e
 /** 0.0.0.0/0 via the gateway, added next to whatever routes the VRF already has. */
 export function defaultRoute(avi: AviClient, vrf: VrfContext, gateway: string, opts: { dryRun: boolean }) {
   return ensureListEntries<VrfContext, StaticRoute>(avi, "vrfcontext", vrf, "static_routes", [{ route_id: nextRouteId(vrf), prefix: { ip_addr: v4("0.0.0.0"), mask: 0 }, next_hop: v4(gateway) }], routeKey, opts);
-}
-
-export const routeKey = (r: StaticRoute) => `${r.prefix.ip_addr.addr}/${Number(r.prefix.mask)}>${r.next_hop.addr}`;
-
-/** The Avi shell numbers routes 1, 2, …; take the first number not in use. */
-export function nextRouteId(vrf: VrfContext, taken: Set<string> = new Set()): string {
-  const used = new Set([...(vrf.static_routes ?? []).map((r) => r.route_id), ...taken]);
-  let n = 1;
-  while (used.has(String(n))) n++;
-  return String(n);
 }

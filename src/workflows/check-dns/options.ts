@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import type { RecordType } from "dns-packet";
-import { UsageError } from "../../cli/errors.js";
-import { parseDuration } from "../../cli/context.js";
+import { UsageError } from "../../base/errors.js";
+import { parseDuration } from "../../base/duration.js";
 import { assertDnsName } from "../infra/net.js";
 
 export const QUERY_TYPES = ["A", "AAAA", "SOA", "NS", "CNAME", "TXT", "MX"] as const;

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import { percentiles, type DnsRecordView, type DnsResult, type DnsServer, type LoadOptions, type LoadResult, type QueryOptions } from "../../clients/dns.js";
 import type { ProbeRequest, ProbeResponse } from "../../clients/http.js";
 import type { RecordType } from "dns-packet";

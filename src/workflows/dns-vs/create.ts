@@ -1,7 +1,7 @@
 import type { ApplicationProfile, DnsRecord, IpAddrPrefix, ServiceEngineGroup, SystemConfiguration, VirtualService, VsVip } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import { ensure, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
 import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";

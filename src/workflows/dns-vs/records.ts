@@ -1,7 +1,7 @@
 import type { ApplicationProfile, VirtualService, VsVip } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 
 export interface DnsRecordRow {
   fqdn: string;

@@ -1,4 +1,4 @@
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { OperationError, UsageError } from "../../base/errors.js";
 import { AviApiError } from "../../clients/avi/errors.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { createDnsVs, toDnsVsOptions } from "../dns-vs/create.js";

@@ -1,4 +1,4 @@
-import { OperationError } from "../../cli/errors.js";
+import { OperationError } from "../../base/errors.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import type { Gslb } from "../../clients/avi/models.js";
 

@@ -1,4 +1,4 @@
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { OperationError, UsageError } from "../../base/errors.js";
 import type { ApplicationProfile, VirtualService } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";

@@ -1,5 +1,5 @@
 import type { AviClient } from "../../clients/avi/types.js";
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { OperationError, UsageError } from "../../base/errors.js";
 import { updateOwned, type PlanItem } from "../ensure.js";
 import { clusterUuid, gslbRuntime, host, leaderGslb, siteProblem, type GslbService } from "./common.js";
 

@@ -1,5 +1,6 @@
+import type { AviClient } from "../../clients/avi/types.js";
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import { diffOwned, type PlanItem } from "../ensure.js";
 import { crdVersion } from "../k8s/crd.js";
 import { parseCidr } from "../infra/net.js";
@@ -59,7 +60,11 @@ export interface InfraSettingResult {
 type Crd = KubeObject & { spec?: { versions?: { name: string; schema?: { openAPIV3Schema?: { properties?: { spec?: { properties?: { network?: { properties?: Record<string, unknown> } } } } } } }[] } };
 
 /** AviInfraSetting plus the IngressClass / GatewayClass that point at it, in the API versions the cluster serves. */
-export async function createInfraSetting(o: InfraSettingOptions, kube: Kube): Promise<InfraSettingResult> {
+export async function createInfraSetting(o: InfraSettingOptions, kube: Kube, avi: Pick<AviClient, "getByName">): Promise<InfraSettingResult> {
+  // AKO would accept the setting and then fail every virtual service of the class: refuse it here.
+  if (o.seGroup && !(await avi.getByName("serviceenginegroup", o.seGroup))) {
+    throw new UsageError(`SE group "${o.seGroup}" does not exist on the controller`, `create it first: avictl seg create ${o.seGroup}`);
+  }
   const version = await crdVersion(kube, "aviinfrasettings", "ako.vmware.com", "install AKO first: its chart ships the AviInfraSetting CRD");
   const crd = await kube.get<Crd>("apiextensions.k8s.io/v1", "CustomResourceDefinition", "aviinfrasettings.ako.vmware.com");
   const schema = crd?.spec?.versions?.find((v) => `ako.vmware.com/${v.name}` === version)?.schema?.openAPIV3Schema?.properties?.spec?.properties?.network?.properties ?? {};

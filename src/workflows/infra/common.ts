@@ -1,4 +1,4 @@
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import type { Cloud, Network } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import type { PlanItem } from "../ensure.js";

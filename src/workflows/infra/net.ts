@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
-import { UsageError } from "../../cli/errors.js";
-import type { IpAddr, IpAddrPrefix, StaticIpRangeType, Subnet } from "../../clients/avi/models.js";
+import { UsageError } from "../../base/errors.js";
+import type { IpAddr, IpAddrPrefix, StaticIpRangeType, StaticRoute, Subnet, VrfContext } from "../../clients/avi/models.js";
 import { AVI_RANGES, type AviRangeField } from "./ranges.js";
 
 export interface Cidr {
@@ -105,4 +105,14 @@ export function parseCount(text: string | undefined, flag: string, min: number, 
 export function parseSchemaCount(text: string | undefined, flag: string, field: AviRangeField, narrower: { min?: number; max?: number } = {}): number | undefined {
   const [min, max] = AVI_RANGES[field];
   return parseCount(text, flag, Math.max(min, narrower.min ?? min), Math.min(max, narrower.max ?? max));
+}
+
+export const routeKey = (r: StaticRoute) => `${r.prefix.ip_addr.addr}/${Number(r.prefix.mask)}>${r.next_hop.addr}`;
+
+/** The Avi shell numbers routes 1, 2, …; take the first number not in use. */
+export function nextRouteId(vrf: VrfContext, taken: Set<string> = new Set()): string {
+  const used = new Set([...(vrf.static_routes ?? []).map((r) => r.route_id), ...taken]);
+  let n = 1;
+  while (used.has(String(n))) n++;
+  return String(n);
 }

@@ -1,5 +1,5 @@
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import { OperationError } from "../../cli/errors.js";
+import { OperationError } from "../../base/errors.js";
 
 /**
  * The version to use for a custom resource: the CRD's storage version if served, else the first

@@ -1,4 +1,4 @@
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { OperationError, UsageError } from "../../base/errors.js";
 import { labAdminRequest } from "../../lab/admin-client.js";
 import { readLabState } from "../../lab/state.js";
 

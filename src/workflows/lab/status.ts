@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { OperationError, UsageError } from "../../cli/errors.js";
-import { parseDuration } from "../../cli/context.js";
+import { OperationError, UsageError } from "../../base/errors.js";
+import { parseDuration } from "../../base/duration.js";
 import { labAdmin } from "../../clients/lab-admin.js";
 import { readLabState, type LabState } from "../../lab/state.js";
 import type { FaultOptions } from "../../lab/types.js";

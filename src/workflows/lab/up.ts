@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { updateConfig } from "../../cli/config-file.js";
-import { OperationError } from "../../cli/errors.js";
+import { updateConfig } from "../../base/config.js";
+import { OperationError } from "../../base/errors.js";
 import { clearLabState, isAlive, labDir, readLabState, writeLabState, type LabState } from "../../lab/state.js";
 import type { Events } from "../events.js";
 
@@ -22,14 +22,17 @@ export interface LabUpResult {
   contextAction: "created" | "updated";
   detached: boolean;
   pid: number;
+  /** The lab was running already; nothing was started. */
+  alreadyRunning?: boolean;
   /** Resolves when a foreground lab has stopped (Ctrl-C, SIGTERM or --ttl). */
   wait?: Promise<void>;
 }
 
 /** Start the lab in this process, or in a detached child that stops by itself after the TTL. */
 export async function runLabUp(o: LabUpOptions, events: Events, signal: AbortSignal): Promise<LabUpResult> {
+  // One lab per config directory: a second `lab up` points the context at the running one again.
   const running = readLabState();
-  if (running) throw new OperationError(`a lab is already running (pid ${running.pid}, ${running.controllers[0]?.url})`, "stop it with 'avictl lab down' or use it: eval \"$(avictl lab env)\"");
+  if (running) return { state: running, contextAction: writeLabContext(running), detached: true, pid: running.pid, alreadyRunning: true };
   return o.detach ? detach(o, events) : foreground(o, events, signal);
 }
 
@@ -88,12 +91,14 @@ function writeLabContext(s: LabState): "created" | "updated" {
     for (const c of s.controllers) {
       const kubeContext = s.kubeconfig ? (c.kubeContexts?.[0] ?? s.clusters[0]) : undefined;
       const entry = { controller: c.url, username: c.username, passwordFile: c.passwordFile, ...(kubeContext ? { kubeContext } : {}) };
+      // The lab's system DNS address is site1's (the "lab" context's); other sites' DNS VSes are listed by lab env.
+      const dns = c === s.controllers[0] && s.systemDns ? { dnsServer: `${s.systemDns.host}:${s.systemDns.port}` } : {};
       for (const name of c === s.controllers[0] ? ["lab", `lab-${c.name}`] : [`lab-${c.name}`]) {
         const i = cfg.contexts.findIndex((x) => x.name === name);
         if (i >= 0) {
           if (name === "lab") action = "updated";
-          cfg.contexts[i] = { name, ...entry };
-        } else cfg.contexts.push({ name, ...entry });
+          cfg.contexts[i] = { name, ...entry, ...dns };
+        } else cfg.contexts.push({ name, ...entry, ...dns });
       }
     }
     cfg.currentContext ??= "lab";

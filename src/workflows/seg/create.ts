@@ -1,6 +1,6 @@
 import type { HaMode, ServiceEngineGroup } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import { ensure } from "../ensure.js";
 import type { Events } from "../events.js";
 import { requireCloud, type InfraResult } from "../infra/common.js";

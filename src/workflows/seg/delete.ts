@@ -1,6 +1,6 @@
 import type { ServiceEngineGroup, VirtualService } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
-import { OperationError, UsageError } from "../../cli/errors.js";
+import { OperationError, UsageError } from "../../base/errors.js";
 import type { Events } from "../events.js";
 import { requireCloud } from "../infra/common.js";
 

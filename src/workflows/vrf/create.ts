@@ -1,12 +1,11 @@
 import type { Network, StaticIpRangeType, StaticRoute, VrfContext } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import { ensure, ensureListEntries, updateOwned, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
-import { nextRouteId, routeKey } from "../bootstrap/cloud.js";
 import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
-import { assertNoOverlap, mergeSubnets, parseCidr, parseIp, parsePool, prefixOf, subnetBody, v4, type Cidr, type Pool } from "../infra/net.js";
+import { assertNoOverlap, mergeSubnets, nextRouteId, parseCidr, parseIp, parsePool, prefixOf, routeKey, subnetBody, v4, type Cidr, type Pool } from "../infra/net.js";
 
 export interface NetworkSpec {
   name: string;

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ConfigFile } from "../../../src/cli/config-file.js";
+import type { ConfigFile } from "../../../src/base/config.js";
 import { parseDuration, resolveTarget } from "../../../src/cli/context.js";
 import { UsageError } from "../../../src/cli/errors.js";
 
@@ -69,6 +69,29 @@ describe("resolveTarget", () => {
     expect(resolveTarget({}, { SITE1_PW: "p" }, cfg, true).credential.source).toBe("env:SITE1_PW");
     expect(resolveTarget(g, {}, none, true).credential.kind).toBe("prompt");
     expect(resolveTarget(g, {}, none, false).credential.kind).toBe("missing");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("ranks an explicit --context as a flag: its controller, user and password win over the AVI_* of another controller", () => {
+    const labEnv = { AVI_CONTROLLER: "https://127.0.0.1:4443", AVI_USERNAME: "admin", AVI_PASSWORD: "lab-secret", AVI_VERSION: "30.2.1", SITE1_PW: "site1-secret" };
+    const t = resolveTarget({ context: "site1" }, labEnv, cfg, false);
+    expect(t.controller).toEqual({ value: "10.10.20.43", source: "context:site1" });
+    expect(t.username).toEqual({ value: "ctxuser", source: "context:site1" });
+    expect(t.apiVersion).toEqual({ value: "20.1.5", source: "context:site1" });
+    expect(t.credential.source).toBe("env:SITE1_PW");
+    // Without --context the environment still wins over the current context.
+    expect(resolveTarget({}, labEnv, cfg, false).controller).toEqual({ value: "https://127.0.0.1:4443", source: "env:AVI_CONTROLLER" });
+    // A flag still wins over the explicit context.
+    expect(resolveTarget({ context: "site1", controller: "10.10.20.99" }, labEnv, cfg, false).controller.source).toBe("flag");
+    // The lab's password is never sent to site2, which stores none.
+    const site2 = resolveTarget({ context: "site2" }, labEnv, cfg, false);
+    expect(site2.controller.value).toBe("10.10.20.44");
+    expect(site2.credential.kind).toBe("missing");
+  });
+
+  it("names the context's password variable when it is not set", () => {
+    const c = resolveTarget({ context: "site1" }, {}, cfg, false).credential;
+    expect(c).toEqual({ kind: "missing", source: "none", passwordEnv: "SITE1_PW" });
   });
 });
 

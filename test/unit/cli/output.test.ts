@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { testIo } from "../../../src/cli/io.js";
 import { printTable, writeOutput } from "../../../src/cli/output.js";
 import { report } from "../../../src/cli/main.js";
+import { renderPlan } from "../../../src/cli/plan.js";
 import { OperationError, UsageError, VerificationFailed, Cancelled } from "../../../src/cli/errors.js";
 
 describe("printTable", () => {
@@ -21,6 +22,22 @@ describe("printTable", () => {
     const lines = io.stdout().split("\n");
     expect(lines.some((l) => /NAME\s+│\s+ROUTES/.test(l))).toBe(true);
     expect(lines.some((l) => /VRF_AZ1\s+│\s+3/.test(l))).toBe(true);
+  });
+});
+
+describe("renderPlan", () => {
+  const diff = ["cloud_ref", "ha_mode", "se_name_prefix", "vcenter_folder", "buffer_se", "non_significant_log_throttle", "udf_log_throttle"].map((path) => ({ path, to: 1 }));
+  const plan = { plan: [{ kind: "serviceenginegroup", name: "DNS-SE-Group", action: "create" as const, diff }], warnings: [], dryRun: false };
+  it("never shortens a cell when piped", () => {
+    const io = testIo({ tty: false });
+    renderPlan(io, plan);
+    expect(io.stdout()).toBe(`serviceenginegroup\tDNS-SE-Group\tcreate\t${diff.map((d) => d.path).join(", ")}\n`);
+  });
+  it("shortens long change lists on a terminal, under a header", () => {
+    const io = testIo({ tty: true });
+    renderPlan(io, plan);
+    expect(io.stdout()).toMatch(/KIND\s+│\s+NAME/);
+    expect(io.stdout()).toContain("…");
   });
 });
 

@@ -14,6 +14,8 @@ export interface ContextEntry {
   caCert?: string;
   insecure?: boolean;
   kubeContext?: string;
+  /** DNS server (ip[:port]) check-dns asks when no --server is given. */
+  dnsServer?: string;
   /** Password kept in a 0600 file beside the config, never inline. */
   passwordFile?: string;
   /** Or read from this environment variable at run time. */
