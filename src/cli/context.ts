@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ConfigFile, ContextEntry } from "./config-file.js";
 import { UsageError } from "./errors.js";
-import { checkController } from "./options.js";
+import { checkCaCert, checkController } from "./options.js";
 
 /** Options every command accepts (see program.ts). */
 export interface GlobalOptions {
@@ -66,6 +66,7 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
   }
   checkController(controller.value, controller.source === "flag" ? "--controller" : controller.source);
   const timeout = g.timeout ? parseDuration(g.timeout, "--timeout") : 30_000;
+  const caCert = pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]);
 
   return {
     contextName: ctx?.name,
@@ -73,7 +74,7 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
     username: pick<string>([g.username, "flag"], [env.AVI_USERNAME, "env:AVI_USERNAME"], [ctx?.username, cs]) ?? { value: "admin", source: "default" },
     tenant: pick<string>([g.tenant, "flag"], [env.AVI_TENANT, "env:AVI_TENANT"], [ctx?.tenant, cs]) ?? { value: "admin", source: "default" },
     apiVersion: pick<string>([g.apiVersion, "flag"], [env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"], [ctx?.apiVersion, cs]),
-    caCert: pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]),
+    caCert: caCert && { ...caCert, value: checkCaCert(caCert.value, caCert.source === "flag" ? "--ca-cert" : `CA file of ${caCert.source}`) },
     insecure: pick<boolean>([g.insecure, "flag"], [ctx?.insecure, cs]) ?? { value: false, source: "default" },
     kubeContext: pick<string>([ctx?.kubeContext, cs]),
     timeoutMs: timeout,
