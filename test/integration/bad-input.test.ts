@@ -58,6 +58,8 @@ const cases: [string, string[], RegExp, Record<string, string>?][] = [
   ["a --ca-cert that is not PEM", ["config", "set-context", "lab", "--controller", "https://127.0.0.1:8443", "--ca-cert", notPem], /--ca-cert .*not-a-cert\.pem holds no PEM certificate/],
   ["a missing --ca-cert", ["config", "set-context", "lab", "--controller", "https://127.0.0.1:8443", "--ca-cert", join(dir, "missing.pem")], /--ca-cert .*missing\.pem does not exist/],
   ["a missing global --ca-cert", ["status", "--ca-cert", join(dir, "missing.pem")], /--ca-cert .*missing\.pem does not exist/],
+  ["an option without its value", ["seg", "create", "S1-AZ1-SE-Group", "--ha-mode"], /error: option '--ha-mode <mode>' argument missing \(run with --help for usage\)/],
+  ["an unknown option", ["seg", "create", "S1-AZ1-SE-Group", "--colour"], /error: unknown option '--colour'/],
   ["an unclosed IPv6 controller URL", ["status", "--controller", "http://[::1"], /controller "http:\/\/\[::1" is not a valid address/],
   ["an ftp:// controller", ["status", "--controller", "ftp://127.0.0.1"], /controller "ftp:\/\/127\.0\.0\.1" must be http:\/\/ or https:\/\//],
   ["a newline in --controller", ["status", "--controller", "127.0.0.1\nx"], /--controller must not contain control characters/],
