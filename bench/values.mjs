@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Time to lint and to render (`ako values -f`) a values file of about 1 MiB (SIZE_KIB to change it),
-// in process on the built modules so only the parsing and merging are measured.
-import { writeFileSync, mkdtempSync, rmSync, readFileSync } from "node:fs";
+// Time to lint and to render (`ako values -f`) a values file of 1 MiB, in process on the built
+// modules so only parsing and merging are measured; and the same at 1/4 of the size, whose ratio
+// shows the growth (linear: about 4x; the old quadratic merge: about 16x). Median of RUNS runs.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,43 +10,63 @@ const { lintAkoValues } = await import("../dist/workflows/ako/lint.js");
 const { renderAkoValues } = await import("../dist/workflows/ako/render.js");
 const { readValuesFile } = await import("../dist/workflows/values-doc.js");
 
-const target = Number(process.env.SIZE_KIB ?? 1024) * 1024 - 4096;
-// A real layout with large maps and lists under keys the chart leaves open (podLabels, annotations).
-const lines = ["AKOSettings:", '  clusterName: "S1-AZ1"', "podLabels:"];
-let size = lines.join("\n").length;
-for (let i = 0; size < target / 2; i++) {
-  const line = `  label-${i}: "value-${i}"`;
-  lines.push(line);
-  size += line.length + 1;
-}
-lines.push("NetworkSettings:", "  nodeNetworkList:");
-for (let i = 0; size < target; i++) {
-  const line = `    - networkName: "net-${i}"\n      cidrs: ["10.${(i >> 8) & 255}.${i & 255}.0/24"]`;
-  lines.push(line);
-  size += line.length + 1;
-}
+const runs = Number(process.env.RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), "avictl-bench-"));
-const file = join(dir, "values.yaml");
-writeFileSync(file, `${lines.join("\n")}\n`);
 const defaults = readFileSync(new URL("../templates/ako/values.yaml", import.meta.url), "utf8");
 
-function time(label, fn) {
-  const t = process.hrtime.bigint();
-  fn();
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  console.log(`${label.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms${ms < 1000 ? "" : "  (target < 1000 ms)"}`);
+/** A values file of about `bytes`: AKO sections with a large map and a large list, as generated files have. */
+function valuesFile(bytes) {
+  const target = bytes - 4096;
+  const lines = ["AKOSettings:", '  clusterName: "S1-AZ1"', "podLabels:"];
+  let size = lines.join("\n").length;
+  for (let i = 0; size < target / 2; i++) {
+    const line = `  label-${i}: "value-${i}"`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  lines.push("NetworkSettings:", "  nodeNetworkList:");
+  for (let i = 0; size < target; i++) {
+    const line = `    - networkName: "net-${i}"\n      cidrs: ["10.${(i >> 8) & 255}.${i & 255}.0/24"]`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  const file = join(dir, `values-${bytes}.yaml`);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
 }
 
-const text = readValuesFile(file, "values file");
-console.log(`values file: ${(text.length / 1048576).toFixed(2)} MiB, ${lines.length} lines`);
-time("lint (ako lint -f)", () => lintAkoValues(text, file, { version: "1.13.4", defaultValues: defaults }));
-time("render (ako values -f)", () =>
-  renderAkoValues({ chartVersion: "1.13.4", controllerHost: "127.0.0.1", controllerVersion: "22.1.3", cloudName: "Default-Cloud", clusterName: "S1-AZ1", vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" }, seGroup: "S1-AZ1-SE-Group", base: { text, file } }),
-);
-// Over the limit: refused before parsing, with one sentence.
-writeFileSync(file, `x: "${"a".repeat(4 << 20)}"\n`);
+function median(fn) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+function measure(bytes) {
+  const file = valuesFile(bytes);
+  const text = readValuesFile(file, "values file");
+  const lint = median(() => lintAkoValues(text, file, { version: "1.13.4", defaultValues: defaults }));
+  const render = median(() =>
+    renderAkoValues({ chartVersion: "1.13.4", controllerHost: "127.0.0.1", controllerVersion: "22.1.3", cloudName: "Default-Cloud", clusterName: "S1-AZ1", vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" }, seGroup: "S1-AZ1-SE-Group", base: { text, file } }),
+  );
+  return { lint, render };
+}
+
+const quarter = measure(256 * 1024);
+const full = measure(1024 * 1024);
+const mark = (ms) => (ms < 1000 ? "" : "  (target < 1000 ms)");
+console.log(`runs per figure: ${runs} (median)`);
+console.log(`lint   1 MiB  ${full.lint.toFixed(0).padStart(6)} ms${mark(full.lint)}   1 MiB / 256 KiB: ${(full.lint / quarter.lint).toFixed(1)}x`);
+console.log(`render 1 MiB  ${full.render.toFixed(0).padStart(6)} ms${mark(full.render)}   1 MiB / 256 KiB: ${(full.render / quarter.render).toFixed(1)}x`);
+
+// Over the limit: refused before parsing, in one sentence.
+const big = join(dir, "big.yaml");
+writeFileSync(big, `x: "${"a".repeat(4 << 20)}"\n`);
 try {
-  readValuesFile(file, "values file");
+  readValuesFile(big, "values file");
   console.log("4 MiB values file: accepted (expected a refusal)");
 } catch (err) {
   console.log(`4 MiB values file: refused: ${err.message}`);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { ConfigFile, ContextEntry } from "../base/config.js";
 import { parseDuration } from "../base/duration.js";
 import { UsageError } from "./errors.js";
-import { checkController } from "./options.js";
+import { checkCaCert, checkController } from "./options.js";
 
 /** Options every command accepts (see program.ts). */
 export interface GlobalOptions {
@@ -74,6 +74,7 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
   }
   checkController(controller.value, controller.source === "flag" ? "--controller" : controller.source);
   const timeout = g.timeout ? parseDuration(g.timeout, "--timeout") : 30_000;
+  const caCert = pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]);
 
   return {
     contextName: ctx?.name,
@@ -81,7 +82,7 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
     username: byContext<string>(g.username, [[env.AVI_USERNAME, "env:AVI_USERNAME"]], ctx?.username) ?? { value: "admin", source: "default" },
     tenant: byContext<string>(g.tenant, [[env.AVI_TENANT, "env:AVI_TENANT"]], ctx?.tenant) ?? { value: "admin", source: "default" },
     apiVersion: byContext<string>(g.apiVersion, [[env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"]], ctx?.apiVersion),
-    caCert: pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]),
+    caCert: caCert && { ...caCert, value: checkCaCert(caCert.value, caCert.source === "flag" ? "--ca-cert" : `CA file of ${caCert.source}`) },
     insecure: pick<boolean>([g.insecure, "flag"], [ctx?.insecure, cs]) ?? { value: false, source: "default" },
     kubeContext: pick<string>([ctx?.kubeContext, cs]),
     timeoutMs: timeout,

@@ -64,15 +64,15 @@ export function checkController(value: string, what: string): void {
 }
 
 /** A CA bundle file: it exists and holds at least one PEM certificate. Returns its absolute path. */
-export function checkCaCert(path: string): string {
+export function checkCaCert(path: string, what = "--ca-cert"): string {
   const abs = resolve(path);
   let text: string;
   try {
     text = readFileSync(abs, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "EISDIR" ? `--ca-cert ${path} is a directory, not a PEM file` : `--ca-cert ${path} does not exist or cannot be read`);
+    throw new UsageError(code === "EISDIR" ? `${what} ${path} is a directory, not a PEM file` : `${what} ${path} does not exist or cannot be read`);
   }
-  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`--ca-cert ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`${what} ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   return abs;
 }

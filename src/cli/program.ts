@@ -46,12 +46,12 @@ export async function buildProgram(app: App, argv?: string[]): Promise<Command> 
     .option("--dry-run", "show the plan without changing anything")
     .option("-y, --yes", "confirm risky steps without prompting")
     .option("--timeout <duration>", "timeout per request, e.g. 30s")
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => app.io.out(s),
       writeErr: (s) => app.io.err(s),
-      outputError: (s, write) => write(app.io.errColor.red(s)),
+      // Parse errors are one line, like every other usage error.
+      outputError: (s, write) => write(app.io.errColor.red(`${s.trimEnd().replace(/\n/g, " ")} (run with --help for usage)\n`)),
     });
   const word = argv ? commandWord(argv) : undefined;
   const full = !argv || word === "completion";
@@ -73,7 +73,7 @@ Exit status:
   // help lists the global options (--yes, --dry-run, --context ...) under their own.
   const propagate = (cmd: Command) => {
     for (const sub of cmd.commands) {
-      sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError("(run with --help for usage)").configureHelp({ showGlobalOptions: true });
+      sub.exitOverride().configureOutput(program.configureOutput()).configureHelp({ showGlobalOptions: true });
       propagate(sub);
     }
   };
