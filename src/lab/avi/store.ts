@@ -1,5 +1,6 @@
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabStore } from "../types.js";
+import { lastModified } from "./seed.js";
 
 /** Types whose names are unique per cloud (not only per tenant). */
 export const CLOUD_SCOPED = new Set(["network", "vrfcontext", "serviceenginegroup", "vsvip", "virtualservice", "pool", "poolgroup", "serviceengine", "vimgrnwruntime"]);
@@ -28,7 +29,9 @@ export class MemoryStore implements LabStore {
     return undefined;
   }
 
+  /** Every stored change moves the object's `_last_modified`, whoever makes it (API or lab emulation). */
   put(type: string, obj: AviObject): AviObject {
+    obj._last_modified = lastModified();
     let m = this.byType.get(type);
     if (!m) this.byType.set(type, (m = new Map()));
     m.set(obj.uuid!, obj);
