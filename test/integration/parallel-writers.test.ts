@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AviObject } from "../../src/clients/avi/types.js";
 import type { FaultOptions } from "../../src/lab/types.js";
 import { startTestController } from "../helpers/lab.js";
+import { discoveredNetworks } from "../helpers/networks.js";
 import { isolatedConfig, runCli, type CliResult } from "../helpers/run-cli.js";
 
 type Lab = Awaited<ReturnType<typeof startTestController>>;
@@ -13,32 +14,12 @@ interface Route {
   prefix: { ip_addr: Addr; mask: number | string };
   next_hop: Addr;
 }
-interface Discovered {
-  name: string;
-  subnet: string;
-  pool: string;
-  gateway: string;
-}
 
 let lab: Lab | undefined;
 afterEach(async () => {
   await lab?.ctrl.close();
   lab = undefined;
 });
-
-const num = (ip: string) => ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
-const ip = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
-
-/** The lab's discovered networks with their discovered subnet, a pool inside it and a gateway address. */
-function discoveredNetworks(l: Lab): Discovered[] {
-  const uuidOf = (ref: unknown) => String(ref ?? "").split("#")[0]!.split("/").pop()!;
-  return l.ctrl.store.list("network").map((n) => {
-    const runtime = l.ctrl.store.get("vimgrnwruntime", uuidOf(n.vimgrnw_ref)) as { discovered_subnet: { ip_addr: Addr; mask: number }[] };
-    const s = runtime.discovered_subnet[0]!;
-    const base = num(s.ip_addr.addr);
-    return { name: String(n.name), subnet: `${s.ip_addr.addr}/${s.mask}`, pool: `${ip(base + 40)}-${ip(base + 59)}`, gateway: ip(base + 1) };
-  });
-}
 
 const routesOf = (l: Lab, vrf: string) => ((l.ctrl.store.findByName("vrfcontext", vrf)?.static_routes as Route[] | undefined) ?? []);
 const recordsOf = (l: Lab, vs: string) => ((l.ctrl.store.findByName("virtualservice", vs)?.static_dns_records as { fqdn: string[] }[] | undefined) ?? []).flatMap((r) => r.fqdn);
@@ -61,11 +42,11 @@ describe("parallel writers on one object", () => {
     lab = await startTestController();
     const l = lab;
     const env = { AVICTL_CONFIG: isolatedConfig(), ...l.env() };
-    const nets = discoveredNetworks(l);
+    const nets = discoveredNetworks(l.ctrl);
     const dnsNet = nets[nets.length - 1]!;
     const vrfNets = nets.slice(0, -1);
     const setup: string[][] = [
-      ["create-vrf", "VRF_DNS", "--network", `${dnsNet.name}=${dnsNet.subnet}@${dnsNet.pool}`],
+      ["create-vrf", "VRF_DNS", "--network", `${dnsNet.name}=${dnsNet.subnet}@${dnsNet.pool()}`],
       ["seg", "create", "DNS-SE-Group", "--buffer-se", "0"],
       ["dns-vs", "create", "par-dns", "--network", dnsNet.name, "--record", "seed.par.example=192.0.2.250"],
     ];
@@ -77,7 +58,7 @@ describe("parallel writers on one object", () => {
     const vrfRuns = Array.from({ length: n }, (_, i) => {
       const args = ["create-vrf", "VRF_PAR", "--route", `172.16.${i}.0/24=${gateway}`];
       const net = vrfNets[i];
-      if (net) args.push("--network", `${net.name}=${net.subnet}@${net.pool}`);
+      if (net) args.push("--network", `${net.name}=${net.subnet}@${net.pool()}`);
       return args;
     });
     const dnsRuns = Array.from({ length: n }, (_, i) => ["dns-vs", "create", "par-dns", "--network", dnsNet.name, "--record", `w${i}.par.example=192.0.2.${i + 1}`]);
