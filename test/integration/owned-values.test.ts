@@ -97,6 +97,19 @@ describe("owned values are replaced, not accumulated", () => {
     expect(subnets(net.name).map((s) => `${s.prefix.ip_addr.addr}/${s.prefix.mask}`)).toEqual([wrong, `${net.network}/25`]);
   });
 
+  it("dns-vs create: a record given again with other addresses replaces ours; other records stay", async () => {
+    const net = nets[2]!;
+    for (const args of [["create-vrf", "VRF_POOL", "--network", `${net.name}=${net.subnet}@${net.pool(100, 119)}`], ["seg", "create", "DNS-SE-Group", "--buffer-se", "0"]]) {
+      expect((await cli(args)).code).toBe(0);
+    }
+    const records = () => (lab.ctrl.store.findByName("virtualservice", "owned-dns")?.static_dns_records as { fqdn: string[]; ip_address: { ip_address: { addr: string } }[] }[]).map((r) => `${r.fqdn.join()}=${r.ip_address.map((a) => a.ip_address.addr).join()}`);
+    expect((await cli(["dns-vs", "create", "owned-dns", "--network", net.name, "--record", "a.owned.example=192.0.2.1", "--record", "b.owned.example=192.0.2.9"])).code).toBe(0);
+    const r = await cli(["dns-vs", "create", "owned-dns", "--network", net.name, "--record", "a.owned.example=192.0.2.2"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(plan(r.stdout).find((p) => p.kind === "virtualservice")?.action).toBe("update");
+    expect(records().sort()).toEqual(["a.owned.example=192.0.2.2", "b.owned.example=192.0.2.9"]);
+  });
+
   it.each([
     ["network", (n: DiscoveredNetwork) => `${n.network}-${n.at(20)}`, "the network address"],
     ["broadcast", (n: DiscoveredNetwork) => `${n.at(200)}-${n.broadcast}`, "the broadcast address"],

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RestAviClient } from "../../../src/clients/avi/client.js";
+import type { AviObject } from "../../../src/clients/avi/types.js";
 import { diffOwned, ensure, ensureListEntries, updateOwned } from "../../../src/workflows/ensure.js";
 import { StubServer } from "../../helpers/stub-http.js";
 
@@ -97,7 +98,7 @@ describe("ensureListEntries", () => {
 describe("concurrent writers", () => {
   const stale = { status: 412, body: { error: "Need to reload object data ServiceEngineGroup" } };
   const labelled = (labels: { key: string; value: string }[], t: string) => seg({ labels, _last_modified: t });
-  const withOurs = (current?: { labels?: { key: string; value: string }[] }) => ({ labels: [...(current?.labels ?? []).filter((l) => l.key !== "clustername"), { key: "clustername", value: "S1-AZ1" }] });
+  const withOurs = (current?: AviObject) => ({ labels: [...((current?.labels as { key: string; value: string }[] | undefined) ?? []).filter((l) => l.key !== "clustername"), { key: "clustername", value: "S1-AZ1" }] });
 
   it("carries _last_modified; on 412 re-reads, recomputes from the fresh object and retries", async () => {
     const fresh = labelled([{ key: "team", value: "net" }], "2");
