@@ -69,7 +69,9 @@ describe("parallel writers on one object", () => {
     const records = recordsOf(l, "par-dns");
     const routesKept = vrfRuns.filter((_, i) => routes.some((r) => r.prefix.ip_addr.addr === `172.16.${i}.0` && r.next_hop.addr === gateway)).length;
     const recordsKept = dnsRuns.filter((_, i) => records.includes(`w${i}.par.example`)).length;
-    console.log(`[parallel writers] N=${n} ${JSON.stringify(faults)}: routes ${routesKept}/${n}, records ${recordsKept}/${n}, exit codes ${results.map((r) => r.code).join("")}`);
+    const refusals: Record<number, number> = {};
+    for (const q of l.ctrl.requests()) if (q.status >= 400) refusals[q.status] = (refusals[q.status] ?? 0) + 1;
+    console.log(`[parallel writers] N=${n} ${JSON.stringify(faults)}: routes ${routesKept}/${n}, records ${recordsKept}/${n}, exit codes ${results.map((r) => r.code).join("")}, refusals by status ${JSON.stringify(refusals)}`);
 
     results.forEach((r: CliResult, i) => expect(r.code, `run ${i}: ${r.stderr}`).toBe(0));
     expect(routesKept).toBe(n);
