@@ -18,7 +18,7 @@ beforeEach(() => {
   store = new MemoryStore();
   seedStore(store, base, "site1", "cluster-1");
   faults = {};
-  api = new AviApi(store, base, () => faults);
+  api = new AviApi(store, base, { clusterUuid: "cluster-1" }, () => faults);
 });
 
 describe("lab controller: concurrency token", () => {
