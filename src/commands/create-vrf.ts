@@ -11,12 +11,15 @@ export function build(app: App): Command {
     .option("--cloud <name>", "cloud", "Default-Cloud")
     .option("--network <spec>", "NAME=CIDR@BEGIN-END[:vip|se|vip+se] (repeatable; pool type defaults to vip+se)", collect)
     .option("--route <spec>", "static route PREFIX=NEXTHOP (repeatable)", collect)
-    .option("--default-gateway <ip>", "add 0.0.0.0/0 via this gateway")
+    .option("--default-gateway <ip>", "0.0.0.0/0 via this gateway (replaces the VRF's earlier default route)")
     .option("--move", "move networks that are already in another VRF")
+    .option("--force", "accept a subnet that differs from the one the cloud discovered on the network")
     .addHelpText(
       "after",
       `
 Routes are added with PATCH next to existing ones, so routes AKO owns in the same VRF survive.
+A network's subnet must be the one the cloud discovered on it; a corrected subnet or pool replaces
+the one set earlier.
 
 Examples:
   avictl create-vrf VRF_AZ1 --network AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59 \\

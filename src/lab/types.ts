@@ -12,6 +12,11 @@ export interface FaultOptions {
   expireSessionsAfter?: number;
   /** Seed for the fault dice, so a run can be replayed. */
   seed?: number;
+  /**
+   * Answer 412 to the first PUT/PATCH of every object after the faults are set, as if another writer
+   * had changed it just before (its `_last_modified` moves, so a retry with the old token fails too).
+   */
+  staleFirstWrite?: boolean;
 }
 
 /** One controller's object store, shared with the lab's DNS service, backends and AKO emulation. */

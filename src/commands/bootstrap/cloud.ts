@@ -19,7 +19,8 @@ export function build(app: App): Command {
     .option("--mgmt-network <name>", "SE management network (port group)")
     .option("--mgmt-subnet <cidr>", "its subnet")
     .option("--mgmt-pool <begin-end>", "static pool for SE management addresses")
-    .option("--mgmt-gateway <ip>", "default gateway, added to the management VRF")
+    .option("--mgmt-gateway <ip>", "default gateway of the management VRF (replaces an earlier one)")
+    .option("--force", "accept a --mgmt-subnet that differs from the subnet the cloud discovered")
     .addHelpText(
       "after",
       `

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AviObject } from "../../clients/avi/types.js";
+import type { FaultOptions } from "../types.js";
 import { applyDefaults, behaviours, checkDelete, type BehaviourContext } from "./behaviour.js";
 import { BadRequest, redactSensitive, resolveRefs, uuidOf, withNames } from "./refs.js";
 import { lastModified } from "./seed.js";
@@ -24,14 +25,22 @@ const HUMAN: Record<string, string> = {
 };
 const SINGLETONS = new Set(["systemconfiguration", "controllerproperties"]);
 
-/** The generic REST semantics of /api/<type>[/<uuid>] over the store. */
+/**
+ * The generic REST semantics of /api/<type>[/<uuid>] over the store. Every write handler runs from
+ * its read to its store.put without yielding to the event loop, so writes to one object are atomic:
+ * two requests never interleave their read-modify-write.
+ */
 export class AviApi {
   private readonly ctx: BehaviourContext;
+  /** Objects written since the current fault settings were applied (for staleFirstWrite). */
+  private written = new Set<string>();
+  private writtenUnder?: FaultOptions;
 
   constructor(
     private readonly store: MemoryStore,
     private readonly base: string,
     controller: Omit<BehaviourContext, "store" | "base"> = { clusterUuid: "" },
+    private readonly faults: () => FaultOptions = () => ({}),
   ) {
     this.ctx = { store, base, ...controller };
   }
@@ -96,6 +105,7 @@ export class AviApi {
     Object.assign(o, { uuid, url: `${this.base}/api/${type}/${uuid}`, tenant_ref: `${this.base}/api/tenant/admin` });
     applyDefaults(type, o, this.store, this.base);
     this.checkDuplicate(type, o);
+    checkUniqueIds(o);
     this.behave(type, o);
     o._last_modified = lastModified();
     this.store.put(type, o);
@@ -103,13 +113,12 @@ export class AviApi {
     return { status: 201, body: this.render(o, true) };
   }
 
-  replace(type: string, uuid: string, body: unknown, version: string): Reply {
+  replace(type: string, uuid: string, body: unknown, version: string, ifMatch?: string): Reply {
     const current = this.store.get(type, uuid);
     if (!current) return notFound();
     const input = { ...(body as Obj) };
-    if (input._last_modified !== undefined && String(input._last_modified) !== current._last_modified) {
-      return { status: 412, body: { error: `Need to reload object data ${definitionOf(type) ?? type}` } };
-    }
+    const stale = this.precondition(type, current, input._last_modified, ifMatch);
+    if (stale) return stale;
     for (const k of ["url", "uuid", "_last_modified"]) delete input[k];
     const err = validateBody(type, input, version);
     if (err) throw new BadRequest(err);
@@ -118,13 +127,14 @@ export class AviApi {
     o.cloud_ref ??= current.cloud_ref;
     applyDefaults(type, o, this.store, this.base);
     this.checkDuplicate(type, o);
+    checkUniqueIds(o);
     this.behave(type, o, current as Obj);
     o._last_modified = lastModified();
     this.store.put(type, o);
     return { status: 200, body: this.render(o, true) };
   }
 
-  patch(type: string, uuid: string, body: unknown, version: string): Reply {
+  patch(type: string, uuid: string, body: unknown, version: string, ifMatch?: string): Reply {
     const current = this.store.get(type, uuid);
     if (!current) return notFound();
     const ops = (body ?? {}) as Record<string, Obj>;
@@ -133,7 +143,12 @@ export class AviApi {
       throw new BadRequest("PATCH body must be one of {\"add\": {...}}, {\"replace\": {...}}, {\"delete\": {...}}");
     }
     const op = keys[0]!;
-    const fields = ops[op]!;
+    const { _last_modified: token, ...fields } = ops[op]!;
+    // A classic PATCH may carry the token read with the object next to the fields it changes
+    // [inferred: the controller applies PATCH as a read-merge-write of the object, so the strict
+    // reading is that the token is checked exactly as on PUT].
+    const stale = this.precondition(type, current, token, ifMatch);
+    if (stale) return stale;
     const err = validateBody(type, fields, version, { partial: true });
     if (err) throw new BadRequest(err);
     const resolved = resolveRefs(fields, this.store, this.base) as Obj;
@@ -145,6 +160,7 @@ export class AviApi {
       else delete o[k];
     }
     this.checkDuplicate(type, o);
+    checkUniqueIds(o);
     this.behave(type, o, current as Obj);
     o._last_modified = lastModified();
     this.store.put(type, o);
@@ -160,12 +176,12 @@ export class AviApi {
     return { status: 204 };
   }
 
-  singleton(method: string, type: string, body: unknown, version: string): Reply {
+  singleton(method: string, type: string, body: unknown, version: string, ifMatch?: string): Reply {
     const o = this.store.list(type)[0];
     if (!o) return notFound();
     if (method === "GET") return { status: 200, body: this.render(o, false) };
-    if (method === "PUT") return this.replace(type, o.uuid!, body, version);
-    if (method === "PATCH") return this.patch(type, o.uuid!, body, version);
+    if (method === "PUT") return this.replace(type, o.uuid!, body, version, ifMatch);
+    if (method === "PATCH") return this.patch(type, o.uuid!, body, version, ifMatch);
     return { status: 405, body: { error: `Method '${method}' not allowed` } };
   }
 
@@ -186,6 +202,32 @@ export class AviApi {
 
   isSingleton(type: string): boolean {
     return SINGLETONS.has(type);
+  }
+
+  /**
+   * 412 when the writer's token — `_last_modified` in the body or an If-Match header — is not the
+   * object's current one. The controller's check on the body token is what AKO's GET → PUT → 412 →
+   * re-read loop relies on; If-Match is not documented for Avi, and the strict reading is to honour
+   * it like the body token. With the staleFirstWrite fault, the first write to each object fails as
+   * if another writer had just changed it.
+   */
+  private precondition(type: string, current: AviObject, token: unknown, ifMatch?: string): Reply | undefined {
+    const refused: Reply = { status: 412, body: { error: `Need to reload object data ${definitionOf(type) ?? type}` } };
+    const faults = this.faults();
+    if (faults !== this.writtenUnder) {
+      this.writtenUnder = faults;
+      this.written.clear();
+    }
+    const key = `${type}/${current.uuid}`;
+    if (faults.staleFirstWrite && !this.written.has(key)) {
+      this.written.add(key);
+      this.store.put(type, current);
+      return refused;
+    }
+    const match = ifMatch?.replace(/^W\//, "").replace(/^"|"$/g, "");
+    if (match !== undefined && match !== "*" && match !== current._last_modified) return refused;
+    if (token !== undefined && String(token) !== current._last_modified) return refused;
+    return undefined;
   }
 
   private behave(type: string, o: Obj, current?: Obj): void {
@@ -212,15 +254,33 @@ function notFound(): Reply {
   return { status: 404, body: { error: "Object not found!" } };
 }
 
-/** List PATCH add: an entry with the same key (name, route_id, prefix or ip) replaces the old one. */
+/**
+ * List PATCH add: an entry with the same key (name, prefix or ip) replaces the old one. Entries with
+ * a `route_id` are appended instead and then refused by checkUniqueIds when the id is taken: AKO
+ * 1.10.4 met exactly that 400 when it PATCH-added routes whose ids were already in the VRF.
+ */
 function mergeEntries(existing: unknown[], added: unknown[]): unknown[] {
   const out = [...existing];
   for (const a of added) {
-    const i = out.findIndex((e) => sameEntry(e, a));
+    const i = isObj(a) && a.route_id !== undefined ? -1 : out.findIndex((e) => sameEntry(e, a));
     if (i >= 0) out[i] = a;
     else out.push(a);
   }
   return out;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Static route ids are unique within a VRF; the controller's text, as AKO's changelog quotes it:
+ * "Field check for static_routes failed: Unique constraints route_id has duplicated value".
+ */
+function checkUniqueIds(o: Obj): void {
+  for (const [field, list] of Object.entries(o)) {
+    if (!Array.isArray(list)) continue;
+    const ids = list.filter(isObj).map((e) => e.route_id).filter((id) => id !== undefined).map(String);
+    if (new Set(ids).size !== ids.length) throw new BadRequest(`Field check for ${field} failed: Unique constraints route_id has duplicated value`);
+  }
 }
 
 function sameEntry(a: unknown, b: unknown): boolean {

@@ -21,9 +21,12 @@ const NETWORKS: Record<Exclude<Seed, "empty">, [string, string][]> = {
   leader: [["REGIONC_MGMT_3040", "10.10.40.0"]],
 };
 
+let lastToken = 0;
 export function lastModified(): string {
-  // Microseconds since the epoch, as a string, like the controller.
-  return `${Date.now()}${String(Math.floor(Math.random() * 1000)).padStart(3, "0")}`;
+  // Microseconds since the epoch, as a string, like the controller; strictly increasing, because it is
+  // the concurrency token: two writes must never leave the same value behind.
+  lastToken = Math.max(lastToken + 1, Date.now() * 1000);
+  return String(lastToken);
 }
 
 /** Fill the store with what a freshly installed controller with a vCenter cloud has. */

@@ -105,10 +105,10 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     if (tenant !== "admin" && tenant !== "*" && !store.findByName("tenant", tenant)) return { reply: { status: 403, body: { error: `Tenant '${tenant}' does not exist!` } }, headers: {} };
     const reqVersion = String(req.headers["x-avi-version"] ?? NO_HEADER_VERSION);
     const body = raw ? parseJson(raw) : undefined;
-    return { reply: apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion), headers: { "Set-Cookie": sliding } };
+    return { reply: apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion, req.headers["if-match"]), headers: { "Set-Cookie": sliding } };
   }
 
-  function apiRoute(method: string, seg: string[], q: URLSearchParams, body: unknown, v: string): Reply {
+  function apiRoute(method: string, seg: string[], q: URLSearchParams, body: unknown, v: string, ifMatch?: string): Reply {
     const [type = "", uuid, sub] = seg;
     if (type === "cluster") {
       if (uuid === "runtime" || uuid === "status") return { status: 200, body: { cluster_state: { state: "CLUSTER_UP_NO_HA", progress: 100 }, node_states: [{ name: "127.0.0.1", role: "CLUSTER_LEADER", state: "CLUSTER_ACTIVE" }] } };
@@ -123,7 +123,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     if (type === "ipamdnsproviderprofiledomainlist") return domainList(q.get("cloud_uuid") ?? "");
     if (type === "cloud-inventory") return { status: 200, body: { count: 1, results: store.list("cloud").map((c) => ({ config: { name: c.name, uuid: c.uuid }, status: { state: "CLOUD_STATE_PLACEMENT_READY" } })) } };
     if (type.endsWith("-inventory") && !uuid && method === "GET") return api.inventory(type.slice(0, -"-inventory".length));
-    if (api.isSingleton(type)) return api.singleton(method, type, body, v);
+    if (api.isSingleton(type)) return api.singleton(method, type, body, v, ifMatch);
     if (type === "cloud" && uuid && sub === "status") return store.get("cloud", uuid) ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } } : { status: 404, body: { error: "Object not found!" } };
     if (type === "gslbsiteops" && uuid && method === "POST") return o.gslb?.siteops(uuid, body) ?? { status: 400, body: { error: "Failed to connect to the site: no route to host" } };
     if (uuid && sub === "runtime" && method === "GET") return api.runtime(type, uuid);
@@ -133,8 +133,8 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
       return { status: 405, body: { error: `Method '${method}' not allowed` } };
     }
     if (method === "GET") return api.get(type, uuid, q);
-    if (method === "PUT") return api.replace(type, uuid, body, v);
-    if (method === "PATCH") return api.patch(type, uuid, body, v);
+    if (method === "PUT") return api.replace(type, uuid, body, v, ifMatch);
+    if (method === "PATCH") return api.patch(type, uuid, body, v, ifMatch);
     if (method === "DELETE") return api.remove(type, uuid);
     return { status: 405, body: { error: `Method '${method}' not allowed` } };
   }
@@ -220,7 +220,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   await new Promise<void>((r) => server.listen(o.port ?? 0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
-  const api = new AviApi(store, base, { clusterUuid, gslb: o.gslb });
+  const api = new AviApi(store, base, { clusterUuid, gslb: o.gslb }, () => faults);
   seedStore(store, base, o.seed ?? "site1", clusterUuid);
 
   const labHandle = {

@@ -1,5 +1,6 @@
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabStore } from "../types.js";
+import { lastModified } from "./seed.js";
 
 /** Types whose names are unique per cloud (not only per tenant). */
 export const CLOUD_SCOPED = new Set(["network", "vrfcontext", "serviceenginegroup", "vsvip", "virtualservice", "pool", "poolgroup", "serviceengine", "vimgrnwruntime"]);
@@ -28,7 +29,12 @@ export class MemoryStore implements LabStore {
     return undefined;
   }
 
+  /**
+   * Every stored change moves the object's `_last_modified`, whoever makes it (API or lab emulation):
+   * a put that brings no token of its own, or the stored one, gets a fresh one (replicas keep theirs).
+   */
   put(type: string, obj: AviObject): AviObject {
+    if (obj._last_modified === undefined || obj._last_modified === this.get(type, obj.uuid!)?._last_modified) obj._last_modified = lastModified();
     let m = this.byType.get(type);
     if (!m) this.byType.set(type, (m = new Map()));
     m.set(obj.uuid!, obj);

@@ -1,10 +1,10 @@
-import type { IpamDnsProviderProfile, Network, StaticRoute, VrfContext } from "../../clients/avi/models.js";
+import type { IpamDnsProviderProfile, Network, VrfContext } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { UsageError } from "../../base/errors.js";
-import { ensure, ensureListEntries, updateOwned, type PlanItem } from "../ensure.js";
+import { ensure, updateOwned, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
-import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
-import { assertDnsName, inCidr, mergeSubnets, nextRouteId, parseCidr, parseIp, parsePool, parseSchemaCount, routeKey, subnetBody, v4, type Cidr, type Pool } from "../infra/net.js";
+import { assertDiscoveredSubnet, ensureRoutes, refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
+import { assertDnsName, inCidr, mergeSubnets, parseCidr, parseIp, parsePool, parseSchemaCount, routeFor, subnetBody, type Cidr, type Pool } from "../infra/net.js";
 
 export interface BootstrapCloudOptions {
   cloud: string;
@@ -15,6 +15,8 @@ export interface BootstrapCloudOptions {
   allocateIpInVrf: boolean;
   stateBasedDnsRegistration: boolean;
   mgmt?: { network: string; subnet: Cidr; pool: Pool; gateway?: string };
+  /** Accept a management subnet that differs from the discovered one. */
+  force: boolean;
   dryRun: boolean;
 }
 
@@ -31,6 +33,7 @@ export function toBootstrapCloudOptions(raw: {
   mgmtSubnet?: string;
   mgmtPool?: string;
   mgmtGateway?: string;
+  force?: boolean;
   dryRun?: boolean;
 }): BootstrapCloudOptions {
   const domains = (raw.dnsDomain ?? []).flatMap((d) => d.split(",")).filter(Boolean);
@@ -55,6 +58,7 @@ export function toBootstrapCloudOptions(raw: {
     allocateIpInVrf: raw.allocateIpInVrf ?? true,
     stateBasedDnsRegistration: raw.stateBasedDnsRegistration ?? true,
     mgmt,
+    force: Boolean(raw.force),
     dryRun: Boolean(raw.dryRun),
   };
 }
@@ -69,6 +73,7 @@ export async function bootstrapCloud(o: BootstrapCloudOptions, avi: AviClient, e
     avi.get<{ state?: string }>(`cloud/${cloud.uuid}/status`).catch(() => undefined),
     o.mgmt?.gateway ? avi.getByName<VrfContext>("vrfcontext", "management", { cloudUuid: cloud.uuid }) : undefined,
   ]);
+  if (o.mgmt && mgmtNet) await assertDiscoveredSubnet(avi, mgmtNet, o.mgmt.subnet, o.force);
   const warnings: string[] = [];
   if (status?.state && status.state !== "CLOUD_STATE_PLACEMENT_READY") warnings.push(`cloud ${o.cloud} is ${status.state}, not ready for placement; virtual services will wait for it`);
   const opts = { dryRun: o.dryRun };
@@ -106,13 +111,8 @@ export async function bootstrapCloud(o: BootstrapCloudOptions, avi: AviClient, e
   if (o.mgmt && mgmtNet) {
     events.step("management network", { network: o.mgmt.network });
     const subnet = subnetBody(o.mgmt.subnet, [o.mgmt.pool], avi.atLeast("20.1.3"));
-    plan.push((await updateOwned<Network>(avi, "network", mgmtNet, { dhcp_enabled: false, configured_subnets: mergeSubnets(mgmtNet.configured_subnets, subnet) }, opts)).item);
-    if (o.mgmt.gateway && mgmtVrf) plan.push((await defaultRoute(avi, mgmtVrf, o.mgmt.gateway, opts)).item);
+    plan.push((await updateOwned<Network>(avi, "network", mgmtNet, (net) => ({ dhcp_enabled: false, configured_subnets: mergeSubnets(net?.configured_subnets, subnet) }), opts)).item);
+    if (o.mgmt.gateway && mgmtVrf) plan.push((await ensureRoutes(avi, mgmtVrf, [routeFor(parseCidr("0.0.0.0/0", "default route"), o.mgmt.gateway)], opts)).item);
   }
   return { dryRun: o.dryRun, plan, warnings, writes: avi.writes - start };
-}
-
-/** 0.0.0.0/0 via the gateway, added next to whatever routes the VRF already has. */
-export function defaultRoute(avi: AviClient, vrf: VrfContext, gateway: string, opts: { dryRun: boolean }) {
-  return ensureListEntries<VrfContext, StaticRoute>(avi, "vrfcontext", vrf, "static_routes", [{ route_id: nextRouteId(vrf), prefix: { ip_addr: v4("0.0.0.0"), mask: 0 }, next_hop: v4(gateway) }], routeKey, opts);
 }

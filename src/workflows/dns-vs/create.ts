@@ -2,7 +2,7 @@ import type { ApplicationProfile, DnsRecord, IpAddrPrefix, ServiceEngineGroup, S
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";
 import { UsageError } from "../../base/errors.js";
-import { ensure, type PlanItem } from "../ensure.js";
+import { diffOwned, ensure, ensureListEntries, retryConcurrent, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
 import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
 import { assertDnsName, parseIp, parseSchemaCount, v4 } from "../infra/net.js";
@@ -69,13 +69,12 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
   events.step("looking up", { cloud: o.cloud, network: o.network });
   const cloud = await requireCloud(avi, o.cloud);
   const scope = { cloudUuid: cloud.uuid };
-  const [net, seg, systemDns, udp, vrf, existingVs, sysconf] = await Promise.all([
+  const [net, seg, systemDns, udp, vrf, sysconf] = await Promise.all([
     requireNetwork(avi, o.network, cloud),
     avi.getByName<ServiceEngineGroup>("serviceenginegroup", o.seGroup, scope),
     avi.getByName<ApplicationProfile>("applicationprofile", "System-DNS"),
     avi.getByName("networkprofile", "System-UDP-Per-Pkt"),
     o.vrf ? avi.getByName("vrfcontext", o.vrf, scope) : undefined,
-    avi.getByName<VirtualService>("virtualservice", o.name, scope),
     o.setSystemDns ? avi.get<SystemConfiguration>("systemconfiguration") : undefined,
   ]);
   // A dry run of a whole sequence plans against objects earlier steps would create: warn instead of refusing.
@@ -126,6 +125,7 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
   plan.push(vsvip.item);
 
   events.step("virtual service", { name: o.name });
+  const records = staticRecords(o.records, o.ttl, o.answersPerQuery);
   const vs = await ensure<VirtualService>(
     avi,
     {
@@ -141,30 +141,42 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
         network_profile_ref: avi.ref("networkprofile", udp.uuid),
         services: [{ port: 53 }],
         analytics_policy: { full_client_logs: { enabled: true, duration: 0, throttle: 0 }, metrics_realtime_update: { enabled: true, duration: 0 }, significant_log_throttle: 0, udf_log_throttle: 0 },
-        static_dns_records: mergeRecords(existingVs?.static_dns_records, o.records, o.ttl, o.answersPerQuery),
         enabled: true,
       },
+      createWith: records.length ? { static_dns_records: records } : undefined,
     },
     opts,
   );
+  if (vs.object && vs.item.action !== "create" && records.length) {
+    // Records go in by PATCH add (ours replacing our older versions by PATCH delete), so parallel
+    // runs adding different records to one DNS service never rebuild the list from a stale read.
+    const r = await ensureListEntries<VirtualService, DnsRecord>(avi, "virtualservice", vs.object, "static_dns_records", records, { key: recordKey, same: (x, w) => diffOwned(w, x).length === 0 }, opts);
+    if (r.item.action === "update") vs.item = { ...vs.item, action: "update", diff: [...vs.item.diff, ...r.item.diff] };
+  }
   plan.push(vs.item);
 
-  if (o.setSystemDns) {
-    const refs = sysconf?.dns_virtualservice_refs ?? [];
-    const present = vs.item.uuid !== undefined && refs.some((r) => uuidOfRef(r) === vs.item.uuid);
-    const item: PlanItem = { kind: "systemconfiguration", name: "default", action: present ? "unchanged" : "update", diff: present ? [] : [{ path: "dns_virtualservice_refs", to: o.name }] };
-    if (!present && !o.dryRun) await avi.patchSingleton("systemconfiguration", "add", { dns_virtualservice_refs: [avi.ref("virtualservice", vs.item.uuid!)] });
+  if (o.setSystemDns && sysconf) {
+    const item = await retryConcurrent(
+      avi,
+      "systemconfiguration",
+      sysconf,
+      async (current): Promise<PlanItem> => {
+        const present = vs.item.uuid !== undefined && (current.dns_virtualservice_refs ?? []).some((r) => uuidOfRef(r) === vs.item.uuid);
+        if (!present && !o.dryRun) await avi.patchSingleton("systemconfiguration", "add", { dns_virtualservice_refs: [avi.ref("virtualservice", vs.item.uuid!)] });
+        return { kind: "systemconfiguration", name: "default", action: present ? "unchanged" : "update", diff: present ? [] : [{ path: "dns_virtualservice_refs", to: o.name }] };
+      },
+      () => avi.get<SystemConfiguration>("systemconfiguration"),
+    );
     plan.push(item);
   }
   return { dryRun: o.dryRun, plan, warnings, writes: avi.writes - start };
 }
 
-/** Records keyed by (type, sorted names): ours replace theirs, others stay as they are. */
-export function mergeRecords(existing: DnsRecord[] | undefined, ours: { fqdn: string; ips: string[] }[], ttl?: number, perQuery?: number): DnsRecord[] {
-  const key = (r: DnsRecord) => `${r.type}|${[...(r.fqdn ?? [])].sort().join(",")}`;
-  const wanted: DnsRecord[] = ours.map((r) => ({ type: "DNS_RECORD_A", fqdn: [r.fqdn], ip_address: r.ips.map((ip) => ({ ip_address: v4(ip) })), ...(ttl !== undefined ? { ttl } : {}),
+/** A static record is identified by its type and (sorted) names; ours replace any with the same identity. */
+const recordKey = (r: DnsRecord) => `${r.type}|${[...(r.fqdn ?? [])].sort().join(",")}`;
+
+export function staticRecords(ours: { fqdn: string; ips: string[] }[], ttl?: number, perQuery?: number): DnsRecord[] {
+  return ours.map((r) => ({ type: "DNS_RECORD_A", fqdn: [r.fqdn], ip_address: r.ips.map((ip) => ({ ip_address: v4(ip) })), ...(ttl !== undefined ? { ttl } : {}),
     ...(perQuery !== undefined && r.ips.length > 1 ? { num_records_in_response: perQuery, algorithm: "DNS_RECORD_RESPONSE_ROUND_ROBIN" } : {}),
   }));
-  const keys = new Set(wanted.map(key));
-  return [...(existing ?? []).filter((r) => !keys.has(key(r))), ...wanted];
 }

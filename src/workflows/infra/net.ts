@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { UsageError } from "../../base/errors.js";
-import type { IpAddr, IpAddrPrefix, StaticIpRangeType, StaticRoute, Subnet, VrfContext } from "../../clients/avi/models.js";
+import type { IpAddr, IpAddrPrefix, StaticIpRangeType, StaticRoute, Subnet } from "../../clients/avi/models.js";
 import { AVI_RANGES, type AviRangeField } from "./ranges.js";
 
 export interface Cidr {
@@ -43,6 +43,8 @@ export function toNumber(ip: string): number {
   return ipaddr.IPv4.parse(ip).toByteArray().reduce((n, b) => n * 256 + b, 0);
 }
 
+const fromNumber = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
+
 /** "10.10.25.40-10.10.25.59" within its subnet, begin ≤ end. */
 export function parsePool(text: string, subnet: Cidr, type: StaticIpRangeType, what: string): Pool {
   const m = /^([^-]+)-([^-]+)$/.exec(text);
@@ -51,6 +53,13 @@ export function parsePool(text: string, subnet: Cidr, type: StaticIpRangeType, w
   const end = parseIp(m[2]!, `${what} pool end`);
   if (toNumber(begin) > toNumber(end)) throw new UsageError(`${what} pool "${text}" starts after it ends`);
   if (!inCidr(begin, subnet) || !inCidr(end, subnet)) throw new UsageError(`${what} pool "${text}" is outside its subnet ${subnet.text}`);
+  if (subnet.mask <= 30) {
+    // Service engines and VIPs would be handed the subnet's own network or broadcast address.
+    const network = toNumber(subnet.addr);
+    const broadcast = network + 2 ** (32 - subnet.mask) - 1;
+    if (toNumber(begin) === network) throw new UsageError(`${what} pool "${text}" covers ${subnet.addr}, the network address of ${subnet.text}; start it at ${fromNumber(network + 1)} or later`);
+    if (toNumber(end) === broadcast) throw new UsageError(`${what} pool "${text}" covers ${fromNumber(broadcast)}, the broadcast address of ${subnet.text}; end it at ${fromNumber(broadcast - 1)} or earlier`);
+  }
   return { begin, end, type };
 }
 
@@ -78,11 +87,34 @@ export function subnetBody(c: Cidr, pools: Pool[], modern: boolean): Subnet {
   return { prefix: prefixOf(c), static_ranges: pools.map((p) => ({ begin: v4(p.begin), end: v4(p.end) })) };
 }
 
-/** Keep the network's other subnets and put ours in place of any with the same prefix. */
+/**
+ * Put our subnet (with its pool) in place of any configured subnet it overlaps — the one avictl set
+ * earlier, now corrected — and keep the network's other subnets.
+ */
 export function mergeSubnets(existing: Subnet[] | undefined, ours: Subnet): Subnet[] {
-  const same = (s: Subnet) => s.prefix.ip_addr.addr === ours.prefix.ip_addr.addr && Number(s.prefix.mask) === ours.prefix.mask;
-  return [...(existing ?? []).filter((s) => !same(s)), ours];
+  const mine = { addr: ours.prefix.ip_addr.addr, mask: Number(ours.prefix.mask) };
+  const overlaps = (s: Subnet) => {
+    if (s.prefix.ip_addr.type === "V6") return false;
+    const theirs = { addr: s.prefix.ip_addr.addr, mask: Number(s.prefix.mask) };
+    return inCidr(theirs.addr, { ...mine, text: "" }) || inCidr(mine.addr, { ...theirs, text: "" });
+  };
+  return [...(existing ?? []).filter((s) => !overlaps(s)), ours];
 }
+
+/**
+ * A static route whose id derives from its content (`avictl-<prefix>-<mask>-<next hop>`): concurrent
+ * avictl runs adding different routes never pick the same id, the same route always gets the same id
+ * (a second adder meets the controller's duplicate-id refusal, re-reads and finds it present), and the
+ * prefix keeps clear of the shell's numbers (1, 2, …) and AKO's `<cluster>-…` ids.
+ */
+export function routeFor(prefix: Cidr, nextHop: string): StaticRoute {
+  return { route_id: `avictl-${prefix.addr}-${prefix.mask}-${nextHop}`, prefix: prefixOf(prefix), next_hop: v4(nextHop) };
+}
+
+export const routeKey = (r: StaticRoute) => `${r.prefix.ip_addr.addr}/${Number(r.prefix.mask)}>${r.next_hop.addr}`;
+
+/** 0.0.0.0/0 not placed by AKO (AKO labels its routes clustername=<cluster>). */
+export const isOwnDefaultRoute = (r: StaticRoute) => r.prefix.ip_addr.addr === "0.0.0.0" && Number(r.prefix.mask) === 0 && !r.labels?.some((l) => l.key === "clustername");
 
 /** "www.example.com" style names (and the domain part of FQDNs). */
 export function assertDnsName(name: string, what: string): string {
@@ -107,12 +139,3 @@ export function parseSchemaCount(text: string | undefined, flag: string, field: 
   return parseCount(text, flag, Math.max(min, narrower.min ?? min), Math.min(max, narrower.max ?? max));
 }
 
-export const routeKey = (r: StaticRoute) => `${r.prefix.ip_addr.addr}/${Number(r.prefix.mask)}>${r.next_hop.addr}`;
-
-/** The Avi shell numbers routes 1, 2, …; take the first number not in use. */
-export function nextRouteId(vrf: VrfContext, taken: Set<string> = new Set()): string {
-  const used = new Set([...(vrf.static_routes ?? []).map((r) => r.route_id), ...taken]);
-  let n = 1;
-  while (used.has(String(n))) n++;
-  return String(n);
-}

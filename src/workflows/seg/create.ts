@@ -1,4 +1,4 @@
-import type { HaMode, ServiceEngineGroup } from "../../clients/avi/models.js";
+import type { HaMode, KeyValue, ServiceEngineGroup } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { UsageError } from "../../base/errors.js";
 import { ensure } from "../ensure.js";
@@ -89,6 +89,9 @@ export async function createSeg(o: SegCreateOptions, avi: AviClient, events: Eve
       "create a separate SE group per cluster",
     );
   }
-  const r = await ensure<ServiceEngineGroup>(avi, { type: "serviceenginegroup", name: o.name, cloudUuid: cloud.uuid, desired: segDesired(o, avi.ref("cloud", cloud.uuid)) }, { dryRun: o.dryRun });
+  const owned = segDesired(o, avi.ref("cloud", cloud.uuid));
+  // Labels are shared with AKO and the UI: set ours by key on the list as it is at write time.
+  const desired = (current?: ServiceEngineGroup) => (owned.labels ? { ...owned, labels: [...(current?.labels ?? []).filter((l) => l.key !== "clustername"), ...(owned.labels as KeyValue[])] } : owned);
+  const r = await ensure<ServiceEngineGroup>(avi, { type: "serviceenginegroup", name: o.name, cloudUuid: cloud.uuid, desired }, { dryRun: o.dryRun });
   return { dryRun: o.dryRun, plan: [r.item], warnings: [], writes: avi.writes - start };
 }

@@ -1,11 +1,11 @@
-import type { Network, StaticIpRangeType, StaticRoute, VrfContext } from "../../clients/avi/models.js";
+import type { Network, StaticIpRangeType, VrfContext } from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";
 import { UsageError } from "../../base/errors.js";
-import { ensure, ensureListEntries, updateOwned, type PlanItem } from "../ensure.js";
+import { ensure, updateOwned, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
-import { refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
-import { assertNoOverlap, mergeSubnets, nextRouteId, parseCidr, parseIp, parsePool, prefixOf, routeKey, subnetBody, v4, type Cidr, type Pool } from "../infra/net.js";
+import { assertDiscoveredSubnet, ensureRoutes, refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
+import { assertNoOverlap, mergeSubnets, parseCidr, parseIp, parsePool, routeFor, subnetBody, type Cidr, type Pool } from "../infra/net.js";
 
 export interface NetworkSpec {
   name: string;
@@ -18,12 +18,14 @@ export interface CreateVrfOptions {
   networks: NetworkSpec[];
   routes: { prefix: Cidr; nextHop: string }[];
   move: boolean;
+  /** Accept subnets that differ from the ones the cloud discovered. */
+  force: boolean;
   dryRun: boolean;
 }
 
 const POOL_TYPES: Record<string, StaticIpRangeType> = { vip: "STATIC_IPS_FOR_VIP", se: "STATIC_IPS_FOR_SE", "vip+se": "STATIC_IPS_FOR_VIP_AND_SE" };
 
-export function toCreateVrfOptions(name: string, raw: { cloud?: string; network?: string[]; route?: string[]; defaultGateway?: string; move?: boolean; dryRun?: boolean }): CreateVrfOptions {
+export function toCreateVrfOptions(name: string, raw: { cloud?: string; network?: string[]; route?: string[]; defaultGateway?: string; move?: boolean; force?: boolean; dryRun?: boolean }): CreateVrfOptions {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`VRF name "${name}" may only hold letters, digits, '_', '.' and '-'`);
   const networks = (raw.network ?? []).map((spec) => {
     const v6 = /^([^=]+)=[^@]*:/.exec(spec);
@@ -46,7 +48,7 @@ export function toCreateVrfOptions(name: string, raw: { cloud?: string; network?
   });
   if (raw.defaultGateway) routes.push({ prefix: parseCidr("0.0.0.0/0", "default route"), nextHop: parseIp(raw.defaultGateway, "--default-gateway") });
   if (networks.length && name === "management") throw new UsageError("networks are not moved into the management VRF; use bootstrap cloud --mgmt-network");
-  return { name, cloud: raw.cloud ?? "Default-Cloud", networks, routes, move: Boolean(raw.move), dryRun: Boolean(raw.dryRun) };
+  return { name, cloud: raw.cloud ?? "Default-Cloud", networks, routes, move: Boolean(raw.move), force: Boolean(raw.force), dryRun: Boolean(raw.dryRun) };
 }
 
 /** A VRF on the cloud, discovered networks moved into it with subnet and pool, static routes added by PATCH. */
@@ -63,6 +65,7 @@ export async function createVrf(o: CreateVrfOptions, avi: AviClient, events: Eve
       throw new UsageError(`network ${net.name} is already in VRF ${current}`, `pass --move to move it into ${o.name}`);
     }
   }
+  await Promise.all(nets.map((net, i) => assertDiscoveredSubnet(avi, net, o.networks[i]!.subnet, o.force)));
   const opts = { dryRun: o.dryRun };
   const plan: PlanItem[] = [];
   const system = o.name === "global" || o.name === "management";
@@ -79,23 +82,15 @@ export async function createVrf(o: CreateVrfOptions, avi: AviClient, events: Eve
   const moved = await Promise.all(
     nets.map((net, i) => {
       const spec = o.networks[i]!;
-      const desired = { vrf_context_ref: vrfRef, dhcp_enabled: false, configured_subnets: mergeSubnets(net.configured_subnets, subnetBody(spec.subnet, [spec.pool], modern)) };
-      return updateOwned<Network>(avi, "network", net, desired, opts);
+      const subnet = subnetBody(spec.subnet, [spec.pool], modern);
+      return updateOwned<Network>(avi, "network", net, (current) => ({ vrf_context_ref: vrfRef, dhcp_enabled: false, configured_subnets: mergeSubnets(current?.configured_subnets, subnet) }), opts);
     }),
   );
   plan.push(...moved.map((m) => m.item));
   if (o.routes.length) {
     events.step("static routes", { count: o.routes.length });
     if (!target) plan.push({ kind: "vrfcontext", name: o.name, action: "update", diff: o.routes.map((r) => ({ path: `static_routes[${r.prefix.text}>${r.nextHop}]`, to: r })) });
-    else {
-      const taken = new Set<string>();
-      const routes: StaticRoute[] = o.routes.map((r) => {
-        const id = nextRouteId(target!, taken);
-        taken.add(id);
-        return { route_id: id, prefix: prefixOf(r.prefix), next_hop: v4(r.nextHop) };
-      });
-      plan.push((await ensureListEntries<VrfContext, StaticRoute>(avi, "vrfcontext", target, "static_routes", routes, routeKey, opts)).item);
-    }
+    else plan.push((await ensureRoutes(avi, target, o.routes.map((r) => routeFor(r.prefix, r.nextHop)), opts)).item);
   }
   return { dryRun: o.dryRun, plan, warnings: [], writes: avi.writes - start };
 }

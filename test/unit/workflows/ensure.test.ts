@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RestAviClient } from "../../../src/clients/avi/client.js";
-import { diffOwned, ensure, ensureListEntries } from "../../../src/workflows/ensure.js";
+import type { AviObject } from "../../../src/clients/avi/types.js";
+import { diffOwned, ensure, ensureListEntries, updateOwned } from "../../../src/workflows/ensure.js";
 import { StubServer } from "../../helpers/stub-http.js";
 
 let stub: StubServer;
@@ -91,6 +92,52 @@ describe("ensureListEntries", () => {
     const r = await ensureListEntries(avi, "vrfcontext", vrf, "static_routes", [route("1", "0.0.0.0", "10.10.22.1")], key, { dryRun: false });
     expect(r.item.action).toBe("unchanged");
     expect(avi.writes).toBe(0);
+  });
+});
+
+describe("concurrent writers", () => {
+  const stale = { status: 412, body: { error: "Need to reload object data ServiceEngineGroup" } };
+  const labelled = (labels: { key: string; value: string }[], t: string) => seg({ labels, _last_modified: t });
+  const withOurs = (current?: AviObject) => ({ labels: [...((current?.labels as { key: string; value: string }[] | undefined) ?? []).filter((l) => l.key !== "clustername"), { key: "clustername", value: "S1-AZ1" }] });
+
+  it("carries _last_modified; on 412 re-reads, recomputes from the fresh object and retries", async () => {
+    const fresh = labelled([{ key: "team", value: "net" }], "2");
+    stub.on("PATCH", "/api/serviceenginegroup/serviceenginegroup-1", stale, { status: 200, body: fresh });
+    stub.on("GET", "/api/serviceenginegroup/serviceenginegroup-1", { status: 200, body: fresh });
+    const r = await updateOwned(await connect(), "serviceenginegroup", labelled([], "1"), withOurs, { dryRun: false });
+    expect(r.item.action).toBe("update");
+    const patches = stub.requests.filter((q) => q.method === "PATCH").map((q) => JSON.parse(q.body));
+    expect(patches).toEqual([
+      { replace: { labels: [{ key: "clustername", value: "S1-AZ1" }], _last_modified: "1" } },
+      { replace: { labels: [{ key: "team", value: "net" }, { key: "clustername", value: "S1-AZ1" }], _last_modified: "2" } },
+    ]);
+    stub.verify();
+  });
+
+  it("is unchanged when the fresh read already holds what the stale one lacked", async () => {
+    stub.on("PATCH", "/api/serviceenginegroup/serviceenginegroup-1", stale);
+    stub.on("GET", "/api/serviceenginegroup/serviceenginegroup-1", { status: 200, body: labelled([{ key: "clustername", value: "S1-AZ1" }], "2") });
+    const r = await updateOwned(await connect(), "serviceenginegroup", labelled([], "1"), withOurs, { dryRun: false });
+    expect(r.item.action).toBe("unchanged");
+    stub.verify();
+  });
+
+  it("gives up after a bounded number of attempts, naming the object", async () => {
+    stub.always("PATCH", "/api/serviceenginegroup/serviceenginegroup-1", stale);
+    stub.always("GET", "/api/serviceenginegroup/serviceenginegroup-1", { status: 200, body: labelled([], "2") });
+    const avi = await connect();
+    await expect(updateOwned(avi, "serviceenginegroup", labelled([], "1"), withOurs, { dryRun: false })).rejects.toThrow(/^serviceenginegroup S1-AZ1-SE-Group kept changing under concurrent writers; gave up after 6 attempts$/);
+    expect(stub.requests.filter((q) => q.method === "PATCH")).toHaveLength(6);
+  });
+
+  it("a route added meanwhile by another writer (duplicate id refused) ends unchanged after a re-read", async () => {
+    const route = { route_id: "avictl-0.0.0.0-0-10.10.22.1", prefix: { ip_addr: { addr: "0.0.0.0", type: "V4" }, mask: 0 }, next_hop: { addr: "10.10.22.1", type: "V4" } };
+    stub.on("PATCH", "/api/vrfcontext/vrf-1", { status: 400, body: { error: "Field check for static_routes failed: Unique constraints route_id has duplicated value" } });
+    stub.on("GET", "/api/vrfcontext/vrf-1", { status: 200, body: { uuid: "vrf-1", name: "global", static_routes: [route] } });
+    const key = (r: typeof route) => `${r.prefix.ip_addr.addr}/${r.prefix.mask}>${r.next_hop.addr}`;
+    const r = await ensureListEntries(await connect(), "vrfcontext", { uuid: "vrf-1", name: "global", static_routes: [] }, "static_routes", [route], key, { dryRun: false });
+    expect(r.item.action).toBe("unchanged");
+    stub.verify();
   });
 });
 
