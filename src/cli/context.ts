@@ -73,7 +73,7 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
     username: pick<string>([g.username, "flag"], [env.AVI_USERNAME, "env:AVI_USERNAME"], [ctx?.username, cs]) ?? { value: "admin", source: "default" },
     tenant: pick<string>([g.tenant, "flag"], [env.AVI_TENANT, "env:AVI_TENANT"], [ctx?.tenant, cs]) ?? { value: "admin", source: "default" },
     apiVersion: pick<string>([g.apiVersion, "flag"], [env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"], [ctx?.apiVersion, cs]),
-    caCert: pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]),
+    caCert: pick<string>([g.caCert, "flag"], [env.AVI_CA_CERT, "env:AVI_CA_CERT"], [ctx?.caCert, cs]),
     insecure: pick<boolean>([g.insecure, "flag"], [ctx?.insecure, cs]) ?? { value: false, source: "default" },
     kubeContext: pick<string>([ctx?.kubeContext, cs]),
     timeoutMs: timeout,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { writeSecretFile } from "../cli/config-file.js";
 import type { FaultOptions, LabControllerHandle } from "./types.js";
 import type { LabState } from "./state.js";
@@ -41,18 +42,24 @@ export interface Lab {
 /** Start the simulated environment on loopback: controller, DNS service, hello backends, Kubernetes API. */
 export async function startLab(o: LabOptions): Promise<Lab> {
   const { startController } = await import("./avi/index.js");
+  const { createLabCa } = await import("./tls.js");
   const password = randomBytes(12).toString("base64url");
   const passwordFile = join(o.dir, "admin.password");
   writeSecretFile(passwordFile, password);
+  // One CA per lab signs every lab server; its key stays in this process.
+  const ca = createLabCa();
+  const caCert = join(o.dir, "ca.crt");
+  writeFileSync(caCert, ca.certPem, { mode: 0o644 });
+  const adminToken = randomBytes(24).toString("base64url");
   const closers: (() => Promise<void>)[] = [];
   try {
-    const site1 = await startController({ name: "site1", port: o.port ?? 0, version: o.aviVersion ?? "30.2.1", seed: "site1", username: "admin", password, faults: o.faults });
+    const site1 = await startController({ name: "site1", port: o.port ?? 0, version: o.aviVersion ?? "30.2.1", seed: "site1", username: "admin", password, faults: o.faults, ca, adminToken });
     closers.push(() => site1.close());
     const { startBackends } = await import("./backends.js");
     const backends = await startBackends(LAB_SITES);
     closers.push(() => backends.close());
     const state: Lab["state"] = {
-      controllers: [{ name: site1.name, url: site1.url, version: site1.version, username: site1.username, passwordFile }],
+      controllers: [{ name: site1.name, url: site1.url, version: site1.version, username: site1.username, passwordFile, caCert, adminToken }],
       dns: [],
       backends: backends.backends.map((b) => ({ site: b.site, url: b.url })),
       clusters: [],
@@ -72,7 +79,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     const { stringify, parse } = await import("yaml");
     const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[], "current-context": LAB_CLUSTERS[0]!.name };
     for (const { name, kubernetesVersion } of LAB_CLUSTERS) {
-      const kube = await startKubeApi({ name, kubernetesVersion, ako: { started: (config, nodes) => akoStarted(site1.store, site1.url, config, nodes) } });
+      const kube = await startKubeApi({ name, kubernetesVersion, ca, ako: { started: (config, nodes) => akoStarted(site1.store, site1.url, config, nodes) } });
       closers.push(() => kube.close());
       const one = parse(kube.kubeconfig(name)) as typeof kubeconfig;
       kubeconfig.clusters.push(...one.clusters);

@@ -2,13 +2,23 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { configDir, writeSecretFile } from "../cli/config-file.js";
 
-/** What a running lab publishes so other avictl processes can find it (no secrets inline). */
+/** What a running lab publishes so other avictl processes can find it (0600: it holds the lab admin token). */
 export interface LabState {
   pid: number;
   startedAt: string;
   /** When a detached lab stops by itself. */
   expiresAt?: string;
-  controllers: { name: string; url: string; version: string; username: string; passwordFile: string }[];
+  controllers: {
+    name: string;
+    url: string;
+    version: string;
+    username: string;
+    passwordFile: string;
+    /** Absolute path of the lab CA certificate (PEM). */
+    caCert: string;
+    /** Bearer token of the controller's /lab/ admin endpoints. */
+    adminToken: string;
+  }[];
   dns: { controller: string; vs: string; host: string; port: number }[];
   backends: { site: string; url: string }[];
   kubeconfig?: string;

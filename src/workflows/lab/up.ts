@@ -85,7 +85,7 @@ function writeLabContext(s: LabState): "created" | "updated" {
   const c = s.controllers[0]!;
   let action: "created" | "updated" = "created";
   updateConfig((cfg) => {
-    const entry = { name: "lab", controller: c.url, username: c.username, passwordFile: c.passwordFile, ...(s.kubeconfig ? { kubeContext: s.clusters[0] } : {}) };
+    const entry = { name: "lab", controller: c.url, username: c.username, passwordFile: c.passwordFile, caCert: c.caCert, ...(s.kubeconfig ? { kubeContext: s.clusters[0] } : {}) };
     const i = cfg.contexts.findIndex((x) => x.name === "lab");
     if (i >= 0) {
       action = "updated";
