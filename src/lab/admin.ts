@@ -23,7 +23,7 @@ export function labRequest(e: LabEndpoint, path: string, init: { method?: string
   if (e.token && url.pathname.startsWith("/lab/")) headers.Authorization = `Bearer ${e.token}`;
   if (init.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(init.body));
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? "GET", headers, ca: e.ca }, (res) => {
+    const req = request(url, { method: init.method ?? "GET", headers, ca: e.ca, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (d: Buffer) => chunks.push(d));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));

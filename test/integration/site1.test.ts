@@ -49,6 +49,9 @@ describe("Site1 bootstrap (blog part 1)", () => {
     expect((vsvip.vip as { ip_address: { addr: string } }[])[0]!.ip_address.addr).toBe("10.10.25.40");
     expect(store.list("serviceengine").map((s) => s.name)).toEqual([expect.stringMatching(/^dns-se-[a-z]{5}$/)]);
     expect(await nonConformingRequests(l.ctrl)).toEqual([]);
+    // Negotiated, never pinned: every API call asked for the controller's own version.
+    const log = await l.admin<{ path: string; apiVersion?: string }[]>("/lab/requests");
+    expect(new Set(log.filter((e) => e.path.startsWith("/api/")).map((e) => e.apiVersion))).toEqual(new Set([version]));
   });
 
   it("sends the pre-20.1.3 network pool form to a 20.1.2 controller and the typed form to 30.2.1", async () => {
