@@ -10,6 +10,8 @@ type Obj = AviObject & Record<string, unknown>;
 export interface Reply {
   status: number;
   body?: unknown;
+  /** When not application/json. */
+  contentType?: string;
 }
 
 const HUMAN: Record<string, string> = {
@@ -23,16 +25,36 @@ const HUMAN: Record<string, string> = {
   healthmonitor: "Health monitor",
 };
 const SINGLETONS = new Set(["systemconfiguration", "controllerproperties"]);
+/**
+ * Admin-tenant objects a controller shows in every tenant: the provider's infrastructure (clouds,
+ * networks, VRFs, SE groups in provider context, the default) and the system profiles tenants refer to.
+ * Applications (virtual services, VIPs, pools) stay in their tenant.
+ */
+const SHARED_FROM_ADMIN = new Set(["tenant", "cloud", "cloudruntime", "network", "networkruntime", "vrfcontext", "serviceenginegroup", "serviceengine", "ipamdnsproviderprofile", "applicationprofile", "networkprofile", "healthmonitor", "systemconfiguration", "controllerproperties", "cluster"]);
 
 /** The generic REST semantics of /api/<type>[/<uuid>] over the store. */
 export class AviApi {
+  /** The tenant of the request being served (uuid), or "*" for every tenant. */
+  private tenant = "admin";
+
   constructor(
     private readonly store: MemoryStore,
     private readonly base: string,
   ) {}
 
+  /** Serve one request in a tenant's scope (X-Avi-Tenant / X-Avi-Tenant-UUID). */
+  inTenant<T>(tenantUuid: string, serve: () => T): T {
+    const saved = this.tenant;
+    this.tenant = tenantUuid;
+    try {
+      return serve();
+    } finally {
+      this.tenant = saved;
+    }
+  }
+
   list(type: string, q: URLSearchParams, version: string): Reply {
-    let items = this.store.list(type);
+    let items = this.store.list(type).filter((o) => this.visible(type, o));
     const name = q.get("name");
     if (name !== null) items = items.filter((o) => o.name === name);
     const contains = q.get("name.contains") ?? q.get("name.icontains");
@@ -75,7 +97,7 @@ export class AviApi {
   }
 
   get(type: string, uuid: string, q: URLSearchParams): Reply {
-    const o = this.store.get(type, uuid);
+    const o = this.find(type, uuid);
     return o ? { status: 200, body: this.render(o, q.has("include_name")) } : notFound();
   }
 
@@ -88,7 +110,7 @@ export class AviApi {
     const o = resolveRefs(input, this.store, this.base) as Obj;
     delete o.url;
     const uuid = typeof o.uuid === "string" && o.uuid ? o.uuid : `${type}-${randomUUID()}`;
-    Object.assign(o, { uuid, url: `${this.base}/api/${type}/${uuid}`, tenant_ref: `${this.base}/api/tenant/admin` });
+    Object.assign(o, { uuid, url: `${this.base}/api/${type}/${uuid}`, tenant_ref: `${this.base}/api/tenant/${this.tenant === "*" ? "admin" : this.tenant}` });
     applyDefaults(type, o, this.store, this.base);
     this.checkDuplicate(type, o);
     this.behave(type, o);
@@ -98,7 +120,7 @@ export class AviApi {
   }
 
   replace(type: string, uuid: string, body: unknown, version: string): Reply {
-    const current = this.store.get(type, uuid);
+    const current = this.find(type, uuid);
     if (!current) return notFound();
     const input = { ...(body as Obj) };
     if (input._last_modified !== undefined && String(input._last_modified) !== current._last_modified) {
@@ -119,7 +141,7 @@ export class AviApi {
   }
 
   patch(type: string, uuid: string, body: unknown, version: string): Reply {
-    const current = this.store.get(type, uuid);
+    const current = this.find(type, uuid);
     if (!current) return notFound();
     const ops = (body ?? {}) as Record<string, Obj>;
     const keys = Object.keys(ops);
@@ -146,7 +168,7 @@ export class AviApi {
   }
 
   remove(type: string, uuid: string): Reply {
-    const o = this.store.get(type, uuid);
+    const o = this.find(type, uuid);
     if (!o) return notFound();
     checkDelete(type, o as Obj, this.store);
     this.store.remove(type, uuid);
@@ -171,6 +193,16 @@ export class AviApi {
     return SINGLETONS.has(type);
   }
 
+  private visible(type: string, o: AviObject): boolean {
+    const owner = uuidOf(o.tenant_ref) || "admin";
+    return this.tenant === "*" || owner === this.tenant || (owner === "admin" && SHARED_FROM_ADMIN.has(type));
+  }
+
+  private find(type: string, uuid: string): AviObject | undefined {
+    const o = this.store.get(type, uuid);
+    return o && this.visible(type, o) ? o : undefined;
+  }
+
   private behave(type: string, o: Obj): void {
     if (type === "vsvip") allocateVips(o, this.store);
     if (type === "virtualservice") placeVirtualService(o, this.store, this.base);
@@ -179,7 +211,7 @@ export class AviApi {
   private checkDuplicate(type: string, o: Obj): void {
     if (o.name === undefined) return;
     const scoped = CLOUD_SCOPED.has(type);
-    const dup = this.store.list(type).find((x) => x.uuid !== o.uuid && x.name === o.name && (!scoped || uuidOf(x.cloud_ref) === uuidOf(o.cloud_ref)));
+    const dup = this.store.list(type).find((x) => x.uuid !== o.uuid && x.name === o.name && uuidOf(x.tenant_ref) === uuidOf(o.tenant_ref) && (!scoped || uuidOf(x.cloud_ref) === uuidOf(o.cloud_ref)));
     if (dup) throw new BadRequest(`${HUMAN[type] ?? definitionOf(type) ?? type} with this Name, Tenant ref${scoped ? " and Cloud ref" : ""} already exists.`, 409);
   }
 

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { defaultLabCa, type LabCa } from "../tls.js";
 import type { DnsLogEntry, FaultOptions, LabControllerHandle } from "../types.js";
 import { AviApi, type Reply } from "./api.js";
+import { knownTypes } from "./validate.js";
 import { BadRequest } from "./refs.js";
 import { seedStore, type Seed } from "./seed.js";
 import { parseCookies, Sessions } from "./sessions.js";
@@ -38,6 +39,12 @@ export interface LoggedRequest {
   start?: number;
   end?: number;
 }
+
+/**
+ * What a path outside the controller's URL map gets. Not recorded; inferred as Django's production 404
+ * page, since such paths never reach the controller's API views (which answer {"error": ...}).
+ */
+const NOT_ROUTED: Reply = { status: 404, body: "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>", contentType: "text/html" };
 
 /** Versions without an X-Avi-Version header are served as this old default, as 20.1 controllers do. */
 const NO_HEADER_VERSION = "16.4.2";
@@ -119,10 +126,12 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     // A controller serves API versions up to its own. The SDKs single out an "Invalid version" answer
     // that is neither a 5xx nor a 404 (alb-sdk avi_api.py get_object_by_name), so: 400 with that text.
     if (compareVersions(reqVersion, version) > 0) return { reply: { status: 400, body: { error: `Invalid version ${reqVersion}: the controller supports API versions up to ${version}` } }, headers: sliding };
-    const tenant = String(req.headers["x-avi-tenant"] ?? "admin");
-    if (tenant !== "admin" && tenant !== "*" && !store.findByName("tenant", tenant)) return { reply: { status: 403, body: { error: `Tenant '${tenant}' does not exist!` } }, headers: {} };
+    const byUuid = req.headers["x-avi-tenant-uuid"];
+    const tenant = byUuid !== undefined ? String(byUuid) : String(req.headers["x-avi-tenant"] ?? "admin");
+    const scope = tenant === "*" ? "*" : (byUuid !== undefined ? store.get("tenant", tenant) : store.findByName("tenant", tenant))?.uuid;
+    if (!scope) return { reply: { status: 403, body: { error: `Tenant '${tenant}' does not exist!` } }, headers: {} };
     const body = raw ? parseJson(raw) : undefined;
-    return { reply: apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion), headers: sliding };
+    return { reply: api.inTenant(scope, () => apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion)), headers: sliding };
   }
 
   function apiRoute(method: string, seg: string[], q: URLSearchParams, body: unknown, v: string): Reply {
@@ -142,6 +151,9 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     if (api.isSingleton(type)) return api.singleton(method, type, body, v);
     if (type === "cloud" && uuid && sub === "status") return store.get("cloud", uuid) ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } } : { status: 404, body: { error: "Object not found!" } };
     if (type === "virtualservice" && uuid && sub === "runtime") return api.runtime(uuid);
+    // A type the controller does not have (misspelt, or outside the object schemas) or a sub-resource
+    // it does not serve is not routed at all.
+    if (!knownTypes().includes(type) || seg.length > 2) return NOT_ROUTED;
     if (!uuid) {
       if (method === "GET") return api.list(type, q, v);
       if (method === "POST") return api.create(type, body, v);
@@ -267,7 +279,7 @@ function versionBody(version: string) {
 /** Every answer is labelled application/json without a charset, plain-text error bodies included (as recorded). */
 function send(res: ServerResponse, reply: Reply, headers: Record<string, string | string[]> = {}): void {
   const text = reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
-  res.writeHead(reply.status, { "Content-Type": "application/json", "Strict-Transport-Security": HSTS, ...headers });
+  res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/json", "Strict-Transport-Security": HSTS, ...headers });
   res.end(text);
 }
 
