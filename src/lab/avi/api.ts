@@ -4,7 +4,7 @@ import { allocateVips, applyDefaults, checkDelete, placeVirtualService, vsRuntim
 import { BadRequest, redactSensitive, resolveRefs, uuidOf, withNames } from "./refs.js";
 import { lastModified } from "./seed.js";
 import { CLOUD_SCOPED, type MemoryStore } from "./store.js";
-import { definitionOf, readOnlyFields, validateBody } from "./validate.js";
+import { definitionOf, fillDefaults, hasField, normaliseBody, readOnlyFields, validateBody } from "./validate.js";
 
 type Obj = AviObject & Record<string, unknown>;
 export interface Reply {
@@ -104,14 +104,16 @@ export class AviApi {
   create(type: string, body: unknown, version: string): Reply {
     const err = validateBody(type, body, version);
     if (err) throw new BadRequest(err);
-    const input = body as Obj;
+    const input = normaliseBody(type, body) as Obj;
     const ro = readOnlyFields(type).filter((f) => f !== "url" && input[f] !== undefined);
     if (ro.length) throw new BadRequest(`${ro[0]}: This field is read-only.`);
     const o = resolveRefs(input, this.store, this.base) as Obj;
     delete o.url;
     const uuid = typeof o.uuid === "string" && o.uuid ? o.uuid : `${type}-${randomUUID()}`;
-    Object.assign(o, { uuid, url: `${this.base}/api/${type}/${uuid}`, tenant_ref: `${this.base}/api/tenant/${this.tenant === "*" ? "admin" : this.tenant}` });
+    Object.assign(o, { uuid, url: `${this.base}/api/${type}/${uuid}` });
+    if (hasField(type, "tenant_ref")) o.tenant_ref = `${this.base}/api/tenant/${this.tenant === "*" ? "admin" : this.tenant}`;
     applyDefaults(type, o, this.store, this.base);
+    fillDefaults(type, o, version);
     this.checkDuplicate(type, o);
     this.behave(type, o);
     o._last_modified = lastModified();
@@ -122,6 +124,8 @@ export class AviApi {
   replace(type: string, uuid: string, body: unknown, version: string): Reply {
     const current = this.find(type, uuid);
     if (!current) return notFound();
+    // A PUT without a body leaves the object as it is (recorded on /api/systemconfiguration).
+    if (body === undefined) return { status: 200, body: this.render(current, true) };
     const input = { ...(body as Obj) };
     if (input._last_modified !== undefined && String(input._last_modified) !== current._last_modified) {
       return { status: 412, body: { error: `Need to reload object data ${definitionOf(type) ?? type}` } };
@@ -129,9 +133,11 @@ export class AviApi {
     for (const k of ["url", "uuid", "_last_modified"]) delete input[k];
     const err = validateBody(type, input, version);
     if (err) throw new BadRequest(err);
-    const o = resolveRefs(input, this.store, this.base) as Obj;
+    const o = resolveRefs(normaliseBody(type, input), this.store, this.base) as Obj;
     Object.assign(o, { uuid, url: current.url, tenant_ref: current.tenant_ref });
     o.cloud_ref ??= current.cloud_ref;
+    // System objects stay system objects whatever a PUT body says (e.g. the global VRF).
+    if (current.system_default !== undefined) o.system_default = current.system_default;
     applyDefaults(type, o, this.store, this.base);
     this.checkDuplicate(type, o);
     this.behave(type, o);
@@ -152,7 +158,7 @@ export class AviApi {
     const fields = ops[op]!;
     const err = validateBody(type, fields, version, { partial: true });
     if (err) throw new BadRequest(err);
-    const resolved = resolveRefs(fields, this.store, this.base) as Obj;
+    const resolved = resolveRefs(normaliseBody(type, fields), this.store, this.base) as Obj;
     const o: Obj = structuredClone(current) as Obj;
     for (const [k, v] of Object.entries(resolved)) {
       if (op === "replace") o[k] = v;
@@ -160,6 +166,8 @@ export class AviApi {
       else if (Array.isArray(v) && Array.isArray(o[k])) o[k] = (o[k] as unknown[]).filter((e) => !v.some((d) => sameEntry(e, d)));
       else delete o[k];
     }
+    // A PATCH that changes nothing is not a modification: _last_modified stays.
+    if (JSON.stringify(o) === JSON.stringify(current)) return { status: 200, body: this.render(current, true) };
     this.checkDuplicate(type, o);
     this.behave(type, o);
     o._last_modified = lastModified();
@@ -217,8 +225,16 @@ export class AviApi {
 
   private render(o: AviObject, names: boolean, fields?: string[]): unknown {
     let out: Record<string, unknown> = Object.fromEntries(Object.entries(redactSensitive(o)).filter(([k]) => !k.startsWith("__")));
+    // VsVip.vs_refs is computed: the virtual services that use the VIP (recorded on 20.1.x).
+    if (String(o.url).includes("/api/vsvip/")) {
+      const users = this.store.list("virtualservice").filter((vs) => uuidOf(vs.vsvip_ref) === o.uuid);
+      if (users.length) out.vs_refs = users.map((vs) => `${this.base}/api/virtualservice/${vs.uuid}`);
+    }
     if (fields) out = Object.fromEntries(Object.entries(out).filter(([k]) => fields.includes(k) || ["name", "url", "uuid"].includes(k)));
-    return names ? withNames(out, this.store) : out;
+    if (!names) return out;
+    // Write answers and include_name carry the object's own url as `<url>#<name>` too (recorded).
+    const named = withNames(out, this.store) as Record<string, unknown>;
+    return typeof named.url === "string" && named.name !== undefined && !named.url.includes("#") ? { ...named, url: `${named.url}#${String(named.name)}` } : named;
   }
 }
 

@@ -130,7 +130,9 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     const tenant = byUuid !== undefined ? String(byUuid) : String(req.headers["x-avi-tenant"] ?? "admin");
     const scope = tenant === "*" ? "*" : (byUuid !== undefined ? store.get("tenant", tenant) : store.findByName("tenant", tenant))?.uuid;
     if (!scope) return { reply: { status: 403, body: { error: `Tenant '${tenant}' does not exist!` } }, headers: {} };
-    const body = raw ? parseJson(raw) : undefined;
+    let body = raw ? parseJson(raw) : undefined;
+    // Slug: <uuid> on a POST forces the new object's uuid (the Python SDK's force_uuid, recorded).
+    if (method === "POST" && typeof req.headers.slug === "string" && body && typeof body === "object") body = { ...body, uuid: req.headers.slug };
     return { reply: api.inTenant(scope, () => apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion)), headers: sliding };
   }
 
@@ -187,7 +189,9 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     if (url.pathname === "/login" && body && typeof body === "object") body = { ...(body as object), password: "<redacted>", token: undefined };
     log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status, apiVersion, body, start: arrived.get(req), end: nowMs() });
     if (method !== "GET" && url.pathname.startsWith("/api/")) writes++;
-    send(res, reply, { AVI_API_VERSION: apiVersion ?? NO_HEADER_VERSION.replace(/\./g, "_"), ...headers });
+    const self = (reply.body as { url?: unknown } | undefined)?.url;
+    const created: Record<string, string> = reply.status === 201 && typeof self === "string" ? { Location: self } : {};
+    send(res, reply, { AVI_API_VERSION: apiVersion ?? NO_HEADER_VERSION.replace(/\./g, "_"), ...created, ...headers });
   }
 
   function admin(method: string, path: string, raw: string): Reply {
