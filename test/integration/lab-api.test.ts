@@ -96,3 +96,44 @@ describe("tenants", () => {
     expect((await api("POST", "/api/pool", { name: "admin-pool" })).status).toBe(409);
   });
 });
+
+describe("response shapes as recorded", () => {
+  it("201: defaults filled, url and Location with #name, values coerced to their schema types", async () => {
+    const r = await api("POST", "/api/pool", { name: "shape-pool", default_server_port: "8080", servers: [{ ip: { addr: "127.0.0.1", type: "V4" }, port: "80", enabled: "true" }] });
+    expect(r.status).toBe(201);
+    expect(r.headers.get("content-type")).toBe("application/json");
+    expect(r.json.url).toBe(`${lab.ctrl.url}/api/pool/${String(r.json.uuid)}#shape-pool`);
+    expect(r.headers.get("location")).toBe(r.json.url);
+    expect(r.json).toMatchObject({ default_server_port: 8080, enabled: true, graceful_disable_timeout: 1, lb_algorithm: "LB_ALGORITHM_LEAST_CONNECTIONS", tenant_ref: `${lab.ctrl.url}/api/tenant/admin#admin` });
+    expect((r.json.servers as Obj[])[0]).toMatchObject({ port: 80, enabled: true, ratio: 1 });
+  });
+
+  it("accepts a VIP without vip_id and the *_name convenience fields of 20.1 clients; VsVip shows its vs_refs", async () => {
+    const vip = await api("POST", "/api/vsvip", { name: "shape-vip", vip: [{ ip_address: { addr: "127.0.0.9", type: "V4" } }] }, { "X-Avi-Version": "20.1.5" });
+    expect(vip.status).toBe(201);
+    expect((vip.json.vip as Obj[])[0]!.vip_id).toBe("0");
+    const vs = await api("POST", "/api/virtualservice", { name: "shape-vs", vsvip_ref: String(vip.json.url), application_profile_name: "System-HTTP", services: [{ port: 80 }] }, { "X-Avi-Version": "20.1.5" });
+    expect(vs.status, vs.text).toBe(201);
+    expect(String(vs.json.application_profile_ref)).toMatch(/\/api\/applicationprofile\/.+#System-HTTP$/);
+    expect(vs.json.application_profile_name).toBeUndefined();
+    const again = await api("GET", `/api/vsvip/${String(vip.json.uuid)}`);
+    expect(again.json.vs_refs).toEqual([`${lab.ctrl.url}/api/virtualservice/${String(vs.json.uuid)}`]);
+  });
+
+  it("a no-op PATCH keeps _last_modified; a minimal PUT keeps the global VRF a system object", async () => {
+    const global = lab.ctrl.store.findByName("vrfcontext", "global")!;
+    const before = String(global._last_modified);
+    const noop = await api("PATCH", `/api/vrfcontext/${global.uuid}`, { replace: { name: "global" } });
+    expect(noop.status).toBe(200);
+    expect(noop.json._last_modified).toBe(before);
+    const put = await api("PUT", `/api/vrfcontext/${global.uuid}`, { name: "global" });
+    expect(put.status, put.text).toBe(200);
+    expect(put.json.system_default).toBe(true);
+  });
+
+  it("serves singletons with their recorded url", async () => {
+    const r = await api("GET", "/api/systemconfiguration");
+    expect([r.status, r.json.url, r.json.uuid]).toEqual([200, `${lab.ctrl.url}/api/systemconfiguration`, "default"]);
+    expect(r.json.tenant_ref).toBeUndefined();
+  });
+});
