@@ -24,10 +24,12 @@ const avictl = (args) => {
 };
 
 avictl(["lab", "up", "--detach", "--ttl", "10m", "--latency", String(latency)]);
-const state = JSON.parse(avictl(["lab", "env", "-o", "json"]));
-const ctrl = state.controllers[0];
-Object.assign(env, { AVI_CONTROLLER: ctrl.url, AVI_USERNAME: ctrl.username, AVI_PASSWORD: readFileSync(ctrl.passwordFile, "utf8").trim() });
-const admin = async (path, init) => (await fetch(`${ctrl.url}${path}`, init)).json();
+// The lab's own state (0600) holds the admin token the /lab/ endpoints require.
+const { readLabState } = await import("../dist/lab/state.js");
+const { labAdmin } = await import("../dist/clients/lab-admin.js");
+const ctrl = readLabState(env).controllers[0];
+Object.assign(env, { AVI_CONTROLLER: ctrl.url, AVI_USERNAME: ctrl.username, AVI_PASSWORD: readFileSync(ctrl.passwordFile, "utf8").trim(), AVI_CA_CERT: ctrl.caCert });
+const admin = (path, init = {}) => labAdmin(ctrl, init.method ?? "GET", path, init.body === undefined ? undefined : JSON.parse(init.body));
 
 /** The same commands through avictl's entry point in this process: no Node start per command. */
 async function inProcess() {

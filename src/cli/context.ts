@@ -74,7 +74,7 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
   }
   checkController(controller.value, controller.source === "flag" ? "--controller" : controller.source);
   const timeout = g.timeout ? parseDuration(g.timeout, "--timeout") : 30_000;
-  const caCert = pick<string>([g.caCert, "flag"], [ctx?.caCert, cs]);
+  const caCert = byContext<string>(g.caCert, [[env.AVI_CA_CERT, "env:AVI_CA_CERT"]], ctx?.caCert);
 
   return {
     contextName: ctx?.name,

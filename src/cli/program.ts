@@ -36,7 +36,7 @@ export async function buildProgram(app: App, argv?: string[]): Promise<Command> 
     .option("--username <name>", "controller user (env AVI_USERNAME)")
     .option("--tenant <name>", "tenant sent as X-Avi-Tenant (env AVI_TENANT)")
     .option("--api-version <version>", "X-Avi-Version to send (env AVI_VERSION / AVI_API_VERSION); default: the controller's")
-    .option("--ca-cert <file>", "CA bundle to verify the controller's certificate")
+    .option("--ca-cert <file>", "CA bundle to verify the controller's certificate (env AVI_CA_CERT)")
     .option("--insecure", "skip TLS verification of the controller")
     .option("--password-file <file>", "read the password from a file (env AVI_PASSWORD_FILE)")
     .option("--password-stdin", "read the password from standard input")

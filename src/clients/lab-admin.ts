@@ -1,29 +1,41 @@
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
 import { OperationError } from "../base/errors.js";
 
-/** A lab controller as its published state names it. */
+/** A lab controller as its published (0600) state names it. */
 export interface LabAdminTarget {
   name: string;
   url: string;
+  /** Path of the lab CA certificate the controller's certificate is verified against. */
+  caCert: string;
+  /** Bearer token the /lab/ admin endpoints require. */
+  adminToken: string;
 }
 
 /**
- * One request to a lab controller's /lab/* admin endpoints: the only place avictl builds them, so
- * how the lab authenticates and secures them is decided here.
+ * One request to a lab controller's /lab/* admin endpoints: the only place avictl builds them. HTTPS
+ * verified against the lab CA, the lab admin token as a bearer token; one connection per request.
  */
 export async function labAdmin<T>(c: LabAdminTarget, method: "GET" | "POST", path: `/lab/${string}`, body?: unknown): Promise<T> {
-  let res: Response;
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  let res: { status: number; text: string };
   try {
-    res = await fetch(new URL(path, c.url), {
-      method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
+    const ca = readFileSync(c.caCert);
+    res = await new Promise((resolve, reject) => {
+      const req = request(new URL(path, c.url), { method, ca, agent: false, timeout: 10_000, headers: { Authorization: `Bearer ${c.adminToken}`, ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(payload)) }) } }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (d: Buffer) => chunks.push(d));
+        r.on("end", () => resolve({ status: r.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        r.on("error", reject);
+      });
+      req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+      req.on("error", reject);
+      req.end(payload);
     });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    const cause = (err as { code?: string }).code ?? (err as Error).message;
     throw new OperationError(`cannot reach lab controller ${c.name} at ${c.url} (${cause})`, "is the lab running? see 'avictl lab status'");
   }
-  const text = await res.text();
-  if (!res.ok) throw new OperationError(`lab controller ${c.name} answered ${res.status} to ${method} ${path}: ${text.slice(0, 200)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+  if (res.status >= 400) throw new OperationError(`lab controller ${c.name} answered ${res.status} to ${method} ${path}: ${res.text.slice(0, 200)}`);
+  return (res.text ? JSON.parse(res.text) : undefined) as T;
 }

@@ -163,7 +163,8 @@ function names(controllerIP: string, ctrl: LabControllerHandle): boolean {
  * GSLBConfig and GDP logs in to the leader named in the GSLBConfig with gslb-avi-secret, and keeps
  * the GSLB services in line with the member clusters (from gslb-config-secret) and their VSes.
  */
-export function startAmkoGslb(clusters: AmkoCluster[], controllers: LabControllerHandle[], intervalMs = 2000): () => void {
+/** `caCert`: the lab CA's file, as AMKO is given the controller's CA. */
+export function startAmkoGslb(clusters: AmkoCluster[], controllers: LabControllerHandle[], caCert: string, intervalMs = 2000): () => void {
   let busy = false;
   const sessions = new Map<string, Promise<AviClient>>();
   const tick = async () => {
@@ -188,7 +189,7 @@ export function startAmkoGslb(clusters: AmkoCluster[], controllers: LabControlle
       let session = sessions.get(key);
       if (!session) {
         const { RestAviClient } = await import("../clients/avi/client.js");
-        session = RestAviClient.connect({ controller: leader.url, username: decode(secret.username), password: decode(secret.password), timeoutMs: 10_000 });
+        session = RestAviClient.connect({ controller: leader.url, username: decode(secret.username), password: decode(secret.password), caCert, timeoutMs: 10_000 });
         sessions.set(key, session);
         session.catch(() => sessions.delete(key));
       }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { writeSecretFile } from "../base/config.js";
 import type { FaultOptions, LabControllerHandle } from "./types.js";
 import type { LabState } from "./state.js";
@@ -53,6 +54,12 @@ export interface Lab {
 export async function startLab(o: LabOptions): Promise<Lab> {
   const { startController } = await import("./avi/index.js");
   const { GslbFederation } = await import("./gslb.js");
+  const { createLabCa } = await import("./tls.js");
+  // One CA per lab signs every lab server; its key stays in this process.
+  const ca = createLabCa();
+  const caCert = join(o.dir, "ca.crt");
+  writeFileSync(caCert, ca.certPem, { mode: 0o644 });
+  const adminToken = randomBytes(24).toString("base64url");
   const closers: (() => Promise<void>)[] = [];
   const federation = new GslbFederation({ scriptDir: o.dir });
   closers.push(async () => federation.close());
@@ -63,12 +70,12 @@ export async function startLab(o: LabOptions): Promise<Lab> {
       const password = randomBytes(12).toString("base64url");
       const passwordFile = join(o.dir, name === "site1" ? "admin.password" : `${name}.password`);
       writeSecretFile(passwordFile, password);
-      const ctrl = await startController({ name, port: name === "site1" ? (o.port ?? 0) : 0, version: o.aviVersion ?? "30.2.1", seed: name, username: "admin", password, faults: o.faults, gslb: federation.hooks(name) });
+      const ctrl = await startController({ name, port: name === "site1" ? (o.port ?? 0) : 0, version: o.aviVersion ?? "30.2.1", seed: name, username: "admin", password, faults: o.faults, gslb: federation.hooks(name), ca, adminToken });
       closers.push(() => ctrl.close());
       federation.add(ctrl);
       controllers.push(ctrl);
       const kubeContexts = LAB_CLUSTERS.filter((c) => c.site === name).map((c) => c.name);
-      state.controllers.push({ name, url: ctrl.url, version: ctrl.version, username: ctrl.username, passwordFile, clusterUuid: ctrl.clusterUuid, kubeContexts, up: true });
+      state.controllers.push({ name, url: ctrl.url, version: ctrl.version, username: ctrl.username, passwordFile, clusterUuid: ctrl.clusterUuid, kubeContexts, up: true, caCert, adminToken });
     }
     const byName = (n: string) => controllers.find((c) => c.name === n);
 
@@ -114,7 +121,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     const amkoClusters: AmkoCluster[] = [];
     for (const { name, kubernetesVersion, site } of LAB_CLUSTERS) {
       const ctrl = byName(site)!;
-      const kube = await startKubeApi({ name, kubernetesVersion, ako: { started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes) } });
+      const kube = await startKubeApi({ name, kubernetesVersion, ca, ako: { started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes) } });
       closers.push(() => kube.close());
       amkoClusters.push({ name, url: kube.url, site: ctrl, objects: (v, kind, ns) => kube.objects(v, kind, ns) });
       const one = parse(kube.kubeconfig(name)) as typeof kubeconfig;
@@ -123,7 +130,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
       kubeconfig.contexts.push(...one.contexts);
     }
     const { startAmkoGslb } = await import("./amko-gslb.js");
-    const stopAmko = startAmkoGslb(amkoClusters, controllers);
+    const stopAmko = startAmkoGslb(amkoClusters, controllers, caCert);
     closers.push(async () => stopAmko());
     state.kubeconfig = join(o.dir, "kubeconfig");
     state.clusters = LAB_CLUSTERS.map((c) => c.name);
@@ -159,6 +166,8 @@ export async function startLab(o: LabOptions): Promise<Lab> {
         res.writeHead(status, { "Content-Type": "application/json" });
         res.end(JSON.stringify(body));
       };
+      // The same admin token as the controllers' /lab/ endpoints; it lives only in the 0600 lab state.
+      if (req.headers.authorization !== `Bearer ${adminToken}`) return reply(401, { error: "lab admin token required" });
       if (req.url === "/lab/sites" && req.method === "GET") return reply(200, state.controllers.map((c) => ({ name: c.name, up: c.up !== false })));
       if (!m || req.method !== "POST") return reply(404, { error: "unknown lab endpoint" });
       req.resume();

@@ -2,14 +2,19 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { configDir, writeSecretFile } from "../base/config.js";
 
-/** What a running lab publishes so other avictl processes can find it (no secrets inline). */
+/** What a running lab publishes so other avictl processes can find it (0600: it holds the lab admin token). */
 export interface LabState {
   pid: number;
   startedAt: string;
   /** When a detached lab stops by itself. */
   expiresAt?: string;
   /** site1 first (the "lab" context), then site2 and the GSLB leader. */
-  controllers: { name: string; url: string; version: string; username: string; passwordFile: string; clusterUuid?: string; kubeContexts?: string[]; up?: boolean }[];
+  controllers: { name: string; url: string; version: string; username: string; passwordFile: string; clusterUuid?: string; kubeContexts?: string[]; up?: boolean;
+    /** Absolute path of the lab CA certificate (PEM). */
+    caCert: string;
+    /** Bearer token of the controller's /lab/ admin endpoints. */
+    adminToken: string;
+  }[];
   /** The lab's own admin endpoint (site blackouts), reached through src/lab/admin-client.ts. */
   admin?: string;
   dns: { controller: string; vs: string; host: string; port: number }[];

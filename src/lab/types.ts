@@ -46,8 +46,12 @@ export interface DnsLogEntry {
 
 export interface LabControllerHandle {
   name: string;
-  /** Base URL, e.g. http://127.0.0.1:39215 */
+  /** Base URL, e.g. https://127.0.0.1:39215 */
   url: string;
+  /** PEM of the lab CA that signed the controller's certificate. */
+  caCert: string;
+  /** Bearer token the /lab/ admin endpoints require (kept in the lab's 0600 state, never printed). */
+  adminToken: string;
   port: number;
   version: string;
   username: string;

@@ -37,7 +37,7 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
     lab = await startLab({ dir });
     const c = lab.state.controllers[0]!;
     password = readFileSync(c.passwordFile, "utf8").trim();
-    env = { AVICTL_CONFIG: isolatedConfig(), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, KUBECONFIG: lab.state.kubeconfig!, AVICTL_HELM: helm.path! };
+    env = { AVICTL_CONFIG: isolatedConfig(), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, AVI_CA_CERT: c.caCert, KUBECONFIG: lab.state.kubeconfig!, AVICTL_HELM: helm.path! };
     for (const args of [
       ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local"],
       ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59"],

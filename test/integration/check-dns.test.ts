@@ -72,9 +72,9 @@ describe.skipIf(!which("dig"))("dig against the lab's DNS virtual service", () =
     // Earlier records stay: ours are merged by name.
     expect((await dig(host, Number(port), "test.avi.iberia.local", "A")).answers.map((a) => a.data)).toEqual(["10.10.25.99"]);
     const vs = lab.ctrl.store.findByName("virtualservice", "local-dns-site1")!;
-    const login = await fetch(`${lab.ctrl.url}/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
+    const login = await lab.fetch("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
     const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const logs = (await (await fetch(`${lab.ctrl.url}/api/analytics/logs?type=1&virtualservice=${vs.uuid}&page_size=100&duration=3600`, { headers: { Cookie: cookie } })).json()) as { results: { dns_fqdn: string; dns_ips: string[]; client_ip: string }[] };
+    const logs = (await (await lab.fetch(`/api/analytics/logs?type=1&virtualservice=${vs.uuid}&page_size=100&duration=3600`, { headers: { Cookie: cookie } })).json()) as { results: { dns_fqdn: string; dns_ips: string[]; client_ip: string }[] };
     expect(logs.results.find((l) => l.dns_fqdn === "new.avi.iberia.local")).toMatchObject({ dns_ips: ["10.10.25.98"], client_ip: "127.0.0.1" });
   });
 });

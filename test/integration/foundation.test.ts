@@ -50,7 +50,7 @@ describe("avictl against the lab controller", () => {
   });
 
   it("a wrong password fails with exit 1 and one sentence, without retrying the login", async () => {
-    await fetch(`${lab.ctrl.url}/lab/requests`, { method: "DELETE" });
+    await lab.admin("/lab/requests", { method: "DELETE" });
     const r = await cli(["status"], { AVI_PASSWORD: "wrong-password" });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split("\n");
@@ -62,7 +62,7 @@ describe("avictl against the lab controller", () => {
   });
 
   it("re-establishes an expired session transparently", async () => {
-    await fetch(`${lab.ctrl.url}/lab/requests`, { method: "DELETE" });
+    await lab.admin("/lab/requests", { method: "DELETE" });
     // Expire every session after the first API call, i.e. while the command is between its calls.
     lab.ctrl.setFaults({ expireSessionsAfter: 1 });
     const r = await cli(["status", "-o", "json"]);

@@ -73,7 +73,7 @@ describe.concurrent("lab demo", () => {
       expect(s.dns.map((d) => d.vs)).toEqual(["local-dns-site1"]);
       expect(s.backends.map((b) => b.site)).toEqual(["SITE1 AZ1", "SITE1 AZ2", "SITE2"]);
       const human = await runCli(["lab", "status"], { env });
-      expect(human.stdout).toMatch(/^controller\tsite1\thttp:\/\/127\.0\.0\.1:\d+\t30\.2\.1, up, faults: none$/m);
+      expect(human.stdout).toMatch(/^controller\tsite1\thttps:\/\/127\.0\.0\.1:\d+\t30\.2\.1, up, faults: none$/m);
       expect(human.stdout).toMatch(/^dns\tlocal-dns-site1\t127\.0\.0\.1:\d+\/udp\ton site1$/m);
 
       // What the demo made is still there for the next command.

@@ -15,6 +15,9 @@ async function lab(version = "30.2.1") {
   return l;
 }
 
+/** Whole Site1 sequences run a dozen CLI processes each; a loaded machine must not fail them. */
+const SEQUENCE_TIMEOUT_MS = 300_000;
+
 export const SITE1: string[][] = SITE1_PART1.map((s) => s.args);
 
 async function runSequence(l: Lab, extra: string[] = [], env: Record<string, string> = {}) {
@@ -49,7 +52,10 @@ describe("Site1 bootstrap (blog part 1)", () => {
     expect((vsvip.vip as { ip_address: { addr: string } }[])[0]!.ip_address.addr).toBe("10.10.25.40");
     expect(store.list("serviceengine").map((s) => s.name)).toEqual([expect.stringMatching(/^dns-se-[a-z]{5}$/)]);
     expect(await nonConformingRequests(l.ctrl)).toEqual([]);
-  });
+    // Negotiated, never pinned: every API call asked for the controller's own version.
+    const log = await l.admin<{ path: string; apiVersion?: string }[]>("/lab/requests");
+    expect(new Set(log.filter((e) => e.path.startsWith("/api/")).map((e) => e.apiVersion))).toEqual(new Set([version]));
+  }, SEQUENCE_TIMEOUT_MS);
 
   it("sends the pre-20.1.3 network pool form to a 20.1.2 controller and the typed form to 30.2.1", async () => {
     const bodies = async (version: string) => {
@@ -63,7 +69,7 @@ describe("Site1 bootstrap (blog part 1)", () => {
     expect(old.length).toBeGreaterThan(0);
     expect(old.every((b) => b.includes('"static_ranges"') && !b.includes("static_ip_ranges"))).toBe(true);
     expect(now.every((b) => b.includes('"static_ip_ranges"') && b.includes('"type":"STATIC_IPS_FOR_VIP_AND_SE"') || b.includes("STATIC_IPS_FOR_SE"))).toBe(true);
-  });
+  }, SEQUENCE_TIMEOUT_MS);
 
   it("--dry-run on a fresh lab lists every object and writes nothing", async () => {
     const l = await lab();
@@ -97,7 +103,7 @@ describe("Site1 bootstrap (blog part 1)", () => {
     expect(again.filter((p) => p.action !== "unchanged")).toEqual([]);
     const global = l.ctrl.store.findByName("vrfcontext", "global")!;
     expect((global.static_routes as unknown[]).length).toBe(1);
-  });
+  }, SEQUENCE_TIMEOUT_MS);
 });
 
 describe("bad input is refused before any write", () => {

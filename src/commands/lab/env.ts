@@ -12,14 +12,16 @@ export function build(app: App): Command {
       if (!s) throw new OperationError("no lab is running", "start one with 'avictl lab up --detach'");
       const c = s.controllers[0]!;
       if (app.output() === "json") {
-        app.io.out(`${JSON.stringify(s, null, 2)}\n`);
+        app.io.out(`${JSON.stringify({ ...s, controllers: s.controllers.map(({ adminToken: _secret, ...pub }) => pub) }, null, 2)}\n`);
         return;
       }
       const lines = [
         `export AVI_CONTROLLER=${c.url}`,
         `export AVI_USERNAME=${c.username}`,
         `export AVI_PASSWORD_FILE=${c.passwordFile}`,
-        `export AVI_VERSION=${c.version}`,
+        `export AVI_CA_CERT=${c.caCert}`,
+        // No AVI_VERSION: the client negotiates min(controller version, newest known) at login.
+        `unset AVI_VERSION AVI_API_VERSION`,
         ...(s.kubeconfig ? [`export KUBECONFIG=${s.kubeconfig}`, `# kube contexts: ${s.clusters.join(", ")}`] : []),
         `# avictl contexts: ${s.controllers.map((x) => `lab-${x.name}`).join(", ")} (e.g. avictl --context lab-leader gslb status)`,
         // Ports for the README's commands (dig, check-dns --port): the lab listens on free ports, not 53 and 80.

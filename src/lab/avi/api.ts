@@ -5,12 +5,14 @@ import { applyDefaults, behaviours, checkDelete, type BehaviourContext } from ".
 import { BadRequest, redactSensitive, resolveRefs, uuidOf, withNames } from "./refs.js";
 import { lastModified } from "./seed.js";
 import { CLOUD_SCOPED, type MemoryStore } from "./store.js";
-import { definitionOf, readOnlyFields, validateBody } from "./validate.js";
+import { definitionOf, fillDefaults, hasField, normaliseBody, readOnlyFields, validateBody } from "./validate.js";
 
 type Obj = AviObject & Record<string, unknown>;
 export interface Reply {
   status: number;
   body?: unknown;
+  /** When not application/json. */
+  contentType?: string;
 }
 
 const HUMAN: Record<string, string> = {
@@ -24,6 +26,12 @@ const HUMAN: Record<string, string> = {
   healthmonitor: "Health monitor",
 };
 const SINGLETONS = new Set(["systemconfiguration", "controllerproperties"]);
+/**
+ * Admin-tenant objects a controller shows in every tenant: the provider's infrastructure (clouds,
+ * networks, VRFs, SE groups in provider context, the default) and the system profiles tenants refer to.
+ * Applications (virtual services, VIPs, pools) stay in their tenant.
+ */
+const SHARED_FROM_ADMIN = new Set(["tenant", "cloud", "cloudruntime", "network", "networkruntime", "vrfcontext", "serviceenginegroup", "serviceengine", "ipamdnsproviderprofile", "applicationprofile", "networkprofile", "healthmonitor", "systemconfiguration", "controllerproperties", "cluster"]);
 
 /**
  * The generic REST semantics of /api/<type>[/<uuid>] over the store. Every write handler runs from
@@ -35,6 +43,8 @@ export class AviApi {
   /** Objects written since the current fault settings were applied (for staleFirstWrite). */
   private written = new Set<string>();
   private writtenUnder?: FaultOptions;
+  /** The tenant of the request being served (uuid), or "*" for every tenant. */
+  private tenant = "admin";
 
   constructor(
     private readonly store: MemoryStore,
@@ -45,8 +55,19 @@ export class AviApi {
     this.ctx = { store, base, ...controller };
   }
 
+  /** Serve one request in a tenant's scope (X-Avi-Tenant / X-Avi-Tenant-UUID). */
+  inTenant<T>(tenantUuid: string, serve: () => T): T {
+    const saved = this.tenant;
+    this.tenant = tenantUuid;
+    try {
+      return serve();
+    } finally {
+      this.tenant = saved;
+    }
+  }
+
   list(type: string, q: URLSearchParams, version: string): Reply {
-    let items = this.store.list(type);
+    let items = this.store.list(type).filter((o) => this.visible(type, o));
     const name = q.get("name");
     if (name !== null) items = items.filter((o) => o.name === name);
     const contains = q.get("name.contains") ?? q.get("name.icontains");
@@ -89,21 +110,23 @@ export class AviApi {
   }
 
   get(type: string, uuid: string, q: URLSearchParams): Reply {
-    const o = this.store.get(type, uuid);
+    const o = this.find(type, uuid);
     return o ? { status: 200, body: this.render(o, q.has("include_name")) } : notFound();
   }
 
   create(type: string, body: unknown, version: string): Reply {
     const err = validateBody(type, body, version);
     if (err) throw new BadRequest(err);
-    const input = body as Obj;
+    const input = normaliseBody(type, body) as Obj;
     const ro = readOnlyFields(type).filter((f) => f !== "url" && input[f] !== undefined);
     if (ro.length) throw new BadRequest(`${ro[0]}: This field is read-only.`);
     const o = resolveRefs(input, this.store, this.base) as Obj;
     delete o.url;
     const uuid = typeof o.uuid === "string" && o.uuid ? o.uuid : `${type}-${randomUUID()}`;
-    Object.assign(o, { uuid, url: `${this.base}/api/${type}/${uuid}`, tenant_ref: `${this.base}/api/tenant/admin` });
+    Object.assign(o, { uuid, url: `${this.base}/api/${type}/${uuid}` });
+    if (hasField(type, "tenant_ref")) o.tenant_ref = `${this.base}/api/tenant/${this.tenant === "*" ? "admin" : this.tenant}`;
     applyDefaults(type, o, this.store, this.base);
+    fillDefaults(type, o, version);
     this.checkDuplicate(type, o);
     checkUniqueIds(o);
     this.behave(type, o);
@@ -114,17 +137,21 @@ export class AviApi {
   }
 
   replace(type: string, uuid: string, body: unknown, version: string, ifMatch?: string): Reply {
-    const current = this.store.get(type, uuid);
+    const current = this.find(type, uuid);
     if (!current) return notFound();
+    // A PUT without a body leaves the object as it is (recorded on /api/systemconfiguration).
+    if (body === undefined) return { status: 200, body: this.render(current, true) };
     const input = { ...(body as Obj) };
     const stale = this.precondition(type, current, input._last_modified, ifMatch);
     if (stale) return stale;
     for (const k of ["url", "uuid", "_last_modified"]) delete input[k];
     const err = validateBody(type, input, version);
     if (err) throw new BadRequest(err);
-    const o = resolveRefs(input, this.store, this.base) as Obj;
+    const o = resolveRefs(normaliseBody(type, input), this.store, this.base) as Obj;
     Object.assign(o, { uuid, url: current.url, tenant_ref: current.tenant_ref });
     o.cloud_ref ??= current.cloud_ref;
+    // System objects stay system objects whatever a PUT body says (e.g. the global VRF).
+    if (current.system_default !== undefined) o.system_default = current.system_default;
     applyDefaults(type, o, this.store, this.base);
     this.checkDuplicate(type, o);
     checkUniqueIds(o);
@@ -135,7 +162,7 @@ export class AviApi {
   }
 
   patch(type: string, uuid: string, body: unknown, version: string, ifMatch?: string): Reply {
-    const current = this.store.get(type, uuid);
+    const current = this.find(type, uuid);
     if (!current) return notFound();
     const ops = (body ?? {}) as Record<string, Obj>;
     const keys = Object.keys(ops);
@@ -151,7 +178,7 @@ export class AviApi {
     if (stale) return stale;
     const err = validateBody(type, fields, version, { partial: true });
     if (err) throw new BadRequest(err);
-    const resolved = resolveRefs(fields, this.store, this.base) as Obj;
+    const resolved = resolveRefs(normaliseBody(type, fields), this.store, this.base) as Obj;
     const o: Obj = structuredClone(current) as Obj;
     for (const [k, v] of Object.entries(resolved)) {
       if (op === "replace") o[k] = v;
@@ -159,6 +186,8 @@ export class AviApi {
       else if (Array.isArray(v) && Array.isArray(o[k])) o[k] = (o[k] as unknown[]).filter((e) => !v.some((d) => sameEntry(e, d)));
       else delete o[k];
     }
+    // A PATCH that changes nothing is not a modification: _last_modified stays.
+    if (JSON.stringify(o) === JSON.stringify(current)) return { status: 200, body: this.render(current, true) };
     this.checkDuplicate(type, o);
     checkUniqueIds(o);
     this.behave(type, o, current as Obj);
@@ -168,7 +197,7 @@ export class AviApi {
   }
 
   remove(type: string, uuid: string): Reply {
-    const o = this.store.get(type, uuid);
+    const o = this.find(type, uuid);
     if (!o) return notFound();
     checkDelete(type, o as Obj, this.store);
     behaviours[type]?.deleting?.(o as Obj, this.ctx);
@@ -204,6 +233,16 @@ export class AviApi {
     return SINGLETONS.has(type);
   }
 
+  private visible(type: string, o: AviObject): boolean {
+    const owner = uuidOf(o.tenant_ref) || "admin";
+    return this.tenant === "*" || owner === this.tenant || (owner === "admin" && SHARED_FROM_ADMIN.has(type));
+  }
+
+  private find(type: string, uuid: string): AviObject | undefined {
+    const o = this.store.get(type, uuid);
+    return o && this.visible(type, o) ? o : undefined;
+  }
+
   /**
    * 412 when the writer's token — `_last_modified` in the body or an If-Match header — is not the
    * object's current one. The controller's check on the body token is what AKO's GET → PUT → 412 →
@@ -237,14 +276,22 @@ export class AviApi {
   private checkDuplicate(type: string, o: Obj): void {
     if (o.name === undefined) return;
     const scoped = CLOUD_SCOPED.has(type);
-    const dup = this.store.list(type).find((x) => x.uuid !== o.uuid && x.name === o.name && (!scoped || uuidOf(x.cloud_ref) === uuidOf(o.cloud_ref)));
+    const dup = this.store.list(type).find((x) => x.uuid !== o.uuid && x.name === o.name && uuidOf(x.tenant_ref) === uuidOf(o.tenant_ref) && (!scoped || uuidOf(x.cloud_ref) === uuidOf(o.cloud_ref)));
     if (dup) throw new BadRequest(`${HUMAN[type] ?? definitionOf(type) ?? type} with this Name, Tenant ref${scoped ? " and Cloud ref" : ""} already exists.`, 409);
   }
 
   private render(o: AviObject, names: boolean, fields?: string[]): unknown {
     let out: Record<string, unknown> = Object.fromEntries(Object.entries(redactSensitive(o)).filter(([k]) => !k.startsWith("__")));
+    // VsVip.vs_refs is computed: the virtual services that use the VIP (recorded on 20.1.x).
+    if (String(o.url).includes("/api/vsvip/")) {
+      const users = this.store.list("virtualservice").filter((vs) => uuidOf(vs.vsvip_ref) === o.uuid);
+      if (users.length) out.vs_refs = users.map((vs) => `${this.base}/api/virtualservice/${vs.uuid}`);
+    }
     if (fields) out = Object.fromEntries(Object.entries(out).filter(([k]) => fields.includes(k) || ["name", "url", "uuid"].includes(k)));
-    return names ? withNames(out, this.store) : out;
+    if (!names) return out;
+    // Write answers and include_name carry the object's own url as `<url>#<name>` too (recorded).
+    const named = withNames(out, this.store) as Record<string, unknown>;
+    return typeof named.url === "string" && named.name !== undefined && !named.url.includes("#") ? { ...named, url: `${named.url}#${String(named.name)}` } : named;
   }
 }
 

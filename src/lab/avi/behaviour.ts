@@ -34,7 +34,8 @@ export function applyDefaults(type: string, o: Obj, store: MemoryStore, base: st
   }
   if (type === "vsvip") {
     o.vrf_context_ref ??= named("vrfcontext", "global", true);
-    for (const v of (o.vip as Obj[] | undefined) ?? []) v.vip_id = String(v.vip_id);
+    // The controller numbers VIPs itself when the client leaves vip_id out.
+    for (const [i, v] of ((o.vip as Obj[] | undefined) ?? []).entries()) v.vip_id = String(v.vip_id ?? i);
   }
   if (type === "serviceenginegroup") {
     o.ha_mode ??= "HA_MODE_SHARED";

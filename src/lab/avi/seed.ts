@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AviObject } from "../../clients/avi/types.js";
 import type { MemoryStore } from "./store.js";
+import { hasField } from "./validate.js";
 
 export type Seed = "site1" | "site2" | "leader" | "empty";
 
@@ -29,14 +30,18 @@ export function lastModified(): string {
   return String(lastToken);
 }
 
+/** Singletons answer at /api/<type> and their url says so (recorded: systemconfiguration). */
+const SINGLETON_URL = new Set(["systemconfiguration", "controllerproperties"]);
+
 /** Fill the store with what a freshly installed controller with a vCenter cloud has. */
 export function seedStore(store: MemoryStore, base: string, seed: Seed, clusterUuid: string): void {
   const ref = (type: string, uuid: string) => `${base}/api/${type}/${uuid}`;
+  // Global objects (tenants, system configuration) carry no tenant_ref; the admin tenant no _last_modified (recorded).
   const add = (type: string, o: AviObject & { uuid: string }) =>
-    store.put(type, { url: ref(type, o.uuid), tenant_ref: ref("tenant", "admin"), _last_modified: lastModified(), ...o });
+    store.put(type, { url: SINGLETON_URL.has(type) ? `${base}/api/${type}` : ref(type, o.uuid), ...(hasField(type, "tenant_ref") ? { tenant_ref: ref("tenant", "admin") } : {}), ...(type === "tenant" ? {} : { _last_modified: lastModified() }), ...o });
   add("tenant", { uuid: "admin", name: "admin", local: true });
   add("cluster", { uuid: clusterUuid, name: "cluster-0-1", nodes: [{ name: "127.0.0.1", ip: { addr: "127.0.0.1", type: "V4" } }] });
-  add("systemconfiguration", { uuid: "default", dns_configuration: { server_list: [] }, portal_configuration: { allow_basic_authentication: false } });
+  add("systemconfiguration", { uuid: "default", dns_configuration: {}, portal_configuration: { allow_basic_authentication: false } });
   add("controllerproperties", { uuid: "controllerproperties", api_idle_timeout: 15 });
   for (const [name, type] of [
     ["System-HTTP", "APPLICATION_PROFILE_TYPE_HTTP"],

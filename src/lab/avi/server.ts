@@ -1,13 +1,17 @@
 import { performance } from "node:perf_hooks";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
+import { defaultLabCa, type LabCa } from "../tls.js";
 import type { DnsLogEntry, FaultOptions, LabControllerHandle, LabGslbHooks } from "../types.js";
 import { AviApi, type Reply } from "./api.js";
+import { knownTypes } from "./validate.js";
 import { BadRequest, redactSensitive } from "./refs.js";
 import type { AviObject } from "../../clients/avi/types.js";
 import { seedStore, type Seed } from "./seed.js";
 import { parseCookies, Sessions } from "./sessions.js";
+import { compareVersions } from "../../clients/avi/version.js";
 import { MemoryStore } from "./store.js";
 
 export interface ControllerOptions {
@@ -21,6 +25,10 @@ export interface ControllerOptions {
   sessionIdleSeconds?: number;
   /** GSLB across the lab's controllers; without it site verification finds no other controller. */
   gslb?: LabGslbHooks;
+  /** The lab's CA, which signs this controller's certificate; the process's default lab CA when absent. */
+  ca?: LabCa;
+  /** Bearer token for the /lab/ admin endpoints; a fresh one when absent. */
+  adminToken?: string;
 }
 
 export interface LoggedRequest {
@@ -35,10 +43,19 @@ export interface LoggedRequest {
   end?: number;
 }
 
+/**
+ * What a path outside the controller's URL map gets. Not recorded; inferred as Django's production 404
+ * page, since such paths never reach the controller's API views (which answer {"error": ...}).
+ */
+const NOT_ROUTED: Reply = { status: 404, body: "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>", contentType: "text/html" };
+
 /** Versions without an X-Avi-Version header are served as this old default, as 20.1 controllers do. */
 const NO_HEADER_VERSION = "16.4.2";
 
-/** Start a simulated Avi controller on 127.0.0.1 (plain HTTP). */
+/** What controllers send on every answer (recorded on 20.1.x): HTTPS only. */
+const HSTS = "max-age=31536000; includeSubdomains";
+
+/** Start a simulated Avi controller on 127.0.0.1, over HTTPS with a certificate from the lab's CA. */
 export async function startController(o: ControllerOptions = {}): Promise<LabControllerHandle & { requests(): LoggedRequest[]; writes: number }> {
   const version = o.version ?? "30.2.1";
   const username = o.username ?? "admin";
@@ -55,7 +72,9 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   let writes = 0;
   let base = "";
 
-  const server: Server = createServer((req, res) => {
+  const ca = o.ca ?? defaultLabCa();
+  const adminToken = o.adminToken ?? randomBytes(24).toString("base64url");
+  const server: Server = createServer(ca.issue(`avictl lab controller ${o.name ?? "site1"}`), (req, res) => {
     let raw = "";
     req.on("data", (d: Buffer) => (raw += d.toString()));
     req.on("end", () => void serve(req, res, raw));
@@ -65,7 +84,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     arrived.set(req, nowMs());
     const url = new URL(req.url ?? "/", base);
     const method = req.method ?? "GET";
-    if (url.pathname.startsWith("/lab/")) return send(res, admin(method, url.pathname, raw));
+    if (url.pathname.startsWith("/lab/")) return send(res, req.headers.authorization === `Bearer ${adminToken}` ? admin(method, url.pathname, raw) : { status: 401, body: { error: "lab admin token required" } });
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.expireSessionsAfter !== undefined && url.pathname.startsWith("/api/") && --faults.expireSessionsAfter < 0) {
       faults.expireSessionsAfter = undefined;
@@ -95,17 +114,29 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     const cookies = parseCookies(req.headers.cookie);
     const session = sessions.touch(cookies.sessionid ?? cookies["avi-sessionid"]);
     if (!session) return { reply: { status: 401, body: { detail: "Authentication credentials were not provided." } }, headers: {} };
-    if (method !== "GET" && req.headers["x-csrftoken"] !== session.csrf) return { reply: { status: 401, body: "CSRF token missing or incorrect." }, headers: {} };
-    const sliding = [`avi-sessionid=${session.id}; HttpOnly; Max-Age=86400; Path=/; SameSite=None; Secure`, `sessionid=${session.id}; HttpOnly; Max-Age=86400; Path=/; SameSite=None; Secure`];
+    const sliding = { "Set-Cookie": sessionCookies(session.id) };
+    if (method !== "GET") {
+      // Django's CSRF check on a secure request: the Referer first, then the token. The controller
+      // answers its failures with 401 and Django's reason as the body (recorded for the token).
+      const refused = refererProblem(req.headers.referer, String(req.headers.host ?? "")) ?? (req.headers["x-csrftoken"] !== session.csrf ? "CSRF token missing or incorrect." : undefined);
+      if (refused) return { reply: { status: 401, body: refused }, headers: sliding };
+    }
     if (path === "/logout") {
       sessions.logout(session.id);
       return { reply: { status: 200, body: "" }, headers: {} };
     }
-    const tenant = String(req.headers["x-avi-tenant"] ?? "admin");
-    if (tenant !== "admin" && tenant !== "*" && !store.findByName("tenant", tenant)) return { reply: { status: 403, body: { error: `Tenant '${tenant}' does not exist!` } }, headers: {} };
     const reqVersion = String(req.headers["x-avi-version"] ?? NO_HEADER_VERSION);
-    const body = raw ? parseJson(raw) : undefined;
-    return { reply: apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion, req.headers["if-match"]), headers: { "Set-Cookie": sliding } };
+    // A controller serves API versions up to its own. The SDKs single out an "Invalid version" answer
+    // that is neither a 5xx nor a 404 (alb-sdk avi_api.py get_object_by_name), so: 400 with that text.
+    if (compareVersions(reqVersion, version) > 0) return { reply: { status: 400, body: { error: `Invalid version ${reqVersion}: the controller supports API versions up to ${version}` } }, headers: sliding };
+    const byUuid = req.headers["x-avi-tenant-uuid"];
+    const tenant = byUuid !== undefined ? String(byUuid) : String(req.headers["x-avi-tenant"] ?? "admin");
+    const scope = tenant === "*" ? "*" : (byUuid !== undefined ? store.get("tenant", tenant) : store.findByName("tenant", tenant))?.uuid;
+    if (!scope) return { reply: { status: 403, body: { error: `Tenant '${tenant}' does not exist!` } }, headers: {} };
+    let body = raw ? parseJson(raw) : undefined;
+    // Slug: <uuid> on a POST forces the new object's uuid (the Python SDK's force_uuid, recorded).
+    if (method === "POST" && typeof req.headers.slug === "string" && body && typeof body === "object") body = { ...body, uuid: req.headers.slug };
+    return { reply: api.inTenant(scope, () => apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion, req.headers["if-match"])), headers: sliding };
   }
 
   function apiRoute(method: string, seg: string[], q: URLSearchParams, body: unknown, v: string, ifMatch?: string): Reply {
@@ -127,6 +158,9 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     if (type === "cloud" && uuid && sub === "status") return store.get("cloud", uuid) ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } } : { status: 404, body: { error: "Object not found!" } };
     if (type === "gslbsiteops" && uuid && method === "POST") return o.gslb?.siteops(uuid, body) ?? { status: 400, body: { error: "Failed to connect to the site: no route to host" } };
     if (uuid && sub === "runtime" && method === "GET") return api.runtime(type, uuid);
+    // A type the controller does not have (misspelt, or outside the object schemas) or a sub-resource
+    // it does not serve is not routed at all.
+    if (!knownTypes().includes(type) || seg.length > 2) return NOT_ROUTED;
     if (!uuid) {
       if (method === "GET") return api.list(type, q, v);
       if (method === "POST") return api.create(type, body, v);
@@ -148,11 +182,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     return {
       reply: { status: 200, body: { user_initialized: true, version: versionBody(version), user, tenants: [{ url: `${base}/api/tenant/admin`, uuid: "admin", name: "admin", local: true }], controller: { api_idle_timeout: 15 }, session_cookie_name: "avi-sessionid" } },
       headers: {
-        "Set-Cookie": [
-          `csrftoken=${s.csrf}; Max-Age=31449600; Path=/; SameSite=None; Secure`,
-          `avi-sessionid=${s.id}; HttpOnly; Max-Age=86400; Path=/; SameSite=None; Secure`,
-          `sessionid=${s.id}; HttpOnly; Max-Age=86400; Path=/; SameSite=None; Secure`,
-        ],
+        "Set-Cookie": [`csrftoken=${s.csrf}; expires=${expires(31_449_600)}; Max-Age=31449600; Path=/; Secure`, ...sessionCookies(s.id)],
       },
     };
   }
@@ -166,7 +196,9 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     else if (body && typeof body === "object" && /^\/api\/gslb/.test(url.pathname)) body = redactSensitive(body as AviObject, "<redacted>");
     log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status, apiVersion, body, start: arrived.get(req), end: nowMs() });
     if (method !== "GET" && url.pathname.startsWith("/api/")) writes++;
-    send(res, reply, { AVI_API_VERSION: apiVersion ?? NO_HEADER_VERSION.replace(/\./g, "_"), ...headers });
+    const self = (reply.body as { url?: unknown } | undefined)?.url;
+    const created: Record<string, string> = reply.status === 201 && typeof self === "string" ? { Location: self } : {};
+    send(res, reply, { AVI_API_VERSION: apiVersion ?? NO_HEADER_VERSION.replace(/\./g, "_"), ...created, ...headers });
   }
 
   function admin(method: string, path: string, raw: string): Reply {
@@ -219,7 +251,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
 
   await new Promise<void>((r) => server.listen(o.port ?? 0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
-  base = `http://127.0.0.1:${port}`;
+  base = `https://127.0.0.1:${port}`;
   const api = new AviApi(store, base, { clusterUuid, gslb: o.gslb }, () => faults);
   seedStore(store, base, o.seed ?? "site1", clusterUuid);
 
@@ -231,6 +263,8 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     username,
     password,
     clusterUuid,
+    caCert: ca.certPem,
+    adminToken,
     store,
     recordDnsLog: (e: DnsLogEntry) => void dnsLogs.push(e),
     setFaults(f: FaultOptions) {
@@ -264,10 +298,35 @@ function versionBody(version: string) {
   return { Version: version, build: 9001, Tag: `${version}-9001-lab`, ProductName: "Avi Cloud Controller (avictl lab simulation)", Product: "controller", min_version: 15.2 };
 }
 
+/** Every answer is labelled application/json without a charset, plain-text error bodies included (as recorded). */
 function send(res: ServerResponse, reply: Reply, headers: Record<string, string | string[]> = {}): void {
   const text = reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
-  res.writeHead(reply.status, { "Content-Type": typeof reply.body === "string" ? "text/html; charset=utf-8" : "application/json; charset=utf-8", ...headers });
+  res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/json", "Strict-Transport-Security": HSTS, ...headers });
   res.end(text);
+}
+
+/** The session cookies as a 20.1 controller sets them (and re-sends them on every answer). */
+function sessionCookies(id: string): string[] {
+  return ["avi-sessionid", "sessionid"].map((n) => `${n}=${id}; expires=${expires(86_400)}; HttpOnly; Max-Age=86400; Path=/; Secure`);
+}
+
+function expires(seconds: number): string {
+  // Django's cookie date form: "Wed, 22-Jul-2020 07:51:31 GMT".
+  return new Date(Date.now() + seconds * 1000).toUTCString().replace(/(\d{2}) (\w{3}) (\d{4})/, "$1-$2-$3");
+}
+
+/** Django's Referer check for unsafe methods over HTTPS (its reason texts); undefined when it passes. */
+function refererProblem(referer: string | undefined, host: string): string | undefined {
+  if (!referer) return "Referer checking failed - no Referer.";
+  let u: URL;
+  try {
+    u = new URL(referer);
+  } catch {
+    return "Referer checking failed - Referer is malformed.";
+  }
+  if (u.protocol !== "https:") return "Referer checking failed - Referer is insecure while host is secure.";
+  if (u.host !== host) return `Referer checking failed - ${referer} does not match any trusted origins.`;
+  return undefined;
 }
 
 function parseJson(raw: string): unknown {

@@ -1,3 +1,5 @@
+import type { LabCa } from "../tls.js";
+
 /** A node of a lab cluster: its address and the pod CIDR AKO routes to it. */
 export interface KubeNode {
   name: string;
@@ -27,12 +29,16 @@ export interface KubeApiOptions {
   /** Seeded Node objects; three per cluster (distinct addresses per name) when absent. */
   nodes?: KubeNode[];
   ako?: AkoBridge;
+  /** The lab's CA, which signs this API server's certificate; the process's default lab CA when absent. */
+  ca?: LabCa;
 }
 
 export interface KubeApiHandle {
   name: string;
   url: string;
   token: string;
+  /** PEM of the CA that signed the server's certificate (also in the kubeconfig). */
+  caCert: string;
   /** A kubeconfig for this cluster alone (YAML; server = url, token user); the caller writes it 0600. */
   kubeconfig(contextName?: string): string;
   /** The stored objects of a kind, e.g. ("apps/v1", "StatefulSet", "avi-system"), as clients get them. */

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { parse as parseYaml, stringify } from "yaml";
+import { defaultLabCa } from "../tls.js";
 import { AkoEmulation } from "./ako.js";
 import { Controllers } from "./controllers.js";
 import { apiGroupList, apiResourceList, apiVersions, groupVersions, resourcesOf, versionInfo } from "./discovery.js";
@@ -16,7 +18,7 @@ import { toTable, wantsTable } from "./table.js";
 type Query = URLSearchParams;
 
 /**
- * A Kubernetes API server for one lab cluster, on 127.0.0.1 over plain HTTP: discovery, OpenAPI v3,
+ * A Kubernetes API server for one lab cluster, on 127.0.0.1 over HTTPS with a bearer token: discovery, OpenAPI v3,
  * CRUD with selectors, resourceVersion conflicts, merge/strategic/JSON/apply patches, watches,
  * Status errors, protobuf bodies (helm's release Secrets, kubectl's typed creates), custom resources from CRDs, workload
  * controllers that run pods at once, and the AKO/AMKO emulation. Enough for kubectl, helm (with
@@ -32,7 +34,8 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
   await controllers.settle();
   const watches = new Set<() => void>();
 
-  const server = createServer((req, res) => {
+  const ca = o.ca ?? defaultLabCa();
+  const server = createServer(ca.issue(`avictl lab kube-apiserver ${o.name}`), (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (d: Buffer) => chunks.push(d));
     req.on("end", () => {
@@ -45,10 +48,8 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
-    // client-go (kubectl, helm) leaves credentials out over plain HTTP, so requests without a token
-    // are served — the server listens on loopback only; a wrong token is refused.
-    const auth = req.headers.authorization;
-    if (auth !== undefined && auth !== `Bearer ${token}`) throw unauthorized();
+    // As an API server without anonymous auth: no token or a wrong one is 401.
+    if (req.headers.authorization !== `Bearer ${token}`) throw unauthorized();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const q = url.searchParams;
     const method = req.method ?? "GET";
@@ -228,17 +229,17 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
   }
 
   await new Promise<void>((resolve) => server.listen(o.port ?? 0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     name: o.name,
     url,
     token,
-    // Plain HTTP: client-node refuses it unless TLS verification is declared skipped.
+    caCert: ca.certPem,
     kubeconfig: (context = o.name) =>
       stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: context, cluster: { server: url, "insecure-skip-tls-verify": true } }],
+        clusters: [{ name: context, cluster: { server: url, "certificate-authority-data": Buffer.from(ca.certPem).toString("base64") } }],
         users: [{ name: `${context}-admin`, user: { token } }],
         contexts: [{ name: context, context: { cluster: context, user: `${context}-admin` } }],
         "current-context": context,

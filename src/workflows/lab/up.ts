@@ -90,7 +90,7 @@ function writeLabContext(s: LabState): "created" | "updated" {
   updateConfig((cfg) => {
     for (const c of s.controllers) {
       const kubeContext = s.kubeconfig ? (c.kubeContexts?.[0] ?? s.clusters[0]) : undefined;
-      const entry = { controller: c.url, username: c.username, passwordFile: c.passwordFile, ...(kubeContext ? { kubeContext } : {}) };
+      const entry = { controller: c.url, username: c.username, passwordFile: c.passwordFile, caCert: c.caCert, ...(kubeContext ? { kubeContext } : {}) };
       // The lab's system DNS address is site1's (the "lab" context's); other sites' DNS VSes are listed by lab env.
       const dns = c === s.controllers[0] && s.systemDns ? { dnsServer: `${s.systemDns.host}:${s.systemDns.port}` } : {};
       for (const name of c === s.controllers[0] ? ["lab", `lab-${c.name}`] : [`lab-${c.name}`]) {

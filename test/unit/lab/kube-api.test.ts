@@ -1,6 +1,8 @@
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startKubeApi, type AkoBootResult, type KubeApiHandle, type KubeNode } from "../../../src/lab/kube/index.js";
+import { createLabCa } from "../../../src/lab/tls.js";
+import { caFetch } from "../../helpers/https-fetch.js";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -9,7 +11,7 @@ let boots: { config: Record<string, string>; nodes: KubeNode[] }[];
 let verdict: AkoBootResult;
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Obj; text: string }> {
-  const res = await fetch(`${kube.url}${path}`, {
+  const res = await caFetch(kube.caCert)(`${kube.url}${path}`, {
     method,
     headers: { Authorization: `Bearer ${kube.token}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}), ...headers },
     body: body === undefined ? undefined : body instanceof Uint8Array ? body : typeof body === "string" ? body : JSON.stringify(body),
@@ -29,7 +31,7 @@ const patch = (path: string, body: unknown, type: string) => call("PATCH", path,
 
 /** A watch's events as they arrive. */
 async function openWatch(path: string): Promise<{ next: () => Promise<Obj>; done: Promise<void> }> {
-  const res = await fetch(`${kube.url}${path}`, { headers: { Authorization: `Bearer ${kube.token}` } });
+  const res = await caFetch(kube.caCert)(`${kube.url}${path}`, { headers: { Authorization: `Bearer ${kube.token}` } });
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   const queue: Obj[] = [];
@@ -80,14 +82,32 @@ afterEach(async () => kube.close());
 
 describe("authentication", () => {
   it("refuses a wrong bearer token with a 401 Status, serves the right one", async () => {
-    const wrong = await fetch(`${kube.url}/api/v1/namespaces`, { headers: { Authorization: "Bearer nope" } });
+    const wrong = await caFetch(kube.caCert)(`${kube.url}/api/v1/namespaces`, { headers: { Authorization: "Bearer nope" } });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
+    for (const path of ["/version", "/api", "/apis", "/openapi/v3", "/api/v1/namespaces/default/secrets"]) {
+      const anonymous = await caFetch(kube.caCert)(`${kube.url}${path}`);
+      expect([path, anonymous.status]).toEqual([path, 401]);
+    }
+    expect((await get("/api/v1/namespaces")).status).toBe(200);
+  });
+  it("serves HTTPS with a certificate from the lab CA only", async () => {
+    expect(kube.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    // Not trusted without the CA, as with any API server.
+    await expect(fetch(`${kube.url}/version`)).rejects.toThrow();
+    const other = await startKubeApi({ name: "other", ca: createLabCa("another lab") });
+    try {
+      await expect(caFetch(other.caCert)(`${kube.url}/version`)).rejects.toThrow();
+    } finally {
+      await other.close();
+    }
     expect((await get("/api/v1/namespaces")).status).toBe(200);
   });
   it("writes a kubeconfig with the URL and token", () => {
     const text = kube.kubeconfig("ctx");
     expect(text).toContain(`server: ${kube.url}`);
+    expect(text).toContain(`certificate-authority-data: ${Buffer.from(kube.caCert).toString("base64")}`);
+    expect(text).not.toContain("insecure-skip-tls-verify");
     expect(text).toContain(kube.token);
     expect(text).toContain("current-context: ctx");
   });
@@ -328,7 +348,7 @@ describe("close", () => {
   it("stops serving", async () => {
     const url = kube.url;
     await kube.close();
-    await expect(fetch(`${url}/version`)).rejects.toThrow();
+    await expect(caFetch(kube.caCert)(`${url}/version`)).rejects.toThrow();
     kube = await startKubeApi({ name: "again" });
   });
 });

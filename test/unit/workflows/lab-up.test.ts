@@ -14,7 +14,7 @@ describe("lab up while a lab runs", () => {
     const running: LabState = {
       pid: process.pid,
       startedAt: new Date().toISOString(),
-      controllers: [{ name: "site1", url: "http://127.0.0.1:40001", version: "30.2.1", username: "admin", passwordFile: "/dev/null" }],
+      controllers: [{ name: "site1", url: "https://127.0.0.1:40001", version: "30.2.1", username: "admin", passwordFile: "/dev/null", caCert: "/dev/null", adminToken: "t" }],
       dns: [],
       backends: [],
       clusters: [],

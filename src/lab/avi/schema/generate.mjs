@@ -2,7 +2,8 @@
 // Derives the lab's compact validation catalogue from the official Avi object schemas:
 //   node src/lab/avi/schema/generate.mjs ../shared/avi-swagger
 // Per definition and field it keeps only what request validation needs: type, nested definition,
-// list-ness, enum values and "Field introduced in" versions (both live in description text), read-only.
+// list-ness, enum values and "Field introduced in" versions (both live in description text), read-only,
+// and default values (the controller fills them in on create).
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -37,6 +38,10 @@ function field(p) {
   if (since) out.since = since[1].split(",").map((s) => s.trim()).filter(Boolean);
   const range = /Allowed values are (-?\d+)-(-?\d+)/.exec(desc);
   if (range) out.range = [Number(range[1]), Number(range[2])];
+  // "Special values are 0 - Automatic, -1 - Unlimited": accepted outside the range.
+  const special = /Special values are (.*?)(?:\.\s|\.$)/.exec(desc);
+  if (range && special) out.special = [...special[1].matchAll(/(-?\d+)\s*-/g)].map((m) => Number(m[1]));
   if (p.readOnly) out.ro = 1;
+  if (p.default !== undefined && p.type !== "array" && !item.$ref) out.d = p.default;
   return out;
 }
