@@ -104,7 +104,7 @@ describe("export-logs against the lab's DNS logs", () => {
     const labels = ["--label", `${A}=A`, "--label", `${B}=B`];
     const ok = await exportLogs(["--vs", "logs-dns", "--start", start, "--end", end, "--out", join(dir, "ok.csv"), "--analyze", "--expect", "A=6,B=4", ...labels]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/✓ pass: χ²=0 ≤ 6\.635 \(df=1, α=0\.01\); p=1/);
+    expect(ok.stdout).toMatch(/✓ pass: χ²=0 ≤ 6\.63 \(df=1, α=0\.01\); p=1/);
     const wrong = await exportLogs(["--vs", "logs-dns", "--start", start, "--end", end, "--out", join(dir, "wrong.csv"), "--expect", "A=1,B=1", ...labels, "-o", "json"]);
     expect(wrong.code).toBe(3);
     const result = JSON.parse(wrong.stdout) as { rows: number; analysis: { expectation: { verdict: string; largestDeviation: { label: string; points: number } } } };

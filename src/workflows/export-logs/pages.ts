@@ -7,6 +7,8 @@ export type LogRecord = Record<string, unknown>;
 export const MAX_PAGE_SIZE = 10_000;
 /** Fields that identify a record across pages: the SE, its vCPU and the per-vCPU log id, at one instant. */
 export const KEY_FIELDS = ["report_timestamp", "service_engine", "vcpu_id", "log_id"];
+/** Readings of one over-full instant before giving up (the final count check then tells). */
+const MAX_PASSES = 50;
 
 export interface PageOptions {
   /** Fixed query: virtualservice, type, adf/nf/udf, filter, cols, js_compat. */
@@ -32,16 +34,15 @@ interface LogsPage {
  * Pages through GET /api/analytics/logs newest first, by time window: each full page moves the
  * window's (inclusive) end to the oldest instant in it, whose records are dropped there and fetched
  * again whole with the next window, so records sharing a timestamp never straddle two pages. An
- * instant holding more than a page is read with `page`, skipping records already seen by key in
- * case the controller orders them differently from one page to the next. Every step moves `end`
+ * instant holding more than a page is read with `page` (see instant()). Every step moves `end`
  * back, so the loop ends.
  */
 export async function* logPages(avi: AviClient, o: PageOptions): AsyncGenerator<LogRecord[], void, void> {
-  const get = async (start: number, end: number, extra: Query = {}) =>
-    (await avi.get<LogsPage>("analytics/logs", { ...o.query, start: isoMicros(start), end: isoMicros(end), page_size: o.pageSize, query_id: queryId(o.now), ...extra })).results ?? [];
+  const get = (start: number, end: number, extra: Query = {}) =>
+    avi.get<LogsPage>("analytics/logs", { ...o.query, start: isoMicros(start), end: isoMicros(end), page_size: o.pageSize, query_id: queryId(o.now), ...extra });
   let end = o.endUs;
   while (!o.signal?.aborted) {
-    const results = await get(o.startUs, end);
+    const results = (await get(o.startUs, end)).results ?? [];
     if (results.length < o.pageSize) {
       yield results;
       return;
@@ -52,17 +53,31 @@ export async function* logPages(avi: AviClient, o: PageOptions): AsyncGenerator<
       end = oldest;
       continue;
     }
-    const seen = new Set<string>();
+    yield* instant(get, oldest, o);
+    if (oldest <= o.startUs) return;
+    end = oldest - 1;
+  }
+}
+
+/**
+ * All records of one instant holding more than a page, read with `page`. Nothing promises the
+ * order of records sharing a timestamp, so pages are read again (a bounded number of times) until
+ * as many distinct records were seen as the controller counts for that instant.
+ */
+async function* instant(get: (start: number, end: number, extra?: Query) => Promise<LogsPage>, at: number, o: PageOptions): AsyncGenerator<LogRecord[], void, void> {
+  const seen = new Set<string>();
+  let count = Infinity;
+  for (let pass = 0; pass < MAX_PASSES && seen.size < count && !o.signal?.aborted; pass++) {
     for (let page = 1; !o.signal?.aborted; page++) {
-      const rs = await get(oldest, oldest, { page });
+      const body = await get(at, at, { page });
+      const rs = body.results ?? [];
+      if (page === 1) count = Number(body.count ?? rs.length);
       yield rs.filter((r) => {
         const k = recordKey(r);
         return !seen.has(k) && Boolean(seen.add(k));
       });
-      if (rs.length < o.pageSize) break;
+      if (rs.length < o.pageSize || seen.size >= count) break;
     }
-    if (oldest <= o.startUs) return;
-    end = oldest - 1;
   }
 }
 
