@@ -29,7 +29,7 @@ export function svgChart(title: string, subtitle: string, bars: Bar[]): string {
   const plotW = 480;
   const top = 70;
   const height = top + bars.length * rowH + 50;
-  const width = left + plotW + 140;
+  const width = left + plotW + 240;
   const max = Math.max(0.0001, ...bars.map((b) => Math.max(b.share, b.expectedShare ?? 0)));
   const scale = (s: number) => (s / max) * plotW;
   const rows = bars.map((b, i) => {

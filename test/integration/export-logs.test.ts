@@ -102,9 +102,14 @@ describe("export-logs against the lab's DNS logs", () => {
 
   it("--analyze --expect A=6,B=4 holds (exit 0); a wrong expectation exits 3", async () => {
     const labels = ["--label", `${A}=A`, "--label", `${B}=B`];
-    const ok = await exportLogs(["--vs", "logs-dns", "--start", start, "--end", end, "--out", join(dir, "ok.csv"), "--analyze", "--expect", "A=6,B=4", ...labels]);
+    const chart = join(dir, "split.html");
+    const ok = await exportLogs(["--vs", "logs-dns", "--start", start, "--end", end, "--out", join(dir, "ok.csv"), "--analyze", "--expect", "A=6,B=4", ...labels, "--chart", chart]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/✓ pass: χ²=0 ≤ 6\.63 \(df=1, α=0\.01\); p=1/);
+    expect(ok.stderr).toMatch(/chart written to .*split\.html/);
+    const html = readFileSync(chart, "utf8");
+    expect(html).toMatch(/<text class="label"[^>]*>A<\/text>/);
+    expect(html).toMatch(/60\.0% \(600\) · expected 60\.0%/);
     const wrong = await exportLogs(["--vs", "logs-dns", "--start", start, "--end", end, "--out", join(dir, "wrong.csv"), "--expect", "A=1,B=1", ...labels, "-o", "json"]);
     expect(wrong.code).toBe(3);
     const result = JSON.parse(wrong.stdout) as { rows: number; analysis: { expectation: { verdict: string; largestDeviation: { label: string; points: number } } } };

@@ -26,7 +26,7 @@ export function build(app: App): Command {
     .option("--label <ip=label>", "name the site behind an answer address (repeatable; default: the GSLB site name when logged)", collect)
     .option("--chart <file>", "write the analysis as FILE.svg or FILE.html (implies --analyze)")
     .option("--allow-incomplete", "exit 0 even when fewer rows were read than the controller counted")
-    .option("--page-size <n>", "records per logs API call (the API returns at most 10000)")
+    .option("--page-size <n>", "records per logs API call, at most 10000 (default 2000)")
     .option("--wait <duration>", "longest wait for the controller to index the window", "2m")
     .addHelpText(
       "after",

@@ -172,16 +172,22 @@ export class LogStore {
     const matches: LogRecord[] = [];
     const skip = (page - 1) * pageSize;
     const desc = orderby.startsWith("-");
-    for (let k = 0; k <= hi - lo; k++) {
-      const r = list[desc ? hi - k : lo + k]!;
-      if (!wanted(r)) continue;
-      if (r.indexedAt > now) {
-        pending++;
-        continue;
+    if (adf && nf && filters.length === 0 && this.lastIndexedAt <= now) {
+      // Everything indexed and nothing filtered: the window is the answer.
+      total = Math.max(0, hi - lo + 1);
+      for (let k = skip; k < Math.min(total, skip + pageSize); k++) matches.push(list[desc ? hi - k : lo + k]!);
+    } else {
+      for (let k = 0; k <= hi - lo; k++) {
+        const r = list[desc ? hi - k : lo + k]!;
+        if (!wanted(r)) continue;
+        if (r.indexedAt > now) {
+          pending++;
+          continue;
+        }
+        if (filters.length && !filters.every((f) => f(this.view(r, vsUuid)))) continue;
+        if (total >= skip && matches.length < pageSize) matches.push(r);
+        total++;
       }
-      if (filters.length && !filters.every((f) => f(this.view(r, vsUuid)))) continue;
-      if (total >= skip && matches.length < pageSize) matches.push(r);
-      total++;
     }
     const results = matches.map((r) => shape(this.view(r, vsUuid), cols, jsCompat));
     const body: Record<string, unknown> = { count: total, results, percent_remaining: total + pending ? round2((100 * pending) / (total + pending)) : 0 };

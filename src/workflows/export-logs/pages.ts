@@ -41,21 +41,29 @@ export async function* logPages(avi: AviClient, o: PageOptions): AsyncGenerator<
   const get = (start: number, end: number, extra: Query = {}) =>
     avi.get<LogsPage>("analytics/logs", { ...o.query, start: isoMicros(start), end: isoMicros(end), page_size: o.pageSize, query_id: queryId(o.now), ...extra });
   let end = o.endUs;
+  let next = get(o.startUs, end);
   while (!o.signal?.aborted) {
-    const results = (await get(o.startUs, end)).results ?? [];
+    const results = (await next).results ?? [];
     if (results.length < o.pageSize) {
       yield results;
       return;
     }
     const oldest = timestampOf(results[results.length - 1]!);
     if (timestampOf(results[0]!) !== oldest) {
-      yield results.filter((r) => timestampOf(r) > oldest);
       end = oldest;
+      // Ask for the next window before handing this page over, so the controller works while rows are written.
+      next = get(o.startUs, end);
+      next.catch(() => undefined);
+      // Newest first, so the records at the oldest instant are the trailing run.
+      let cut = results.length - 1;
+      while (cut > 0 && timestampOf(results[cut - 1]!) === oldest) cut--;
+      yield results.slice(0, cut);
       continue;
     }
     yield* instant(get, oldest, o);
     if (oldest <= o.startUs) return;
     end = oldest - 1;
+    next = get(o.startUs, end);
   }
 }
 

@@ -1,4 +1,4 @@
-import { stringify } from "csv-stringify/sync";
+import Papa from "papaparse";
 import type { LogRecord } from "./pages.js";
 
 export type RowFormat = "csv" | "json" | "ndjson";
@@ -15,11 +15,21 @@ export const APP_FIELDS = ["report_timestamp", "client_ip", "method", "host", "u
 
 /** Fields the model carries as IPv4 integers (js_compat sends them as digit strings). */
 const IP_FIELDS = new Set(["client_ip", "server_ip", "vs_ip", "server_conn_src_ip", "dns_ips", "addr_ip"]);
-/** A leading = + - @ (or tab/CR) makes a spreadsheet evaluate the cell; a quote keeps it text. */
-const FORMULA = /^[=+\-@\t\r]/;
+
+const quads = new Map<unknown, unknown>();
 
 /** A dotted quad from an IPv4 integer or its digit string; anything else unchanged. */
 export function dottedQuad(v: unknown): unknown {
+  // Answers repeat a handful of addresses millions of times: remember the conversions.
+  let q = quads.get(v);
+  if (q === undefined) {
+    if (quads.size > 10_000) quads.clear();
+    quads.set(v, (q = toQuad(v)));
+  }
+  return q;
+}
+
+function toQuad(v: unknown): unknown {
   const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) return v;
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
@@ -30,19 +40,38 @@ export function valuesAt(r: unknown, path: string): unknown[] {
   let current: unknown[] = [r];
   const parts = path.split(".");
   for (const p of parts) {
-    current = current.flatMap((c) => {
+    const next: unknown[] = [];
+    for (const c of current) {
       const v = c !== null && typeof c === "object" && !Array.isArray(c) ? (c as Record<string, unknown>)[p] : undefined;
-      return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-    });
+      if (Array.isArray(v)) next.push(...v);
+      else if (v !== undefined && v !== null) next.push(v);
+    }
+    current = next;
   }
   const leaf = parts[parts.length - 1]!;
   return IP_FIELDS.has(leaf) ? current.map(dottedQuad) : current;
 }
 
-function cell(r: LogRecord, path: string): string {
-  const vals = valuesAt(r, path).map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)));
-  const text = vals.join(" ");
-  return FORMULA.test(text) ? `'${text}` : text;
+/** A cell reader for one column, compiled once: top-level fields are read directly. */
+export function cellReader(path: string): (r: LogRecord) => string {
+  const ip = IP_FIELDS.has(path.slice(path.lastIndexOf(".") + 1));
+  const text = (v: unknown) => (v !== null && typeof v === "object" ? JSON.stringify(v) : String(ip ? dottedQuad(v) : v));
+  const read = path.includes(".")
+    ? (r: LogRecord) => valuesAt(r, path).map(text).join(" ")
+    : (r: LogRecord) => {
+        const v = r[path];
+        return v === undefined || v === null ? "" : Array.isArray(v) ? v.map(text).join(" ") : text(v);
+      };
+  return read;
+}
+
+/**
+ * CSV text of rows, one line each (RFC 4180 quoting). A leading = + - @ (or tab/CR) would make a
+ * spreadsheet evaluate the cell: such cells get a leading quote (the library's own pattern misses
+ * cells that span lines, hence ours).
+ */
+function csvLines(rows: string[][]): string {
+  return `${Papa.unparse(rows, { newline: "\n", escapeFormulae: /^[=+\-@\t\r]/ })}\n`;
 }
 
 /** A record with every IP field as a dotted quad (and, with fields, only those), for JSON output. */
@@ -56,6 +85,7 @@ export function normalise(r: LogRecord, fields?: string[]): LogRecord {
 /** Turns pages of records into text for the sink: CSV with one stable header, a JSON array, or NDJSON. */
 export class RowWriter {
   private rows = 0;
+  private readonly cells: ((r: LogRecord) => string)[];
 
   constructor(
     private readonly sink: RowSink,
@@ -63,7 +93,9 @@ export class RowWriter {
     private readonly fields: string[],
     /** JSON keeps whole records unless the user chose fields. */
     private readonly chosen: boolean,
-  ) {}
+  ) {
+    this.cells = fields.map(cellReader);
+  }
 
   get written(): number {
     return this.rows;
@@ -74,8 +106,8 @@ export class RowWriter {
     const first = this.rows === 0;
     let text: string;
     if (this.format === "csv") {
-      const rows = records.map((r) => this.fields.map((f) => cell(r, f)));
-      text = stringify(first ? [this.fields, ...rows] : rows);
+      const rows = records.map((r) => this.cells.map((cell) => cell(r)));
+      text = csvLines(first ? [this.fields, ...rows] : rows);
     } else {
       const lines = records.map((r) => JSON.stringify(normalise(r, this.chosen ? this.fields : undefined)));
       text = this.format === "ndjson" ? lines.map((l) => `${l}\n`).join("") : lines.map((l, i) => `${first && i === 0 ? "[\n" : ",\n"}${l}`).join("");
@@ -87,7 +119,7 @@ export class RowWriter {
   async close(): Promise<void> {
     if (this.format === "json") await this.sink.write(this.rows ? "\n]\n" : "[]\n");
     // A CSV without rows still gets its header.
-    if (this.format === "csv" && this.rows === 0) await this.sink.write(stringify([this.fields]));
+    if (this.format === "csv" && this.rows === 0) await this.sink.write(csvLines([this.fields]));
     await this.sink.close();
   }
 }

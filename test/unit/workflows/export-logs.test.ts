@@ -90,12 +90,12 @@ describe("RowWriter", () => {
     const w = new RowWriter(s.sink, "csv", ["dns_fqdn", "dns_ips", "client_ip", "dns_response.records.addr_ip", "note"], true);
     await w.write([{ dns_fqdn: "=cmd|' /C calc'!A0", dns_ips: ["167778659", 167778660], client_ip: "127.0.0.1", dns_response: { records: [{ addr_ip: 167778659 }] }, note: "@SUM(1,2)" }]);
     await w.write([]);
-    await w.write([{ dns_fqdn: "a,b \"quoted\"", dns_ips: [], client_ip: "+1", note: "-2" }]);
+    await w.write([{ dns_fqdn: "a,b \"quoted\"", dns_ips: [], client_ip: "+1", note: "-2\n=3" }]);
     await w.close();
     const rows = parse(s.text(), { columns: true }) as Record<string, string>[];
     expect(rows).toEqual([
       { dns_fqdn: "'=cmd|' /C calc'!A0", dns_ips: "10.0.25.99 10.0.25.100", client_ip: "127.0.0.1", "dns_response.records.addr_ip": "10.0.25.99", note: "'@SUM(1,2)" },
-      { dns_fqdn: 'a,b "quoted"', dns_ips: "", client_ip: "'+1", "dns_response.records.addr_ip": "", note: "'-2" },
+      { dns_fqdn: 'a,b "quoted"', dns_ips: "", client_ip: "'+1", "dns_response.records.addr_ip": "", note: "'-2\n=3" },
     ]);
   });
 
