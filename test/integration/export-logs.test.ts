@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDnsService, type DnsServiceHandle } from "../../src/lab/dns/server.js";
 import { startTestController } from "../helpers/lab.js";
-import { isolatedConfig, runCli } from "../helpers/run-cli.js";
+import { binPath, isolatedConfig, runCli } from "../helpers/run-cli.js";
 
 type Lab = Awaited<ReturnType<typeof startTestController>>;
 let lab: Lab;
@@ -144,6 +145,20 @@ describe("export-logs against the lab's DNS logs", () => {
   });
 });
 
+describe("loading", () => {
+  it("export-logs and vs analytics load the Avi client, never Kubernetes", async () => {
+    for (const args of [["export-logs", "--vs", "logs-dns", "--since", "1m", "--allow-incomplete"], ["vs", "analytics", "logs-dns"]]) {
+      const log = join(dir, `imports-${args[0]}.log`);
+      // Asynchronous: the lab answers from this process.
+      const child = spawn(process.execPath, ["--import", join(import.meta.dirname, "../helpers/record-imports.mjs"), binPath, ...args], { env: { ...process.env, ...env, AVICTL_IMPORT_LOG: log, NO_COLOR: "1", CI: "1" }, stdio: "ignore" });
+      expect(await new Promise((r) => child.on("close", r))).toBe(0);
+      const mods = readFileSync(log, "utf8").split("\n");
+      expect(mods.some((m) => m.includes("/dist/clients/avi/client.js"))).toBe(true);
+      expect(mods.filter((m) => m.includes("@kubernetes/client-node") || m.includes("/dist/lab/"))).toEqual([]);
+    }
+  });
+});
+
 describe("export-logs over 200 000 injected records", () => {
   const startT = "2026-11-30T10:00:00.000000Z";
   const endT = "2026-11-30T10:10:00.000000Z";
@@ -152,6 +167,21 @@ describe("export-logs over 200 000 injected records", () => {
     // About 200 records share each of 1 000 instants; one more instant holds 2 500, more than a page.
     expect((await inject({ count: 197_500, timestamps: 1000, start: startT, end: "2026-11-30T10:08:00.000000Z", answers: { "10.10.25.70": 6, "10.10.25.71": 4 } })).injected).toBe(197_500);
     expect((await inject({ count: 2500, timestamps: 1, start: "2026-11-30T10:09:00.000000Z", end: "2026-11-30T10:09:00.000000Z" })).injected).toBe(2500);
+  });
+
+  it("waits while the controller indexes fresh records, then exports them all", async () => {
+    // The lab's indexer at 300 records/s: the 3 000 records below take about 10 s to become visible.
+    await lab.admin("/lab/logs/indexing", { method: "POST", body: JSON.stringify({ delayMs: 1000, recordsPerSecond: 300 }) });
+    try {
+      const window = ["--start", "2026-11-29T10:00:00Z", "--end", "2026-11-29T11:00:00Z"];
+      await lab.admin("/lab/logs", { method: "POST", body: JSON.stringify({ virtualservice: "bulk-dns", count: 3000, timestamps: 300, start: "2026-11-29T10:00:00.000000Z", end: "2026-11-29T10:30:00.000000Z" }) });
+      const r = await exportLogs(["--vs", "bulk-dns", ...window, "--format", "ndjson", "--out", join(dir, "fresh.ndjson"), "--debug"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/controller indexing logs remaining=\d+(\.\d+)?%/);
+      expect(readFileSync(join(dir, "fresh.ndjson"), "utf8").trim().split("\n")).toHaveLength(3000);
+    } finally {
+      await lab.admin("/lab/logs/indexing", { method: "POST", body: JSON.stringify({ delayMs: 300, recordsPerSecond: 500_000 }) });
+    }
   });
 
   it.each([["999"], ["10000"]])("with pages of %s, every record comes exactly once and the CSV parses back", async (pageSize) => {
