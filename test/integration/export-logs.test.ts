@@ -55,6 +55,11 @@ describe("vs analytics", () => {
     expect(r1.before).toMatchObject({ nonSignificantLogs: true, nonSignificantLogThrottle: 0, significantLogThrottle: 0 });
     expect(r1.after).toMatchObject({ nonSignificantLogs: false, nonSignificantLogThrottle: 10, significantLogThrottle: 10, udfLogThrottle: 10 });
     expect(r1.plan[0]!.action).toBe("update");
+    // Without non-significant logs the controller keeps only errors: answered queries leave no log.
+    const from = new Date(Date.now() - 1000).toISOString();
+    expect((await runCli(["check-dns", "a.split.avi.iberia.local", "--server", server, "--qps", "50", "--count", "5"], { env })).code).toBe(0);
+    const none = await exportLogs(["--vs", "logs-dns", "--start", from, "--end", new Date(Date.now() + 1000).toISOString(), "-o", "json", "--out", join(dir, "none.csv")]);
+    expect(JSON.parse(none.stdout)).toMatchObject({ rows: 0, reported: 0 });
     const on = ["vs", "analytics", "logs-dns", "--non-significant-logs", "on", "--realtime-metrics", "on", "--log-throttle", "off"];
     expect((await runCli(on, { env })).code).toBe(0);
     const again = await runCli([...on, "-o", "json"], { env });
