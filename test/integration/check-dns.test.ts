@@ -76,7 +76,14 @@ describe.skipIf(!which("dig"))("dig against the lab's DNS virtual service", () =
     const login = await fetch(`${lab.ctrl.url}/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
     const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     // DNS logs are connection logs (type 0); answered queries are non-significant (nf); answer addresses are the model's integers.
-    const logs = (await (await fetch(`${lab.ctrl.url}/api/analytics/logs?type=0&nf=true&virtualservice=${vs.uuid}&page_size=100&duration=3600`, { headers: { Cookie: cookie } })).json()) as { results: { dns_fqdn: string; dns_ips: number[]; client_ip: string }[] };
+    // The controller indexes logs a moment after they arrive: read once nothing is left to index.
+    type Logs = { percent_remaining: number; results: { dns_fqdn: string; dns_ips: number[]; client_ip: string }[] };
+    let logs: Logs;
+    for (let i = 0; ; i++) {
+      logs = (await (await fetch(`${lab.ctrl.url}/api/analytics/logs?type=0&nf=true&virtualservice=${vs.uuid}&page_size=100&duration=3600`, { headers: { Cookie: cookie } })).json()) as Logs;
+      if (logs.percent_remaining === 0 || i >= 50) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     expect(logs.results.find((l) => l.dns_fqdn === "new.avi.iberia.local")).toMatchObject({ dns_ips: [10 * 2 ** 24 + 10 * 2 ** 16 + 25 * 256 + 98], client_ip: "127.0.0.1" });
   });
 });
