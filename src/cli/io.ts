@@ -32,6 +32,8 @@ export interface Spinner {
 
 export interface Io {
   out(text: string): void;
+  /** stdout for streamed output: resolves when the text is accepted, so a slow reader bounds memory. */
+  write(text: string): Promise<void>;
   err(text: string): void;
   readonly stdoutTTY: boolean;
   readonly stderrTTY: boolean;
@@ -62,6 +64,7 @@ export function processIo(opts: IoOptions = {}): Io {
   const errColor = makeChalk(level(Boolean(process.stderr.isTTY)));
   const io: Io = {
     out: (t) => void process.stdout.write(t),
+    write: (t) => (process.stdout.write(t) ? Promise.resolve() : new Promise<void>((r) => process.stdout.once("drain", () => r()))),
     err: (t) => void process.stderr.write(t),
     stdoutTTY: Boolean(process.stdout.isTTY),
     stderrTTY: Boolean(process.stderr.isTTY),
@@ -82,6 +85,7 @@ export function testIo(o: { tty?: boolean; canPrompt?: boolean } = {}): Io & { s
   const color = makeChalk(0);
   const io = {
     out: (t: string) => void (out += t),
+    write: (t: string) => Promise.resolve(void (out += t)),
     err: (t: string) => void (err += t),
     stdoutTTY: o.tty ?? false,
     stderrTTY: o.tty ?? false,

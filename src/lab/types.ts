@@ -34,8 +34,10 @@ export interface LabStore {
 /** One answered DNS query, kept for GET /api/analytics/logs (fields per the Avi log model). */
 export interface DnsLogEntry {
   vsUuid: string;
+  /** ISO 8601, up to microseconds. */
   timestamp: string;
   clientIp: string;
+  clientPort?: number;
   fqdn: string;
   qtype: string;
   rcode: string;

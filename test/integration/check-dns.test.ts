@@ -74,8 +74,16 @@ describe.skipIf(!which("dig"))("dig against the lab's DNS virtual service", () =
     const vs = lab.ctrl.store.findByName("virtualservice", "local-dns-site1")!;
     const login = await lab.fetch("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
     const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const logs = (await (await lab.fetch(`/api/analytics/logs?type=1&virtualservice=${vs.uuid}&page_size=100&duration=3600`, { headers: { Cookie: cookie } })).json()) as { results: { dns_fqdn: string; dns_ips: string[]; client_ip: string }[] };
-    expect(logs.results.find((l) => l.dns_fqdn === "new.avi.iberia.local")).toMatchObject({ dns_ips: ["10.10.25.98"], client_ip: "127.0.0.1" });
+    // DNS logs are connection logs (type 0); answered queries are non-significant (nf); answer addresses are the model's integers.
+    // The controller indexes logs a moment after they arrive: read once nothing is left to index.
+    type Logs = { percent_remaining: number; results: { dns_fqdn: string; dns_ips: number[]; client_ip: string }[] };
+    let logs: Logs;
+    for (let i = 0; ; i++) {
+      logs = (await (await lab.fetch(`/api/analytics/logs?type=0&nf=true&virtualservice=${vs.uuid}&page_size=100&duration=3600`, { headers: { Cookie: cookie } })).json()) as Logs;
+      if (logs.percent_remaining === 0 || i >= 50) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(logs.results.find((l) => l.dns_fqdn === "new.avi.iberia.local")).toMatchObject({ dns_ips: [10 * 2 ** 24 + 10 * 2 ** 16 + 25 * 256 + 98], client_ip: "127.0.0.1" });
   });
 });
 

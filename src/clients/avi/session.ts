@@ -54,6 +54,8 @@ export class AviSession {
       responseType: "text",
       transformResponse: [(d: unknown) => d],
       maxRedirects: 0,
+      // Repeated parameters as the controller expects them: filter=a&filter=b, not filter[]=a.
+      paramsSerializer: { indexes: null },
       ...(https ? { httpsAgent: agent } : { httpAgent: agent }),
     });
   }
@@ -211,10 +213,10 @@ function parse(data: unknown): unknown {
   }
 }
 
-function cleanQuery(q: Query | undefined): Record<string, string> | undefined {
+function cleanQuery(q: Query | undefined): Record<string, string | string[]> | undefined {
   if (!q) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) out[k] = String(v);
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) out[k] = Array.isArray(v) ? v : String(v);
   return out;
 }
 

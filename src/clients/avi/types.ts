@@ -7,7 +7,8 @@ export interface AviObject {
   [field: string]: unknown;
 }
 
-export type Query = Record<string, string | number | boolean | undefined>;
+/** Query parameters; a list repeats the parameter (filter=a&filter=b). */
+export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
 /** Classic Avi PATCH operations; they apply to top-level fields only. */
 export type PatchOp = "add" | "replace" | "delete";

@@ -7,6 +7,7 @@ import { defaultLabCa, type LabCa } from "../tls.js";
 import type { DnsLogEntry, FaultOptions, LabControllerHandle, LabGslbHooks } from "../types.js";
 import { AviApi, type Reply } from "./api.js";
 import { knownTypes } from "./validate.js";
+import { LogStore } from "./logs.js";
 import { BadRequest, redactSensitive } from "./refs.js";
 import type { AviObject } from "../../clients/avi/types.js";
 import { seedStore, type Seed } from "./seed.js";
@@ -65,7 +66,6 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   const log: LoggedRequest[] = [];
   const arrived = new WeakMap<IncomingMessage, number>();
   const nowMs = () => performance.timeOrigin + performance.now();
-  const dnsLogs: DnsLogEntry[] = [];
   const clusterUuid = `cluster-${randomUUID()}`;
   let faults: FaultOptions = { ...o.faults };
   let dice = mulberry32(faults.seed ?? 1);
@@ -145,7 +145,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
       if (uuid === "runtime" || uuid === "status") return { status: 200, body: { cluster_state: { state: "CLUSTER_UP_NO_HA", progress: 100 }, node_states: [{ name: "127.0.0.1", role: "CLUSTER_LEADER", state: "CLUSTER_ACTIVE" }] } };
       return api.singleton(method, "cluster", body, v);
     }
-    if (type === "analytics" && uuid === "logs") return analyticsLogs(q);
+    if (type === "analytics" && uuid === "logs" && method === "GET") return logs.query(q, base);
     if (type === "user-token" && method === "POST") {
       const token = randomBytes(20).toString("hex");
       sessions.tokens.add(token);
@@ -216,30 +216,10 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
       sessions.expireAll();
       return { status: 200, body: {} };
     }
+    if (path === "/lab/logs" && method === "POST") return logs.inject((parseJson(raw) ?? {}) as Parameters<LogStore["inject"]>[0]);
+    if (path === "/lab/logs/indexing" && method === "POST") return { status: 200, body: logs.setIndexing((parseJson(raw) ?? {}) as object) };
     if (path === "/lab/sessions") return { status: 200, body: sessions.all().map((s) => ({ sessionid: s.id, csrftoken: s.csrf })) };
     return { status: 404, body: { error: "unknown lab endpoint" } };
-  }
-
-  function analyticsLogs(q: URLSearchParams): Reply {
-    const vs = q.get("virtualservice") ?? "";
-    const end = q.get("end") ? Date.parse(q.get("end")!) : Date.now();
-    const start = q.get("start") ? Date.parse(q.get("start")!) : q.get("duration") ? end - Number(q.get("duration")) * 1000 : 0;
-    const pageSize = Math.min(Number(q.get("page_size") ?? 10) || 10, 10_000);
-    const page = Math.max(Number(q.get("page") ?? 1) || 1, 1);
-    const rows = dnsLogs.filter((e) => e.vsUuid === vs && Date.parse(e.timestamp) >= start && Date.parse(e.timestamp) <= end).reverse();
-    const results = rows.slice((page - 1) * pageSize, page * pageSize).map((e, i) => ({
-      report_timestamp: e.timestamp,
-      virtualservice: e.vsUuid,
-      log_id: i,
-      client_ip: e.clientIp,
-      protocol: "PROTOCOL_UDP",
-      dns_fqdn: e.fqdn,
-      dns_qtype: `DNS_RECORD_${e.qtype}`,
-      dns_ips: e.answers,
-      dns_etype: "DNS_ENTRY_STATIC",
-      dns_response: { response_code: `DNS_RCODE_${e.rcode}`, records: e.answers.map((a, j) => ({ type: `DNS_RECORD_${e.qtype}`, name: e.fqdn, addr_ip: a, site_name: e.siteNames?.[j] })) },
-    }));
-    return { status: 200, body: { count: rows.length, results, percent_remaining: 0 } };
   }
 
   function domainList(cloudUuid: string): Reply {
@@ -253,6 +233,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   const port = (server.address() as AddressInfo).port;
   base = `https://127.0.0.1:${port}`;
   const api = new AviApi(store, base, { clusterUuid, gslb: o.gslb }, () => faults);
+  const logs = new LogStore(store);
   seedStore(store, base, o.seed ?? "site1", clusterUuid);
 
   const labHandle = {
@@ -266,7 +247,7 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     caCert: ca.certPem,
     adminToken,
     store,
-    recordDnsLog: (e: DnsLogEntry) => void dnsLogs.push(e),
+    recordDnsLog: (e: DnsLogEntry) => logs.recordDns(e),
     setFaults(f: FaultOptions) {
       faults = { ...f };
       dice = mulberry32(f.seed ?? 1);

@@ -66,7 +66,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
 
   /** A query handler for one DNS virtual service, or for whichever one the controller's system DNS names at query time. */
   const handler = (vsUuid: () => string | undefined) => {
-    return (msg: Buffer, client: string): Buffer | undefined => {
+    return (msg: Buffer, client: string, clientPort: number): Buffer | undefined => {
       // A site in blackout answers nothing, on any of its addresses.
       if (paused) return undefined;
       let query: Packet;
@@ -83,7 +83,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
       if (!responder) responders.set(uuid, (responder = new DnsResponder(ctrl.store, uuid, o.gslbHealth)));
       const a = responder.answer(query, client);
       const q = query.questions?.[0];
-      if (q) ctrl.recordDnsLog({ vsUuid: uuid, timestamp: new Date().toISOString(), clientIp: client, fqdn: q.name, qtype: q.type, rcode: a.reply ? a.rcode : "DROPPED", answers: a.answers, ...(responder.lastSites.length ? { siteNames: responder.lastSites } : {}) });
+      if (q) ctrl.recordDnsLog({ vsUuid: uuid, timestamp: microsecondsNow(), clientIp: client, clientPort, fqdn: q.name, qtype: q.type, rcode: a.reply ? a.rcode : "DROPPED", answers: a.answers, ...(responder.lastSites.length ? { siteNames: responder.lastSites } : {}) });
       return a.reply ? packet.encode(a.reply) : undefined;
     };
   };
@@ -96,9 +96,9 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
     return { endpoint, udp, tcp };
   };
 
-  const bind = async (handle: (msg: Buffer, client: string) => Buffer | undefined, key: string): Promise<{ udp: Socket; tcp: Server; port: number }> => {
+  const bind = async (handle: (msg: Buffer, client: string, clientPort: number) => Buffer | undefined, key: string): Promise<{ udp: Socket; tcp: Server; port: number }> => {
     const onUdp = (udp: Socket) => (msg: Buffer, rinfo: { address: string; port: number }) => {
-      const out = handle(msg, rinfo.address);
+      const out = handle(msg, rinfo.address, rinfo.port);
       if (!out) return;
       // Without EDNS a UDP answer is limited to 512 bytes: send the header with TC set so the client retries over TCP.
       if (out.length > UDP_LIMIT) {
@@ -112,7 +112,7 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
         buf = Buffer.concat([buf, d]);
         while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
           const len = buf.readUInt16BE(0);
-          const out = handle(buf.subarray(2, 2 + len), sock.remoteAddress ?? host);
+          const out = handle(buf.subarray(2, 2 + len), sock.remoteAddress ?? host, sock.remotePort ?? 0);
           buf = buf.subarray(2 + len);
           if (out) {
             const head = Buffer.alloc(2);
@@ -191,4 +191,10 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
       for (const l of await Promise.all(all)) await stop(l);
     },
   };
+}
+
+/** Now as ISO 8601 with microseconds, as service engines stamp their logs. */
+function microsecondsNow(): string {
+  const us = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}.${String(us % 1_000_000).padStart(6, "0")}Z`;
 }

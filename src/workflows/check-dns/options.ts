@@ -3,6 +3,7 @@ import type { RecordType } from "dns-packet";
 import { UsageError } from "../../base/errors.js";
 import { parseDuration } from "../../base/duration.js";
 import { assertDnsName } from "../infra/net.js";
+import { parseLabels, parseWeights } from "../split/weights.js";
 
 export const QUERY_TYPES = ["A", "AAAA", "SOA", "NS", "CNAME", "TXT", "MX"] as const;
 
@@ -52,17 +53,6 @@ export function parsePort(text: string, what: string): number {
   return n;
 }
 
-function parseWeights(spec: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([^=]+?)\s*=\s*(\d+(?:\.\d+)?)$/.exec(part);
-    if (!m || Number(m[2]) <= 0) throw new UsageError(`--expect "${part}" must look like LABEL=WEIGHT with a positive weight`);
-    out[m[1]!] = Number(m[2]);
-  }
-  if (Object.keys(out).length < 2) throw new UsageError("--expect needs at least two LABEL=WEIGHT pairs, e.g. s1az1=6,s1az2=3,s2=1");
-  return out;
-}
-
 export function toCheckDnsOptions(
   fqdn: string,
   interval: string | undefined,
@@ -82,12 +72,7 @@ export function toCheckDnsOptions(
   if (scheme !== "http" && scheme !== "https") throw new UsageError(`--scheme must be http or https, not "${scheme}"`);
   const path = raw.path ?? "/";
   if (!path.startsWith("/")) throw new UsageError(`--path "${path}" must start with /`);
-  const labels: Record<string, string> = {};
-  for (const l of raw.label ?? []) {
-    const m = /^([^=]+)=(.+)$/.exec(l);
-    if (!m || isIP(m[1]!) === 0) throw new UsageError(`--label "${l}" must look like IP=SITE`);
-    labels[m[1]!] = m[2]!;
-  }
+  const labels = parseLabels(raw.label);
   let qps: number | "max" | undefined;
   if (raw.qps !== undefined) {
     qps = raw.qps === "max" ? "max" : Number(raw.qps);

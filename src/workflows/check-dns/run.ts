@@ -4,7 +4,7 @@ import { percentiles, type DnsRecordView, type DnsResult, type DnsServer, type L
 import type { ProbeRequest, ProbeResponse } from "../../clients/http.js";
 import type { RecordType } from "dns-packet";
 import type { CheckDnsOptions, ServerSpec } from "./options.js";
-import { compareShares, type ExpectationResult } from "./stats.js";
+import { compareShares, type ExpectationResult } from "../split/stats.js";
 
 /** What check-dns needs from the outside world; tests pass fakes or the real clients. */
 export interface CheckDnsClients {

@@ -3,7 +3,7 @@ import { UsageError } from "../../../src/cli/errors.js";
 import type { DnsResult } from "../../../src/clients/dns.js";
 import { toCheckDnsOptions, parseServer } from "../../../src/workflows/check-dns/options.js";
 import { checkDns, parseHelloPage, type CheckDnsClients, type Iteration } from "../../../src/workflows/check-dns/run.js";
-import { compareShares, chiSquareCritical } from "../../../src/workflows/check-dns/stats.js";
+import { compareShares, chiSquareCritical } from "../../../src/workflows/split/stats.js";
 
 describe("compareShares", () => {
   it("passes a split close to the weights and fails one far from them", () => {
