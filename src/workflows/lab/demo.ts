@@ -46,7 +46,7 @@ export function demoSteps(lab: () => DemoLab): DemoStep[] {
       ],
     },
     { title: "Idempotent: the same command again changes nothing and sends no write", args: fixed(SITE1_PART1[4]!.args) },
-    { title: "Bad input is refused before anything is written", args: fixed(["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.26.40-10.10.26.59"]), ok: [2] },
+    { title: "Bad input is refused before anything is written", args: fixed(["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.26.40-127.10.26.59"]), ok: [2] },
     { title: "What the DNS service answers", args: fixed(["dns-vs", "records", "local-dns-site1"]) },
     {
       title: "check-dns: ask the DNS service directly, probe each answer, tally the sites and test the split",
