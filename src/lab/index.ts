@@ -69,10 +69,11 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     // One Kubernetes API per AKO cluster of the reference topology, AKO acting on site1's controller.
     const { startKubeApi } = await import("./kube/index.js");
     const { akoStarted } = await import("./ako-bridge.js");
+    const { akoSync } = await import("./ako-dataplane.js");
     const { stringify, parse } = await import("yaml");
     const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[], "current-context": LAB_CLUSTERS[0]!.name };
     for (const { name, kubernetesVersion } of LAB_CLUSTERS) {
-      const kube = await startKubeApi({ name, kubernetesVersion, ako: { started: (config, nodes) => akoStarted(site1.store, site1.url, config, nodes) } });
+      const kube = await startKubeApi({ name, kubernetesVersion, ako: { started: (config, nodes) => akoStarted(site1.store, site1.url, config, nodes), sync: (config, svcs, ings) => akoSync(site1.store, site1.url, config, svcs, ings) } });
       closers.push(() => kube.close());
       const one = parse(kube.kubeconfig(name)) as typeof kubeconfig;
       kubeconfig.clusters.push(...one.clusters);

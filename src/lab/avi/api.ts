@@ -164,7 +164,7 @@ export class AviApi {
 
   runtime(uuid: string): Reply {
     const vs = this.store.get("virtualservice", uuid);
-    return vs ? { status: 200, body: vsRuntime(vs as Obj) } : notFound();
+    return vs ? { status: 200, body: vsRuntime(vs as Obj, this.store) } : notFound();
   }
 
   isSingleton(type: string): boolean {
