@@ -197,9 +197,15 @@ function apply(store: MemoryStore, base: string, createdBy: string, desired: Map
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
     return v;
   };
+  const unplaced = new Set<string>();
   for (const type of [...SYNCED].reverse()) {
     for (const want of desired.get(type)!.values()) {
       const cur = ours(type).find((o) => o.name === want.name) as Obj | undefined;
+      // No VIP, no virtual service: AKO retries later and the object keeps an empty status.
+      if (type === "virtualservice" && unplaced.has(String(want.vsvip_ref).replace("@vsvip:", ""))) {
+        desired.get(type)!.delete(want.name!);
+        continue;
+      }
       const body = resolve(want) as Obj;
       if (type === "vsvip" && cur) {
         // A VsVip keeps its allocated address; only its FQDNs follow the hosts.
@@ -208,7 +214,15 @@ function apply(store: MemoryStore, base: string, createdBy: string, desired: Map
       const uuid = cur?.uuid ?? `${type}-${randomUUID()}`;
       const next: Obj = { ...body, uuid, url: `${base}/api/${type}/${uuid}`, tenant_ref: `${base}/api/tenant/admin`, _last_modified: String(cur?._last_modified ?? "") };
       if (cur && type === "virtualservice") next.__se = cur.__se;
-      if (type === "vsvip" && !cur) allocateVips(next, store);
+      if (type === "vsvip" && !cur) {
+        try {
+          allocateVips(next, store);
+        } catch {
+          unplaced.add(want.name!);
+          desired.get(type)!.delete(want.name!);
+          continue;
+        }
+      }
       if (type === "virtualservice" && !cur) placeVirtualService(next, store, base);
       want.url = next.url;
       if (cur && same(cur, next)) continue;

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { vsOperState } from "../../src/lab/avi/behaviour.js";
-import { startDnsService, type DnsServiceHandle } from "../../src/lab/dns/server.js";
-import { startAkoCluster } from "../helpers/ako-cluster.js";
+import { startAkoLab } from "../helpers/ako-cluster.js";
 import { LAB_SITE1 } from "../helpers/blog.js";
 import { dig, which } from "../helpers/dns-tools.js";
-import { startTestController } from "../helpers/lab.js";
-import { isolatedConfig, runCli } from "../helpers/run-cli.js";
 import { SwaggerConformance } from "../helpers/swagger-conformance.js";
 
-type Ctrl = Awaited<ReturnType<typeof startTestController>>;
-let lab: Ctrl;
-let dns: DnsServiceHandle;
-let cluster: Awaited<ReturnType<typeof startAkoCluster>>;
+let ako: Awaited<ReturnType<typeof startAkoLab>>;
 let server: { host: string; port: number };
 const net = LAB_SITE1.az1Vip;
 const [poolBegin, poolEnd] = net.pool.split("-").map((a) => a.split(".").map(Number).reduce((n, o) => n * 256 + o, 0)) as [number, number];
@@ -35,36 +32,18 @@ async function resolve(name: string): Promise<{ status: string; answers: string[
 const checker = SwaggerConformance.available() ? new SwaggerConformance() : undefined;
 
 beforeAll(async () => {
-  lab = await startTestController();
-  dns = startDnsService(lab.ctrl);
-  const env = { AVICTL_CONFIG: isolatedConfig(), ...lab.env() };
-  for (const args of [
-    ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "30"],
-    ["create-vrf", "VRF_AZ1", "--network", `${net.name}=${net.cidr}@${net.pool}`],
-    ["seg", "create", "S1-AZ1-SE-Group", "--cluster-label", "S1-AZ1"],
-    ["seg", "create", "DNS-SE-Group", "--prefix", "dns", "--buffer-se", "0"],
-    ["dns-vs", "create", "local-dns-site1", "--network", net.name, "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--set-system-dns"],
-  ]) {
-    const r = await runCli(args, { env });
-    expect(r.code, r.stderr).toBe(0);
-  }
-  await dns.ready();
-  server = dns.endpoints().find((e) => e.vs === "local-dns-site1")!;
-  cluster = await startAkoCluster(lab.ctrl);
-  await cluster.installAko({ clusterName: "S1-AZ1", cloudName: "Default-Cloud", vipNetworkList: JSON.stringify([{ networkName: net.name, cidr: net.cidr }]), serviceEngineGroupName: "S1-AZ1-SE-Group", shardVSSize: "LARGE", serviceType: "ClusterIP", autoFQDN: "default" });
+  ako = await startAkoLab(mkdtempSync(join(tmpdir(), "avictl-l4-")));
+  server = ako.server;
 }, 120_000);
-afterAll(async () => {
-  await cluster?.close();
-  await dns?.close();
-  await lab?.ctrl.close();
-});
+afterAll(async () => ako?.close());
 
-const store = () => lab.ctrl.store;
+const store = () => ako.lab.ctrl.store;
+const cluster = () => ako.cluster;
 
 describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual service", () => {
   it("kuard deployment + LoadBalancer service → VS, VsVip, pool with the blog's names; status IP in the pool range; DNS answers", async () => {
-    await cluster.deployment("default", "kuard", 1);
-    await cluster.call("POST", "/api/v1/namespaces/default/services", { metadata: { name: "kuard" }, spec: { type: "LoadBalancer", selector: { app: "kuard" }, ports: [{ port: 8080, targetPort: 8080 }] } });
+    await cluster().deployment("default", "kuard", 1);
+    await cluster().call("POST", "/api/v1/namespaces/default/services", { metadata: { name: "kuard" }, spec: { type: "LoadBalancer", selector: { app: "kuard" }, ports: [{ port: 8080, targetPort: 8080 }] } });
     const vs = store().findByName("virtualservice", "S1-AZ1--default-kuard")!;
     expect(vs).toBeDefined();
     const pool = store().findByName("pool", "S1-AZ1--default-kuard--8080")!;
@@ -75,7 +54,7 @@ describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual servi
     expect(store().get("applicationprofile", String(vs.application_profile_ref).split("/").pop()!)?.name).toBe("System-L4-Application");
     expect(store().get("networkprofile", String(vs.network_profile_ref).split("/").pop()!)?.name).toBe("System-TCP-Proxy");
     expect(store().get("serviceenginegroup", String(vs.se_group_ref).split("/").pop()!)?.name).toBe("S1-AZ1-SE-Group");
-    const svc = await cluster.call<{ status: { loadBalancer: { ingress: { ip: string; hostname: string }[] } } }>("GET", "/api/v1/namespaces/default/services/kuard");
+    const svc = await cluster().call<{ status: { loadBalancer: { ingress: { ip: string; hostname: string }[] } } }>("GET", "/api/v1/namespaces/default/services/kuard");
     const { ip, hostname } = svc.status.loadBalancer.ingress[0]!;
     expect(inPool(ip)).toBe(true);
     expect(hostname).toBe("kuard.default.avi.iberia.local");
@@ -83,14 +62,14 @@ describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual servi
   });
 
   it("scale to 5 fills the pool; to 0 the VS goes down and the name answers NXDOMAIN with the SOA; back to 2 it answers", async () => {
-    await cluster.scale("default", "kuard", 5);
+    await cluster().scale("default", "kuard", 5);
     expect((store().findByName("pool", "S1-AZ1--default-kuard--8080")!.servers as unknown[]).length).toBe(5);
-    await cluster.scale("default", "kuard", 0);
+    await cluster().scale("default", "kuard", 0);
     expect(store().findByName("pool", "S1-AZ1--default-kuard--8080")!.servers).toEqual([]);
     const vs = store().findByName("virtualservice", "S1-AZ1--default-kuard")!;
     expect(vsOperState(vs, store())).toEqual({ state: "OPER_DOWN", reason: "pool has no servers" });
     expect(await resolve("kuard.default.avi.iberia.local")).toEqual({ status: "NXDOMAIN", answers: [], soa: true });
-    await cluster.scale("default", "kuard", 2);
+    await cluster().scale("default", "kuard", 2);
     const r = await resolve("kuard.default.avi.iberia.local");
     expect(r.status).toBe("NOERROR");
     expect(inPool(r.answers[0]!)).toBe(true);
@@ -106,7 +85,7 @@ describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual servi
 
   it("deleting the Service removes exactly what AKO created for it", async () => {
     const before = ["virtualservice", "pool", "vsvip"].map((t) => store().list(t).length);
-    await cluster.call("DELETE", "/api/v1/namespaces/default/services/kuard");
+    await cluster().call("DELETE", "/api/v1/namespaces/default/services/kuard");
     expect(["virtualservice", "pool", "vsvip"].map((t) => store().list(t).length)).toEqual(before.map((n) => n - 1));
     expect(store().findByName("virtualservice", "S1-AZ1--default-kuard")).toBeUndefined();
     expect(store().findByName("virtualservice", "local-dns-site1")).toBeDefined();

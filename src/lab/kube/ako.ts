@@ -95,7 +95,13 @@ export class AkoEmulation {
     if (!config || !this.bridge?.sync) return;
     const services = this.model.services();
     const ingresses = this.model.ingresses();
-    const r = this.bridge.sync(config, services, ingresses);
+    let r: ReturnType<NonNullable<AkoBridge["sync"]>>;
+    try {
+      r = this.bridge.sync(config, services, ingresses);
+    } catch {
+      // AKO logs and retries on its own schedule; the API write that woke it still succeeds.
+      return;
+    }
     const write = (plural: string, group: string, all: KubeObject[], lb: Record<string, unknown[]>) => {
       const t = this.store.preferred(group, plural)!;
       for (const o of all) {

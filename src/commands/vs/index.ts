@@ -1,0 +1,11 @@
+import { Command } from "commander";
+import type { App } from "../../cli/app.js";
+import { build as list } from "./list.js";
+import { build as show } from "./show.js";
+
+/** The `vs` group; a subcommand is one module under src/commands/vs with a build(app), listed here. */
+export function build(app: App): Command {
+  const cmd = new Command("vs").description("virtual services: list, show (with the Kubernetes object behind them)");
+  for (const b of [list, show]) cmd.addCommand(b(app));
+  return cmd;
+}
