@@ -45,6 +45,7 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
       const { toCheckDnsOptions } = await import("../workflows/check-dns/options.js");
       // The global --timeout (per request) bounds each DNS query and HTTP probe; default 2s here.
       const o = toCheckDnsOptions(fqdn, interval, { ...raw, timeout: app.globals().timeout, insecure: app.globals().insecure });
+      o.loopbackOnly = (await app.clients.target().catch(() => undefined))?.contextName === "lab";
       const { checkDns, checkDnsLoad } = await import("../workflows/check-dns/run.js");
       const clients = await realClients();
       const json = app.output() === "json";

@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { writeSecretFile } from "../cli/config-file.js";
 import type { FaultOptions, LabControllerHandle } from "./types.js";
+import type { KubeApiHandle } from "./kube/index.js";
 import type { LabState } from "./state.js";
+import type { PodInfo } from "./vip-listeners.js";
 
 export interface LabOptions {
   /** Port of the site1 controller (0 = any free port). */
@@ -72,14 +74,24 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     const { akoSync } = await import("./ako-dataplane.js");
     const { stringify, parse } = await import("yaml");
     const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[], "current-context": LAB_CLUSTERS[0]!.name };
+    const kubes: KubeApiHandle[] = [];
     for (const { name, kubernetesVersion } of LAB_CLUSTERS) {
-      const kube = await startKubeApi({ name, kubernetesVersion, ako: { started: (config, nodes) => akoStarted(site1.store, site1.url, config, nodes), sync: (config, svcs, ings) => akoSync(site1.store, site1.url, config, svcs, ings) } });
+      const kube: KubeApiHandle = await startKubeApi({ name, kubernetesVersion, ako: { started: (config, nodes) => akoStarted(site1.store, site1.url, config, nodes), sync: (config, svcs, ings) => akoSync(site1.store, site1.url, config, svcs, ings) } });
       closers.push(() => kube.close());
+      kubes.push(kube);
       const one = parse(kube.kubeconfig(name)) as typeof kubeconfig;
       kubeconfig.clusters.push(...one.clusters);
       kubeconfig.users.push(...one.users);
       kubeconfig.contexts.push(...one.contexts);
     }
+    // Each loopback VIP answers HTTP as the pods behind its pool (the lab's stand-in for a service engine).
+    const { startVipListeners } = await import("./vip-listeners.js");
+    const pods = () => kubes.flatMap((k) => k.objects("v1", "Pod"));
+    const vips = startVipListeners(site1.store, (ip) => podInfo(pods(), ip), (endpoints) => {
+      state.vips = endpoints;
+      o.onStateChange?.(state);
+    });
+    closers.push(() => vips.close());
     state.kubeconfig = join(o.dir, "kubeconfig");
     state.clusters = LAB_CLUSTERS.map((c) => c.name);
     writeSecretFile(state.kubeconfig, stringify(kubeconfig));
@@ -92,4 +104,13 @@ export async function startLab(o: LabOptions): Promise<Lab> {
 
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
   for (const c of closers.reverse()) await c().catch(() => undefined);
+}
+
+/** The pod with this address: its name, namespace, node and the MESSAGE its container shows. */
+export function podInfo(pods: Record<string, unknown>[], ip: string): PodInfo | undefined {
+  type Pod = { metadata?: { name?: string; namespace?: string }; spec?: { nodeName?: string; containers?: { env?: { name: string; value?: string }[] }[] }; status?: { podIP?: string } };
+  const pod = (pods as Pod[]).find((p) => p.status?.podIP === ip);
+  if (!pod?.metadata?.name) return undefined;
+  const message = pod.spec?.containers?.flatMap((c) => c.env ?? []).find((e) => e.name === "MESSAGE")?.value;
+  return { name: pod.metadata.name, namespace: pod.metadata.namespace ?? "default", node: pod.spec?.nodeName, ...(message ? { message } : {}) };
 }

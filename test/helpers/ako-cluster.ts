@@ -5,6 +5,8 @@ import { akoStarted } from "../../src/lab/ako-bridge.js";
 import { akoSync } from "../../src/lab/ako-dataplane.js";
 import { startKubeApi, type KubeApiHandle } from "../../src/lab/kube/index.js";
 import { startDnsService } from "../../src/lab/dns/server.js";
+import { podInfo } from "../../src/lab/index.js";
+import { startVipListeners } from "../../src/lab/vip-listeners.js";
 import type { LabControllerHandle } from "../../src/lab/types.js";
 import { LAB_SITE1 } from "./blog.js";
 import { startTestController } from "./lab.js";
@@ -72,12 +74,22 @@ export async function startAkoLab(dir: string, akoConfig: Record<string, string>
   const cluster = await startAkoCluster(lab.ctrl);
   const config = { clusterName: "S1-AZ1", cloudName: "Default-Cloud", vipNetworkList: JSON.stringify([{ networkName: net.name, cidr: net.cidr }]), serviceEngineGroupName: "S1-AZ1-SE-Group", shardVSSize: "LARGE", serviceType: "ClusterIP", autoFQDN: "default", ...akoConfig };
   await cluster.installAko(config);
+  const vips = startVipListeners(lab.ctrl.store, (ip) => podInfo(cluster.kube.objects("v1", "Pod"), ip));
   const kubeconfig = join(dir, "kubeconfig");
   writeFileSync(kubeconfig, cluster.kube.kubeconfig("s1az1"), { mode: 0o600 });
   return {
     lab,
     cluster,
     server,
+    vips,
+    /** GET a VIP as a browser would: the listener for ip:port, with the Host header. */
+    async http(ip: string, port: number, host?: string): Promise<{ status: number; body: string; pod?: string }> {
+      await vips.ready();
+      const e = vips.endpoints().find((x) => x.vip === ip && x.port === port);
+      if (!e) throw new Error(`nothing listens on ${ip}:${port}`);
+      const res = await fetch(`http://${ip}:${e.listenPort}/`, { headers: host ? { host } : {} });
+      return { status: res.status, body: await res.text(), pod: res.headers.get("x-pod-name") ?? undefined };
+    },
     env: { ...env, KUBECONFIG: kubeconfig },
     /** Change AKO's ConfigMap and restart its pod, as `ako reload` does. */
     async reconfigure(change: Record<string, string>): Promise<void> {
@@ -86,6 +98,7 @@ export async function startAkoLab(dir: string, akoConfig: Record<string, string>
       await cluster.call("DELETE", "/api/v1/namespaces/avi-system/pods/ako-0");
     },
     async close(): Promise<void> {
+      await vips.close();
       await cluster.close();
       await dns.close();
       await lab.ctrl.close();

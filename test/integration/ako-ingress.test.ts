@@ -48,6 +48,11 @@ describe("dummy-ingress against the lab's AKO: shards as AKO's hashing picks the
     const predicted = JSON.parse((await cli(["dummy-ingress", "20", "apply", "hello", "--predict", "--cluster-name", "S1-AZ1", "--shard-size", size, "-o", "json"])).stdout) as Result;
     const byHost = new Map(predicted.pairs.map((p) => [p.host, p.predicted]));
     for (const p of out.pairs) expect(p.vs).toBe(byHost.get(p.host));
+    // Each host answers on its VIP (port 80) by its Host header; an unknown host gets the SE's 503.
+    const first = out.pairs[0]!;
+    const page = await lab.http(first.vip!, 80, first.host);
+    expect([page.status, page.pod]).toEqual([200, expect.stringMatching(/^hello-/)]);
+    expect((await lab.http(first.vip!, 80, "nobody.avi.iberia.local")).status).toBe(503);
     expect(predicted.shards.map((s) => s.vs).sort()).toEqual(vses);
 
     const again = await cli(["dummy-ingress", "20", "apply", "hello", "--no-wait", "--kube-context", "s1az1", "-o", "json"]);

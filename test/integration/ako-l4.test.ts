@@ -59,6 +59,12 @@ describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual servi
     expect(inPool(ip)).toBe(true);
     expect(hostname).toBe("kuard.default.avi.iberia.local");
     expect(await resolve("kuard.default.avi.iberia.local")).toMatchObject({ status: "NOERROR", answers: [ip] });
+    // The VIP answers on loopback as the kuard pod behind the pool.
+    const page = await ako.http(ip, 8080);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/MESSAGE: /);
+    expect(page.pod).toMatch(/^kuard-/);
+    expect(page.body).toContain(page.pod);
   });
 
   it("scale to 5 fills the pool; to 0 the VS goes down and the name answers NXDOMAIN with the SOA; back to 2 it answers", async () => {
@@ -69,10 +75,13 @@ describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual servi
     const vs = store().findByName("virtualservice", "S1-AZ1--default-kuard")!;
     expect(vsOperState(vs, store())).toEqual({ state: "OPER_DOWN", reason: "pool has no servers" });
     expect(await resolve("kuard.default.avi.iberia.local")).toEqual({ status: "NXDOMAIN", answers: [], soa: true });
+    const ip = (store().findByName("vsvip", "S1-AZ1--default-kuard")!.vip as { ip_address: { addr: string } }[])[0]!.ip_address.addr;
+    await expect(ako.http(ip, 8080)).rejects.toThrow();
     await cluster().scale("default", "kuard", 2);
     const r = await resolve("kuard.default.avi.iberia.local");
     expect(r.status).toBe("NOERROR");
     expect(inPool(r.answers[0]!)).toBe(true);
+    expect((await ako.http(r.answers[0]!, 8080)).status).toBe(200);
   });
 
   it("every object AKO made is valid against the official schemas", () => {
