@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { akoStarted } from "../../src/lab/ako-bridge.js";
@@ -87,8 +88,16 @@ export async function startAkoLab(dir: string, akoConfig: Record<string, string>
       await vips.ready();
       const e = vips.endpoints().find((x) => x.vip === ip && x.port === port);
       if (!e) throw new Error(`nothing listens on ${ip}:${port}`);
-      const res = await fetch(`http://${ip}:${e.listenPort}/`, { headers: host ? { host } : {} });
-      return { status: res.status, body: await res.text(), pod: res.headers.get("x-pod-name") ?? undefined };
+      // node:http rather than fetch, which will not send a Host header of our choosing.
+      return new Promise((resolve, reject) => {
+        const req = request({ host: ip, port: e.listenPort, path: "/", headers: host ? { host } : {}, agent: false }, (res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => (body += d.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body, pod: res.headers["x-pod-name"] as string | undefined }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
     },
     env: { ...env, KUBECONFIG: kubeconfig },
     /** Change AKO's ConfigMap and restart its pod, as `ako reload` does. */
