@@ -4,7 +4,8 @@
 // through the same API — kubectl apply per object (the blog's dummy_ingress.sh) when kubectl is
 // installed, and a bare HTTP loop (GET, then POST) with no process start per object. Each run ends
 // with every ingress carrying its VIP; the pairs are deleted between runs.
-import { spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,14 +22,20 @@ const { akoSync } = await import("../dist/lab/ako-dataplane.js");
 
 const ctrl = await startController({ name: "site1", port: 0, version: "30.2.1", seed: "site1", username: "admin", password });
 const env = { ...process.env, AVICTL_CONFIG: join(dir, "config.yaml"), AVI_CONTROLLER: ctrl.url, AVI_USERNAME: "admin", AVI_PASSWORD: password, CI: "1", NO_COLOR: "1" };
-const avictl = (args) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`avictl ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-};
-avictl(["bootstrap", "cloud", "--dns-domain", "avi.iberia.local"]);
-avictl(["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"]);
-avictl(["seg", "create", "S1-AZ1-SE-Group", "--cluster-label", "S1-AZ1"]);
+// Asynchronous: the lab serves from this process, so a blocking spawn would stall it.
+const avictl = async (args) => (await promisify(execFile)(process.execPath, [bin, ...args], { env, maxBuffer: 64 << 20 })).stdout;
+/** kubectl apply -f - with the object on stdin. */
+const kubectlApply = (obj) =>
+  new Promise((resolve, reject) => {
+    const p = spawn("kubectl", ["--context", "s1az1", "apply", "-f", "-"], { env, stdio: ["pipe", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (d) => (err += d));
+    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(err))));
+    p.stdin.end(JSON.stringify(obj));
+  });
+await avictl(["bootstrap", "cloud", "--dns-domain", "avi.iberia.local"]);
+await avictl(["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"]);
+await avictl(["seg", "create", "S1-AZ1-SE-Group", "--cluster-label", "S1-AZ1"]);
 
 const kube = await startKubeApi({ name: "s1az1", ako: { started: (c, n) => akoStarted(ctrl.store, ctrl.url, c, n), sync: (c, s, i) => akoSync(ctrl.store, ctrl.url, c, s, i) } });
 const kubeconfig = join(dir, "kubeconfig");
@@ -79,10 +86,7 @@ const kubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8"
 if (kubectl) {
   results.kubectl = await time("sequential kubectl apply (dummy_ingress.sh)", async () => {
     for (let i = 1; i <= N; i++) {
-      for (const obj of [svc(i), ing(i)]) {
-        const r = spawnSync("kubectl", ["--context", "s1az1", "apply", "-f", "-"], { input: JSON.stringify(obj), env, encoding: "utf8" });
-        if (r.status !== 0) throw new Error(r.stderr);
-      }
+      for (const obj of [svc(i), ing(i)]) await kubectlApply(obj);
     }
   });
 } else console.log("sequential kubectl apply: skipped (kubectl is not installed)");

@@ -187,7 +187,8 @@ export function akoSync(labStore: LabStore, base: string, config: Record<string,
 
 /** Make the controller hold exactly the desired AKO objects: create/update in dependency order, delete the rest in reverse. */
 function apply(store: MemoryStore, base: string, createdBy: string, desired: Map<string, Map<string, Obj>>): void {
-  const ours = (type: string) => store.list(type).filter((o) => o.created_by === createdBy || (type === "vsvip" && String(o.name).startsWith(`${createdBy.slice(4)}--`)));
+  // By name, once per type: a sync touches every object AKO owns, so lookups must not rescan the store.
+  const owned = new Map(SYNCED.map((type) => [type, new Map(store.list(type).filter((o) => o.created_by === createdBy || (type === "vsvip" && String(o.name).startsWith(`${createdBy.slice(4)}--`))).map((o) => [o.name!, o as Obj]))]));
   const resolve = (v: unknown): unknown => {
     if (typeof v === "string" && v.startsWith("@")) {
       const [type, name] = v.slice(1).split(/:(.*)/s) as [string, string];
@@ -200,7 +201,7 @@ function apply(store: MemoryStore, base: string, createdBy: string, desired: Map
   const unplaced = new Set<string>();
   for (const type of [...SYNCED].reverse()) {
     for (const want of desired.get(type)!.values()) {
-      const cur = ours(type).find((o) => o.name === want.name) as Obj | undefined;
+      const cur = owned.get(type)!.get(want.name!);
       // No VIP, no virtual service: AKO retries later and the object keeps an empty status.
       if (type === "virtualservice" && unplaced.has(String(want.vsvip_ref).replace("@vsvip:", ""))) {
         desired.get(type)!.delete(want.name!);
@@ -230,7 +231,7 @@ function apply(store: MemoryStore, base: string, createdBy: string, desired: Map
       store.put(type, next);
     }
   }
-  for (const type of SYNCED) for (const o of ours(type)) if (!desired.get(type)!.has(o.name!)) store.remove(type, o.uuid!);
+  for (const type of SYNCED) for (const o of owned.get(type)!.values()) if (!desired.get(type)!.has(o.name!)) store.remove(type, o.uuid!);
 }
 
 function same(a: Obj, b: Obj): boolean {
