@@ -105,7 +105,7 @@ describe("bad input is refused before any write", () => {
     ["malformed CIDR", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.25.0/33@127.10.25.40-127.10.25.59"], /is not a CIDR/],
     ["pool outside its subnet", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.26.40-127.10.26.59"], /outside its subnet 127\.10\.25\.0\/24/],
     ["begin after end", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.59-127.10.25.40"], /starts after it ends/],
-    ["overlapping pools", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.0.0/16@127.10.25.40-127.10.25.59", "--network", "AVI_FRONTEND_3026=10.10.0.0/16@127.10.25.50-127.10.25.70"], /pools overlap/],
+    ["overlapping pools", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.0.0/16@127.10.25.40-127.10.25.59", "--network", "AVI_FRONTEND_3026=127.10.0.0/16@127.10.25.50-127.10.25.70"], /pools overlap/],
     ["network not discovered", ["create-vrf", "VRF_X", "--network", "NO_SUCH_NET=127.10.25.0/24@127.10.25.40-127.10.25.59"], /network "NO_SUCH_NET" is not discovered on cloud Default-Cloud/],
     ["unknown HA mode", ["seg", "create", "X-SE-Group", "--ha-mode", "turbo"], /--ha-mode must be one of/],
     ["negative buffer", ["seg", "create", "X-SE-Group", "--buffer-se", "-1"], /--buffer-se must be a whole number from 0 to 100/],
