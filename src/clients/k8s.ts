@@ -118,6 +118,17 @@ export class Kube {
     )) as T;
   }
 
+  /** Delete an object; false when it was already gone. */
+  async delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<boolean> {
+    try {
+      await this.objects.delete({ apiVersion, kind, metadata: { name, namespace } });
+      return true;
+    } catch (err) {
+      if (status(err) === 404) return false;
+      throw this.translate(`deleting ${kind} ${namespace ? `${namespace}/` : ""}${name}`, err);
+    }
+  }
+
   async podLog(namespace: string, pod: string, opts: { container?: string; tailLines?: number } = {}): Promise<string> {
     const api = this.kc.makeApiClient(this.lib.CoreV1Api);
     return this.call(`reading the log of ${namespace}/${pod}`, () => api.readNamespacedPodLog({ name: pod, namespace, container: opts.container, tailLines: opts.tailLines }));

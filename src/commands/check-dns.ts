@@ -47,6 +47,7 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
       const from = raw.server === undefined ? await contextDnsServer(app) : undefined;
       const o = toCheckDnsOptions(fqdn, interval, { ...raw, server: (raw.server as string | undefined) ?? from?.server, timeout: app.globals().timeout, insecure: app.globals().insecure });
       let nxdomains = 0;
+      o.loopbackOnly = (await app.clients.target().catch(() => undefined))?.contextName === "lab";
       const { checkDns, checkDnsLoad } = await import("../workflows/check-dns/run.js");
       const clients = await realClients();
       const json = app.output() === "json";

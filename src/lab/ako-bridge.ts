@@ -2,20 +2,10 @@ import type { AviObject } from "../clients/avi/types.js";
 import type { KubeNode } from "./kube/index.js";
 import type { LabStore } from "./types.js";
 import { uuidOf } from "./avi/refs.js";
+import { vipNetworks } from "./ako-dataplane.js";
 
 
 type Obj = Record<string, unknown>;
-
-function vipNetworkNames(config: Record<string, string>): string[] {
-  try {
-    const list = JSON.parse(config.vipNetworkList ?? "[]") as { networkName?: string }[];
-    const names = list.map((n) => n.networkName).filter((n): n is string => Boolean(n));
-    if (names.length) return names;
-  } catch {
-    // 1.4-era ConfigMaps may carry networkName instead.
-  }
-  return config.networkName ? [config.networkName] : [];
-}
 
 /**
  * What a starting AKO does on the controller, as the lab's emulation: validate its settings the way
@@ -27,7 +17,7 @@ export function akoStarted(store: LabStore, base: string, config: Record<string,
   if (!/^[a-zA-Z0-9_-]+$/.test(clusterName)) return { connected: false, message: `Invalid input detected, AKO will be rebooted to retry: clusterName "${clusterName}" is not valid` };
   const cloud = store.findByName("cloud", config.cloudName ?? "");
   if (!cloud?.uuid) return { connected: false, message: `Invalid input detected, AKO will be rebooted to retry: Cloud ${config.cloudName ?? ""} not found` };
-  const nets = vipNetworkNames(config);
+  const nets = vipNetworks(config);
   if (nets.length === 0) return { connected: false, message: "Invalid input detected, AKO will be rebooted to retry: No user input detected for vipNetworkList" };
   const net = store.findByName("network", nets[0]!, cloud.uuid);
   if (!net) return { connected: false, message: `Invalid input detected, AKO will be rebooted to retry: Error in getting VIP network ${nets[0]}` };

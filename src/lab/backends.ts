@@ -26,7 +26,7 @@ export interface BackendsHandle {
 const suffix = () => randomBytes(4).toString("hex").slice(0, 5);
 
 /** The page a hello-kubernetes pod serves: the MESSAGE line and the pod that answered. */
-function page(site: string, pod: string): string {
+export function helloPage(message: string, pod: string, namespace = "default", node = "worker"): string {
   return `<!DOCTYPE html>
 <html>
 <head><title>Hello Kubernetes!</title></head>
@@ -34,13 +34,13 @@ function page(site: string, pod: string): string {
   <div class="main">
     <div class="content">
       <div id="message">
-  MESSAGE: This service resides in ${site}
+  MESSAGE: ${message}
       </div>
       <div id="info">
         <table>
-          <tr><th>namespace:</th><td>default</td></tr>
+          <tr><th>namespace:</th><td>${namespace}</td></tr>
           <tr><th>pod:</th><td>${pod}</td></tr>
-          <tr><th>node:</th><td>${site.toLowerCase().replace(/\s+/g, "-")}-worker (Linux 5.15)</td></tr>
+          <tr><th>node:</th><td>${node} (Linux 5.15)</td></tr>
         </table>
       </div>
     </div>
@@ -49,6 +49,8 @@ function page(site: string, pod: string): string {
 </html>
 `;
 }
+
+const page = (site: string, pod: string) => helloPage(`This service resides in ${site}`, pod, "default", `${site.toLowerCase().replace(/\s+/g, "-")}-worker`);
 
 /**
  * HTTP servers on loopback addresses that answer like hello-kubernetes (two pods each, answering

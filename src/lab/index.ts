@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { writeSecretFile } from "../base/config.js";
 import type { FaultOptions, LabControllerHandle } from "./types.js";
+import type { KubeApiHandle } from "./kube/index.js";
 import type { LabState } from "./state.js";
 import type { BackendsHandle } from "./backends.js";
 import type { DnsServiceHandle } from "./dns/server.js";
 import type { AmkoCluster } from "./amko-gslb.js";
+import type { PodInfo, VipListenersHandle } from "./vip-listeners.js";
 
 export interface LabOptions {
   /** Port of the site1 controller (0 = any free port). */
@@ -116,13 +118,21 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     // One Kubernetes API per AKO cluster of the reference topology, AKO acting on its site's controller.
     const { startKubeApi } = await import("./kube/index.js");
     const { akoStarted } = await import("./ako-bridge.js");
+    const { akoSync } = await import("./ako-dataplane.js");
     const { stringify, parse } = await import("yaml");
     const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[], "current-context": LAB_CLUSTERS[0]!.name };
     const amkoClusters: AmkoCluster[] = [];
+    const kubes: KubeApiHandle[] = [];
     for (const { name, kubernetesVersion, site } of LAB_CLUSTERS) {
       const ctrl = byName(site)!;
-      const kube = await startKubeApi({ name, kubernetesVersion, ca, ako: { started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes) } });
+      const kube: KubeApiHandle = await startKubeApi({
+        name,
+        kubernetesVersion,
+        ca,
+        ako: { started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes), sync: (config, svcs, ings) => akoSync(ctrl.store, ctrl.url, config, svcs, ings) },
+      });
       closers.push(() => kube.close());
+      kubes.push(kube);
       amkoClusters.push({ name, url: kube.url, site: ctrl, objects: (v, kind, ns) => kube.objects(v, kind, ns) });
       const one = parse(kube.kubeconfig(name)) as typeof kubeconfig;
       kubeconfig.clusters.push(...one.clusters);
@@ -132,6 +142,23 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     const { startAmkoGslb } = await import("./amko-gslb.js");
     const stopAmko = startAmkoGslb(amkoClusters, controllers, caCert);
     closers.push(async () => stopAmko());
+    // Each loopback VIP answers HTTP as the pods behind its pool (the lab's stand-in for a service engine), per site.
+    const { startVipListeners } = await import("./vip-listeners.js");
+    const pods = () => kubes.flatMap((k) => k.objects("v1", "Pod"));
+    const vipsBySite = new Map<string, { handle: VipListenersHandle; endpoints: NonNullable<Lab["state"]["vips"]> }>();
+    const startVips = (ctrl: LabControllerHandle) => {
+      const entry = { handle: undefined as unknown as VipListenersHandle, endpoints: [] as NonNullable<Lab["state"]["vips"]> };
+      vipsBySite.set(ctrl.name, entry);
+      entry.handle = startVipListeners(ctrl.store, (ip) => podInfo(pods(), ip), (endpoints) => {
+        entry.endpoints = endpoints;
+        state.vips = [...vipsBySite.values()].flatMap((e) => e.endpoints);
+        o.onStateChange?.(state);
+      });
+    };
+    for (const ctrl of controllers) if (LAB_CLUSTERS.some((c) => c.site === ctrl.name)) startVips(ctrl);
+    closers.push(async () => {
+      for (const v of vipsBySite.values()) await v.handle.close();
+    });
     state.kubeconfig = join(o.dir, "kubeconfig");
     state.clusters = LAB_CLUSTERS.map((c) => c.name);
     writeSecretFile(state.kubeconfig, stringify(kubeconfig));
@@ -141,13 +168,20 @@ export async function startLab(o: LabOptions): Promise<Lab> {
       if (!ctrl) throw new Error(`unknown site ${name} (lab sites: ${LAB_CONTROLLERS.join(", ")})`);
       const b = backends.get(name);
       const dns = dnsByCtrl.get(name)!.handle;
+      const vips = vipsBySite.get(name);
       if (up) {
         await ctrl.resume();
         await dns.resume();
+        if (vips) startVips(ctrl);
         if (b && !b.handle.backends.length) b.handle = await startBackends(b.specs.map((s) => ({ ...s, port: backendPort })), backendPort);
       } else {
         await dns.pause();
         await ctrl.suspend();
+        if (vips) {
+          await vips.handle.close();
+          vips.endpoints = [];
+          state.vips = [...vipsBySite.values()].flatMap((e) => e.endpoints);
+        }
         if (b) {
           await b.handle.close();
           b.handle = { backends: [], close: async () => undefined };
@@ -189,4 +223,13 @@ export async function startLab(o: LabOptions): Promise<Lab> {
 
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
   for (const c of closers.reverse()) await c().catch(() => undefined);
+}
+
+/** The pod with this address: its name, namespace, node and the MESSAGE its container shows. */
+export function podInfo(pods: Record<string, unknown>[], ip: string): PodInfo | undefined {
+  type Pod = { metadata?: { name?: string; namespace?: string }; spec?: { nodeName?: string; containers?: { env?: { name: string; value?: string }[] }[] }; status?: { podIP?: string } };
+  const pod = (pods as Pod[]).find((p) => p.status?.podIP === ip);
+  if (!pod?.metadata?.name) return undefined;
+  const message = pod.spec?.containers?.flatMap((c) => c.env ?? []).find((e) => e.name === "MESSAGE")?.value;
+  return { name: pod.metadata.name, namespace: pod.metadata.namespace ?? "default", node: pod.spec?.nodeName, ...(message ? { message } : {}) };
 }

@@ -23,6 +23,8 @@ export interface LabState {
   backends: { site: string; url: string }[];
   kubeconfig?: string;
   clusters: string[];
+  /** HTTP listeners on the VIPs of application virtual services (loopback only). */
+  vips?: { vs: string; vip: string; port: number; listenPort: number }[];
 }
 
 export function labDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -7,7 +7,7 @@ export const S1AZ1: Omit<AkoValuesInput, "chartVersion"> = {
   controllerVersion: "20.1.5",
   cloudName: "Default-Cloud",
   clusterName: "S1-AZ1",
-  vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" },
+  vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "127.10.25.0/24" },
   seGroup: "S1-AZ1-SE-Group",
   defaultDomain: "avi.iberia.local",
   cni: "antrea",
@@ -23,4 +23,10 @@ export const BLOG_AMKO: Omit<AmkoValuesInput, "chartVersion"> = {
   currentCluster: "s1az1",
   selector: { app: "gslb" },
   trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }],
+};
+
+/** The lab's site1 networks: the blog's port groups, discovered on loopback subnets (127.10.x where the blog has 10.10.x). */
+export const LAB_SITE1 = {
+  az1Vip: { name: "AVI_FRONTEND_3025", cidr: "127.10.25.0/24", pool: "127.10.25.40-127.10.25.59" },
+  az2Vip: { name: "AVI_FRONTEND_3026", cidr: "127.10.26.0/24", pool: "127.10.26.40-127.10.26.59" },
 };

@@ -40,8 +40,8 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
     env = { AVICTL_CONFIG: isolatedConfig(), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, AVI_CA_CERT: c.caCert, KUBECONFIG: lab.state.kubeconfig!, AVICTL_HELM: helm.path! };
     for (const args of [
       ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local"],
-      ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59"],
-      ["create-vrf", "VRF_AZ2", "--network", "AVI_FRONTEND_3026=10.10.26.0/24@10.10.26.40-10.10.26.59"],
+      ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"],
+      ["create-vrf", "VRF_AZ2", "--network", "AVI_FRONTEND_3026=127.10.26.0/24@127.10.26.40-127.10.26.59"],
       ["seg", "create", "S1-AZ1-SE-Group", "--cluster-label", "S1-AZ1"],
       ["seg", "create", "S1-AZ2-SE-Group"],
       ["seg", "create", "SE-Group-AKO-CRITICAL"],
@@ -133,7 +133,7 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
     const r = await cli(["ako", "install", "--chart", join(chartsDir, "ako-1.4.2.tgz"), "--cluster-name", "S1-AZ2", "--vip-network", "AVI_FRONTEND_3026", "--se-group", "S1-AZ2-SE-Group", "--kube-context", "s1az2"]);
     expect(r.code, r.stderr).toBe(0);
     const cm = JSON.parse(await k(["--context", "s1az2", "get", "configmap", "avi-k8s-config", "-n", "avi-system", "-o", "json"])) as { data: Record<string, string> };
-    expect(cm.data).toMatchObject({ clusterName: "S1-AZ2", subnetIP: "10.10.26.0", subnetPrefix: "24" });
+    expect(cm.data).toMatchObject({ clusterName: "S1-AZ2", subnetIP: "127.10.26.0", subnetPrefix: "24" });
     const routes2 = (lab.controllers[0]!.store.findByName("vrfcontext", "VRF_AZ2")?.static_routes as { route_id: string }[]).map((x) => x.route_id);
     expect(routes2).toEqual(["S1-AZ2-1", "S1-AZ2-2", "S1-AZ2-3"]);
   });
@@ -161,7 +161,7 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
   });
 
   it("infra-setting creates the AviInfraSetting and its IngressClass, then converges", async () => {
-    const args = ["infra-setting", "create", "critical.infra", "--se-group", "SE-Group-AKO-CRITICAL", "--network", "AVI_FRONTEND_3025=10.10.25.0/24", "--shard-size", "DEDICATED", "--ingress-class", "critical-ic", "--kube-context", "s1az1", "-o", "json"];
+    const args = ["infra-setting", "create", "critical.infra", "--se-group", "SE-Group-AKO-CRITICAL", "--network", "AVI_FRONTEND_3025=127.10.25.0/24", "--shard-size", "DEDICATED", "--ingress-class", "critical-ic", "--kube-context", "s1az1", "-o", "json"];
     const missingGroup = await cli(["infra-setting", "create", "typo.infra", "--se-group", "SE-Group-AKO-CRITICL", "--ingress-class", "typo-ic", "--kube-context", "s1az1"]);
     expect(missingGroup.code).toBe(2);
     expect(missingGroup.stderr).toContain('SE group "SE-Group-AKO-CRITICL" does not exist');

@@ -16,7 +16,7 @@ let dnsVsArgs: string[];
 
 const SETUP: string[][] = [
   ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "30"],
-  ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59"],
+  ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"],
   ["seg", "create", "DNS-SE-Group", "--prefix", "dns", "--buffer-se", "0"],
 ];
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   for (const args of SETUP) expect((await runCli(args, { env })).code).toBe(0);
   const ips = backends.backends.map((b) => b.host).join(",");
   dnsVsArgs = ["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--ttl", "15",
-    "--record", "test.avi.iberia.local=10.10.25.99", "--record", `hello.avi.iberia.local=${ips}`, "--record", "down.avi.iberia.local=127.0.0.9", "--answers-per-query", "1"];
+    "--record", "test.avi.iberia.local=127.10.25.99", "--record", `hello.avi.iberia.local=${ips}`, "--record", "down.avi.iberia.local=127.0.0.9", "--answers-per-query", "1"];
   const r = await runCli(dnsVsArgs, { env });
   expect(r.code, r.stderr).toBe(0);
   await dns.ready();
@@ -54,23 +54,23 @@ describe.skipIf(!which("dig"))("dig against the lab's DNS virtual service", () =
     const r = await dig(host, Number(port), "test.avi.iberia.local", "A");
     expect(r.status).toBe("NOERROR");
     expect(r.flags).toContain("aa");
-    expect(r.answers).toEqual([{ name: "test.avi.iberia.local", ttl: 15, type: "A", data: "10.10.25.99" }]);
+    expect(r.answers).toEqual([{ name: "test.avi.iberia.local", ttl: 15, type: "A", data: "127.10.25.99" }]);
     const nx = await dig(host, Number(port), "nope.avi.iberia.local", "A");
     expect(nx.status).toBe("NXDOMAIN");
     expect(nx.authority[0]?.type).toBe("SOA");
     const aaaa = await dig(host, Number(port), "test.avi.iberia.local", "AAAA");
     expect([aaaa.status, aaaa.answers.length]).toEqual(["NOERROR", 0]);
     const tcp = await dig(host, Number(port), "test.avi.iberia.local", "A", ["+tcp"]);
-    expect(tcp.answers.map((a) => a.data)).toEqual(["10.10.25.99"]);
+    expect(tcp.answers.map((a) => a.data)).toEqual(["127.10.25.99"]);
   });
 
   it("answers a record changed through the API at once, and logs each query for the analytics API", async () => {
-    const r = await runCli(["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--ttl", "15", "--record", "new.avi.iberia.local=10.10.25.98"], { env });
+    const r = await runCli(["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--ttl", "15", "--record", "new.avi.iberia.local=127.10.25.98"], { env });
     expect(r.code, r.stderr).toBe(0);
     const [host, port] = server.split(":") as [string, string];
-    expect((await dig(host, Number(port), "new.avi.iberia.local", "A")).answers.map((a) => a.data)).toEqual(["10.10.25.98"]);
+    expect((await dig(host, Number(port), "new.avi.iberia.local", "A")).answers.map((a) => a.data)).toEqual(["127.10.25.98"]);
     // Earlier records stay: ours are merged by name.
-    expect((await dig(host, Number(port), "test.avi.iberia.local", "A")).answers.map((a) => a.data)).toEqual(["10.10.25.99"]);
+    expect((await dig(host, Number(port), "test.avi.iberia.local", "A")).answers.map((a) => a.data)).toEqual(["127.10.25.99"]);
     const vs = lab.ctrl.store.findByName("virtualservice", "local-dns-site1")!;
     const login = await lab.fetch("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
     const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
@@ -83,7 +83,7 @@ describe.skipIf(!which("dig"))("dig against the lab's DNS virtual service", () =
       if (logs.percent_remaining === 0 || i >= 50) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(logs.results.find((l) => l.dns_fqdn === "new.avi.iberia.local")).toMatchObject({ dns_ips: [10 * 2 ** 24 + 10 * 2 ** 16 + 25 * 256 + 98], client_ip: "127.0.0.1" });
+    expect(logs.results.find((l) => l.dns_fqdn === "new.avi.iberia.local")).toMatchObject({ dns_ips: [127 * 2 ** 24 + 10 * 2 ** 16 + 25 * 256 + 98], client_ip: "127.0.0.1" });
   });
 });
 

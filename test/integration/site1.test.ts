@@ -49,7 +49,7 @@ describe("Site1 bootstrap (blog part 1)", () => {
     const net = store.findByName("network", "AVI_FRONTEND_3025")!;
     expect(store.get("vrfcontext", String(net.vrf_context_ref).split("/").pop()!)?.name).toBe("VRF_AZ1");
     const vsvip = store.findByName("vsvip", "vsvip-local-dns-site1-Default-Cloud")!;
-    expect((vsvip.vip as { ip_address: { addr: string } }[])[0]!.ip_address.addr).toBe("10.10.25.40");
+    expect((vsvip.vip as { ip_address: { addr: string } }[])[0]!.ip_address.addr).toBe("127.10.25.40");
     expect(store.list("serviceengine").map((s) => s.name)).toEqual([expect.stringMatching(/^dns-se-[a-z]{5}$/)]);
     expect(await nonConformingRequests(l.ctrl)).toEqual([]);
     // Negotiated, never pinned: every API call asked for the controller's own version.
@@ -108,11 +108,11 @@ describe("Site1 bootstrap (blog part 1)", () => {
 
 describe("bad input is refused before any write", () => {
   const cases: [string, string[], RegExp][] = [
-    ["malformed CIDR", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.25.0/33@10.10.25.40-10.10.25.59"], /is not a CIDR/],
-    ["pool outside its subnet", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.26.40-10.10.26.59"], /outside its subnet 10\.10\.25\.0\/24/],
-    ["begin after end", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.59-10.10.25.40"], /starts after it ends/],
-    ["overlapping pools", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.0.0/16@10.10.25.40-10.10.25.59", "--network", "AVI_FRONTEND_3026=10.10.0.0/16@10.10.25.50-10.10.25.70"], /pools overlap/],
-    ["network not discovered", ["create-vrf", "VRF_X", "--network", "NO_SUCH_NET=10.10.25.0/24@10.10.25.40-10.10.25.59"], /network "NO_SUCH_NET" is not discovered on cloud Default-Cloud/],
+    ["malformed CIDR", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.25.0/33@127.10.25.40-127.10.25.59"], /is not a CIDR/],
+    ["pool outside its subnet", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.26.40-127.10.26.59"], /outside its subnet 127\.10\.25\.0\/24/],
+    ["begin after end", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.59-127.10.25.40"], /starts after it ends/],
+    ["overlapping pools", ["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.0.0/16@127.10.25.40-127.10.25.59", "--network", "AVI_FRONTEND_3026=127.10.0.0/16@127.10.25.50-127.10.25.70"], /pools overlap/],
+    ["network not discovered", ["create-vrf", "VRF_X", "--network", "NO_SUCH_NET=127.10.25.0/24@127.10.25.40-127.10.25.59"], /network "NO_SUCH_NET" is not discovered on cloud Default-Cloud/],
     ["unknown HA mode", ["seg", "create", "X-SE-Group", "--ha-mode", "turbo"], /--ha-mode must be one of/],
     ["negative buffer", ["seg", "create", "X-SE-Group", "--buffer-se", "-1"], /--buffer-se must be a whole number from 0 to 100/],
     ["record without address", ["dns-vs", "create", "x-dns", "--network", "AVI_FRONTEND_3025", "--record", "test.avi.iberia.local"], /must look like FQDN=IP/],
@@ -131,14 +131,14 @@ describe("bad input is refused before any write", () => {
   it("a network already in another VRF needs --move", async () => {
     const l = await lab();
     const env = { AVICTL_CONFIG: isolatedConfig(), ...l.env() };
-    expect((await runCli(["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59"], { env })).code).toBe(0);
+    expect((await runCli(["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"], { env })).code).toBe(0);
     const before = await writes(l);
-    const r = await runCli(["create-vrf", "VRF_AZ2", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59"], { env });
+    const r = await runCli(["create-vrf", "VRF_AZ2", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/network AVI_FRONTEND_3025 is already in VRF VRF_AZ1/);
     expect(await writes(l)).toBe(before);
     expect(l.ctrl.store.findByName("vrfcontext", "VRF_AZ2")).toBeUndefined();
-    const moved = await runCli(["create-vrf", "VRF_AZ2", "--move", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59"], { env });
+    const moved = await runCli(["create-vrf", "VRF_AZ2", "--move", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"], { env });
     expect(moved.code, moved.stderr).toBe(0);
   });
 

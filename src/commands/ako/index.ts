@@ -6,12 +6,13 @@ import { build as preflight } from "./preflight.js";
 import { build as install } from "./install.js";
 import { build as reload } from "./reload.js";
 import { build as status } from "./status.js";
+import { build as trace } from "./trace.js";
 
 /** The verbs of the group, in help order; a new verb is one more entry. */
-export const subcommands = [values, lint, preflight, install, reload, status];
+export const subcommands = [values, lint, preflight, install, reload, status, trace];
 
 export function build(app: App): Command {
-  const cmd = new Command("ako").description("AKO lifecycle: values, lint, preflight, install, reload, status");
+  const cmd = new Command("ako").description("AKO lifecycle: values, lint, preflight, install, reload, status, trace");
   for (const b of subcommands) cmd.addCommand(b(app));
   return cmd;
 }

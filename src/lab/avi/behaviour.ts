@@ -65,7 +65,7 @@ export function allocateVips(vsvip: Obj, store: MemoryStore): void {
     const free = poolRanges(net as Obj, "VIP").flatMap((r) => expand(r)).find((a) => !used.has(a));
     if (!free) throw new BadRequest(`No available free IPs in network ${String(net.name)}`);
     vip.ip_address = { addr: free, type: "V4" };
-    vsvip.discovered_networks = [{ network_ref: net.url, subnet: [(net.configured_subnets as Obj[])[0]?.prefix] }];
+    vip.discovered_networks = [{ network_ref: net.url, subnet: [(net.configured_subnets as Obj[])[0]?.prefix] }];
   }
 }
 
@@ -123,10 +123,22 @@ export function placeVirtualService(vs: Obj, store: MemoryStore, base: string): 
 }
 
 /** Runtime of a virtual service, shaped like /api/virtualservice/<uuid>/runtime/. */
-export function vsRuntime(vs: Obj): Obj {
+export function vsRuntime(vs: Obj, store?: { get(type: string, uuid: string): AviObject | undefined }): Obj {
+  const { state, reason } = vsOperState(vs, store);
+  return { uuid: vs.uuid, name: vs.name, oper_status: { state, reason: reason ? [reason] : [] }, vip_summary: [{ vip_id: "1", oper_status: { state } }] };
+}
+
+/** Up when enabled and placed on an SE; an L4 VS whose pools have no servers is down, as on the controller. */
+export function vsOperState(vs: Obj, store?: { get(type: string, uuid: string): AviObject | undefined }): { state: string; reason?: string } {
   const enabled = vs.enabled !== false && vs.enabled !== "false";
-  const state = !enabled ? "OPER_DISABLED" : vs.__se ? "OPER_UP" : "OPER_RESOURCES";
-  return { uuid: vs.uuid, name: vs.name, oper_status: { state, reason: state === "OPER_UP" ? [] : ["no service engine"] }, vip_summary: [{ vip_id: "1", oper_status: { state } }] };
+  if (!enabled) return { state: "OPER_DISABLED", reason: "virtual service is disabled" };
+  if (!vs.__se) return { state: "OPER_RESOURCES", reason: "no service engine" };
+  const pools = [vs.pool_ref, ...((vs.service_pool_select as { service_pool_ref?: string }[] | undefined) ?? []).map((s) => s.service_pool_ref)].filter((r): r is string => typeof r === "string");
+  if (store && pools.length > 0) {
+    const servers = pools.flatMap((r) => (store.get("pool", uuidOf(r))?.servers as unknown[] | undefined) ?? []);
+    if (servers.length === 0) return { state: "OPER_DOWN", reason: "pool has no servers" };
+  }
+  return { state: "OPER_UP" };
 }
 
 /** Refuse deletes the controller refuses: system objects and objects still referred to. */
@@ -169,7 +181,7 @@ export interface TypeBehaviour {
 /** Per-type behaviour of the lab controller; types without an entry are plain stored objects. */
 export const behaviours: Record<string, TypeBehaviour> = {
   vsvip: { write: (o, c) => allocateVips(o, c.store) },
-  virtualservice: { write: (o, c) => placeVirtualService(o, c.store, c.base), runtime: (o) => vsRuntime(o) },
+  virtualservice: { write: (o, c) => placeVirtualService(o, c.store, c.base), runtime: (o, c) => vsRuntime(o, c.store) },
   gslb: gslbBehaviour,
   gslbservice: gslbServiceBehaviour,
   healthmonitor: { write: (o, c) => (isTrue(o.is_federated) ? leaderOnly(c) : undefined) },

@@ -8,18 +8,18 @@ export type Seed = "site1" | "site2" | "leader" | "empty";
 /** Discovered port groups per site, as in the blog series (names, VLAN-style ids, discovered subnet). */
 const NETWORKS: Record<Exclude<Seed, "empty">, [string, string][]> = {
   site1: [
-    ["REGIONB_MGMT_3020", "10.10.20.0"],
-    ["REGIONB_VMS_3023", "10.10.23.0"],
-    ["REGIONB_VMS_3024", "10.10.24.0"],
-    ["AVI_FRONTEND_3025", "10.10.25.0"],
-    ["AVI_FRONTEND_3026", "10.10.26.0"],
+    ["REGIONB_MGMT_3020", "127.10.20.0"],
+    ["REGIONB_VMS_3023", "127.10.23.0"],
+    ["REGIONB_VMS_3024", "127.10.24.0"],
+    ["AVI_FRONTEND_3025", "127.10.25.0"],
+    ["AVI_FRONTEND_3026", "127.10.26.0"],
   ],
   site2: [
-    ["REGIONA_MGMT_3030", "10.10.30.0"],
-    ["REGIONA_VMS_3033", "10.10.33.0"],
-    ["AVI_FRONTEND_3035", "10.10.35.0"],
+    ["REGIONA_MGMT_3030", "127.10.30.0"],
+    ["REGIONA_VMS_3033", "127.10.33.0"],
+    ["AVI_FRONTEND_3035", "127.10.35.0"],
   ],
-  leader: [["REGIONC_MGMT_3040", "10.10.40.0"]],
+  leader: [["REGIONC_MGMT_3040", "127.10.40.0"]],
 };
 
 let lastToken = 0;

@@ -1,8 +1,11 @@
 import type { Answer, Packet, Question } from "dns-packet";
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabStore } from "../types.js";
+import { vsOperState } from "../avi/behaviour.js";
 import { uuidOf } from "../avi/refs.js";
 import { GslbAnswers, type MemberHealth } from "./gslb.js";
+
+type DnsInfo = { fqdn?: string; ttl?: number };
 
 interface DnsProfile {
   ttl?: number;
@@ -82,9 +85,12 @@ export class DnsResponder {
     const ips: string[] = [];
     let ttl = profile.ttl ?? 30;
     for (const other of this.store.list("virtualservice")) {
-      const info = (other.dns_info as { fqdn?: string; ttl?: number }[] | undefined) ?? [];
+      const vsvip = this.store.get("vsvip", uuidOf(other.vsvip_ref));
+      const info = [...((other.dns_info as DnsInfo[] | undefined) ?? []), ...((vsvip?.dns_info as DnsInfo[] | undefined) ?? [])];
       const hit = info.find((d) => d.fqdn && lower(d.fqdn) === name);
       if (!hit || other.enabled === false) continue;
+      // State-based DNS registration: a VS that is not up has no record.
+      if (this.stateBased(other) && vsOperState(other as AviObject & Record<string, unknown>, this.store).state !== "OPER_UP") continue;
       if (hit.ttl !== undefined) ttl = hit.ttl;
       ips.push(...vipAddresses(this.store, other));
     }
@@ -102,6 +108,11 @@ export class DnsResponder {
       start = [...client].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % all.length;
     }
     return Array.from({ length: n }, (_, i) => all[(start + i) % all.length]!);
+  }
+
+  private stateBased(vs: AviObject): boolean {
+    const cloud = this.store.get("cloud", uuidOf(vs.cloud_ref));
+    return cloud?.state_based_dns_registration === true;
   }
 
   answer(query: Packet, client: string): DnsAnswer {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { AkoBridge, AkoBootResult, KubeNode } from "./index.js";
+import { AkoModel } from "./ako-model.js";
 import type { KubeObject, KubeStore } from "./store.js";
 
 /** AKO's /api/status model (`avi_api`). */
@@ -29,13 +30,16 @@ function before(v: number[] | undefined, than: number[]): boolean {
  * a restart when AKO reboots on bad input, and from 1.6.1 the Kubernetes events AKO posts.
  */
 export class AkoEmulation {
-  private readonly api = new Map<string, { port: number; status: AkoApiStatus }>(); // pod uid → /api/status
+  private readonly api = new Map<string, { port: number; status: AkoApiStatus; config?: Record<string, string> }>(); // pod uid → /api/status
+  private readonly model: AkoModel;
 
   constructor(
     private readonly store: KubeStore,
     private readonly nodes: KubeNode[],
     private readonly bridge?: AkoBridge,
-  ) {}
+  ) {
+    this.model = new AkoModel(store);
+  }
 
   /** Is this AKO's pod: owned by the StatefulSet `ako`, with a container `ako`? */
   static runs(pod: KubeObject): boolean {
@@ -68,6 +72,7 @@ export class AkoEmulation {
     this.api.set(pod.metadata.uid!, {
       port: Number(cm?.data?.apiServerPort ?? 8080),
       status: { connection_status: result.connected ? "CONNECTED" : "DISCONNECTED", errors: result.connected ? [] : [{ error: result.message, timestamp: at }] },
+      config: result.connected && this.bridge ? (cm?.data ?? {}) : undefined,
     });
     const reboots = !result.connected && /rebooted|shutting down/i.test(result.message);
     if (!before(version, [1, 6, 1])) this.events(pod, at, result, reboots);
@@ -78,6 +83,36 @@ export class AkoEmulation {
   apiStatus(podUid: string, port: number): AkoApiStatus | undefined {
     const a = this.api.get(podUid);
     return a && a.port === port ? structuredClone(a.status) : undefined;
+  }
+
+  /**
+   * A connected AKO's work on the cluster's objects: LoadBalancer Services and Ingresses become
+   * virtual services through the bridge, and their status.loadBalancer is written back (emptied
+   * when AKO no longer serves them). Nothing happens while no AKO is connected.
+   */
+  sync(): void {
+    const config = [...this.api.values()].find((a) => a.config)?.config;
+    if (!config || !this.bridge?.sync) return;
+    const services = this.model.services();
+    const ingresses = this.model.ingresses();
+    let r: ReturnType<NonNullable<AkoBridge["sync"]>>;
+    try {
+      r = this.bridge.sync(config, services, ingresses);
+    } catch {
+      // AKO logs and retries on its own schedule; the API write that woke it still succeeds.
+      return;
+    }
+    const write = (plural: string, group: string, all: KubeObject[], lb: Record<string, unknown[]>) => {
+      const t = this.store.preferred(group, plural)!;
+      for (const o of all) {
+        const key = `${o.metadata.namespace}/${o.metadata.name}`;
+        const ingress = lb[key];
+        this.store.setStatus(t, o.metadata.namespace, o.metadata.name!, { ...(o.status ?? {}), loadBalancer: ingress ? { ingress } : {} });
+      }
+    };
+    const svcType = this.store.preferred("", "services")!;
+    write("services", "", this.store.list(svcType).filter((s) => (s.spec as { type?: string } | undefined)?.type === "LoadBalancer"), r.services);
+    write("ingresses", "networking.k8s.io", this.store.list(this.store.preferred("networking.k8s.io", "ingresses")!), r.ingresses);
   }
 
   forget(podUid: string): void {

@@ -61,6 +61,14 @@ export class Controllers {
 
   private async run(): Promise<void> {
     // Bounded, so a controller that never settles cannot hang requests.
+    for (let pass = 0; this.dirty.size > 0 && pass < 5; pass++) {
+      await this.namespaces();
+      // AKO works cluster-wide (shared virtual services span namespaces), once the workloads are steady.
+      this.ako.sync();
+    }
+  }
+
+  private async namespaces(): Promise<void> {
     for (let round = 0; this.dirty.size > 0 && round < 100; round++) {
       const ns = this.dirty.values().next().value!;
       this.dirty.delete(ns);

@@ -1,4 +1,5 @@
 import type { LabCa } from "../tls.js";
+import type { AkoSyncResult, IngressModel, L4ServiceModel } from "../ako-dataplane.js";
 
 /** A node of a lab cluster: its address and the pod CIDR AKO routes to it. */
 export interface KubeNode {
@@ -17,6 +18,8 @@ export interface AkoBootResult {
 export interface AkoBridge {
   /** Called with the ConfigMap data AKO read and the cluster's nodes; a plain result is taken as well as a promise. */
   started(config: Record<string, string>, nodes: KubeNode[]): Promise<AkoBootResult> | AkoBootResult;
+  /** Called by a connected AKO with the cluster's LoadBalancer Services and Ingresses; returns the status to write back. */
+  sync?(config: Record<string, string>, services: L4ServiceModel[], ingresses: IngressModel[]): AkoSyncResult;
 }
 
 export interface KubeApiOptions {

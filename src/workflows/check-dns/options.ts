@@ -35,6 +35,8 @@ export interface CheckDnsOptions {
   durationMs?: number;
   timeoutMs: number;
   insecure: boolean;
+  /** Talking to the lab: never probe an address outside 127.0.0.0/8 (the blog's 10.x addresses are data). */
+  loopbackOnly?: boolean;
 }
 
 export function parseServer(spec: string): ServerSpec {

@@ -178,19 +178,24 @@ export async function checkDns(o: CheckDnsOptions, c: CheckDnsClients, onIterati
     const first = it.addresses[0];
     if (first && o.http) {
       const url = `${o.scheme}://${o.fqdn}${o.port === (o.scheme === "https" ? 443 : 80) ? "" : `:${o.port}`}${o.path}`;
-      try {
-        const res = await c.probe({ scheme: o.scheme, address: first, port: o.port, path: o.path, host: o.fqdn, timeoutMs: o.timeoutMs, insecure: o.insecure });
-        const page = parseHelloPage(res.body);
-        it.http = { url, status: res.status, headers: Object.fromEntries(o.headers.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!])), message: page.message, pod: page.pod, ms: round(res.ms, 2) };
-        if (page.site) siteOf.set(first, page.site);
-        tally.httpMs.push(res.ms);
-        if (res.status >= 400) {
-          it.http.error = `HTTP ${res.status} from ${first}`;
+      if (o.loopbackOnly && !first.startsWith("127.")) {
+        it.http = { url, headers: {}, error: `not probed: ${first} is outside 127.0.0.0/8, and nothing run against the lab leaves loopback` };
+        tally.httpFailures++;
+      } else {
+        try {
+          const res = await c.probe({ scheme: o.scheme, address: first, port: o.port, path: o.path, host: o.fqdn, timeoutMs: o.timeoutMs, insecure: o.insecure });
+          const page = parseHelloPage(res.body);
+          it.http = { url, status: res.status, headers: Object.fromEntries(o.headers.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!])), message: page.message, pod: page.pod, ms: round(res.ms, 2) };
+          if (page.site) siteOf.set(first, page.site);
+          tally.httpMs.push(res.ms);
+          if (res.status >= 400) {
+            it.http.error = `HTTP ${res.status} from ${first}`;
+            tally.httpFailures++;
+          }
+        } catch (err) {
+          it.http = { url, headers: {}, error: `${first}:${o.port} ${errorText(err)}` };
           tally.httpFailures++;
         }
-      } catch (err) {
-        it.http = { url, headers: {}, error: `${first}:${o.port} ${errorText(err)}` };
-        tally.httpFailures++;
       }
     }
     if (first) {

@@ -113,4 +113,30 @@ describe("checkDns loop", () => {
     expect(queries).toBe(0);
     expect(() => toCheckDnsOptions("h.x", "1", { server: "300.1.1.1" })).toThrow('--server "300.1.1.1" is not a valid IPv4 address');
   });
+
+  it("against the lab, never probes an address outside loopback", async () => {
+    const probed: string[] = [];
+    const c: CheckDnsClients = {
+      query: async () => answer(probed.length ? "127.10.25.41" : "10.10.25.41"),
+      load: async () => {
+        throw new Error("not used");
+      },
+      probe: async (r) => {
+        probed.push(r.address);
+        return { status: 200, headers: {}, body: "MESSAGE: Hello world!\n", ms: 1 };
+      },
+      lookup: async () => "127.0.0.1",
+      systemServer: () => undefined,
+      sleep: async () => undefined,
+      now: () => new Date("2026-11-23T00:00:00Z"),
+    };
+    const o = { ...toCheckDnsOptions("h.x", "1", { server: "127.0.0.1:5353", count: "1" }), loopbackOnly: true };
+    const seen: Iteration[] = [];
+    await checkDns(o, c, (it) => seen.push(it), new AbortController().signal);
+    expect(probed).toEqual([]);
+    expect(seen[0]!.http?.error).toMatch(/not probed: 10\.10\.25\.41 is outside 127\.0\.0\.0\/8/);
+    probed.push("marker");
+    await checkDns(o, c, () => undefined, new AbortController().signal);
+    expect(probed).toEqual(["marker", "127.10.25.41"]);
+  });
 });
