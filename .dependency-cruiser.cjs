@@ -42,10 +42,10 @@ module.exports = {
     },
     {
       name: "no-sideways-workflows",
-      comment: "a workflow folder reaches another only through the shared modules at src/workflows/*.ts or src/workflows/{k8s,infra}/",
+      comment: "a workflow folder reaches another only through the shared modules at src/workflows/*.ts or src/workflows/{k8s,infra,split}/",
       severity: "error",
-      from: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/gslb/add-site\\.ts$", "^src/workflows/amko/status\\.ts$"] },
-      to: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/$1/", "^src/workflows/(k8s|infra)/"] },
+      from: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/gslb/add-site\\.ts$", "^src/workflows/amko/status\\.ts$", "^src/workflows/ako/trace\\.ts$"] },
+      to: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/$1/", "^src/workflows/(k8s|infra|split)/"] },
     },
     {
       name: "amko-status-reads-gslb-status",
@@ -53,6 +53,13 @@ module.exports = {
       severity: "error",
       from: { path: "^src/workflows/amko/status\\.ts$" },
       to: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/(amko|k8s|infra)/", "^src/workflows/gslb/status\\.ts$"] },
+    },
+    {
+      name: "ako-trace-reads-vs-inspect",
+      comment: "ako trace follows the chain through the same VS inspection as vs show",
+      severity: "error",
+      from: { path: "^src/workflows/ako/trace\\.ts$" },
+      to: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/(ako|k8s|infra|split)/", "^src/workflows/vs/inspect\\.ts$"] },
     },
     {
       name: "no-sideways-workflows-except-composites",

@@ -143,3 +143,10 @@ function readSecret(path: string): string {
 }
 
 export { parseDuration };
+
+/** The DNS server the selected context names (`config set-context --dns-server`; the lab context has one). */
+export async function contextDnsServer(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ server: string; context: string } | undefined> {
+  const { loadConfig } = await import("../base/config.js");
+  const ctx = selectContext(g, env, loadConfig());
+  return ctx?.dnsServer ? { server: ctx.dnsServer, context: ctx.name } : undefined;
+}

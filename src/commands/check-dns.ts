@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { collect } from "../cli/options.js";
 import type { App } from "../cli/app.js";
+import { contextDnsServer } from "../cli/context.js";
 import { VerificationFailed } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { printTable } from "../cli/output.js";
@@ -44,7 +45,7 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
     .action(async (fqdn: string, interval: string, raw: Record<string, unknown>) => {
       const { toCheckDnsOptions } = await import("../workflows/check-dns/options.js");
       // The global --timeout (per request) bounds each DNS query and HTTP probe; default 2s here.
-      const from = raw.server === undefined ? await contextDnsServer(app) : undefined;
+      const from = raw.server === undefined ? await contextDnsServer(app.globals()) : undefined;
       const o = toCheckDnsOptions(fqdn, interval, { ...raw, server: (raw.server as string | undefined) ?? from?.server, timeout: app.globals().timeout, insecure: app.globals().insecure });
       let nxdomains = 0;
       o.loopbackOnly = (await app.clients.target().catch(() => undefined))?.contextName === "lab";
@@ -91,13 +92,6 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
 }
 
 /** The DNS server stored on the context in effect (`lab up` stores the lab's), if any. */
-async function contextDnsServer(app: App): Promise<{ server: string; context: string } | undefined> {
-  const { loadConfig } = await import("../base/config.js");
-  const { selectContext } = await import("../cli/context.js");
-  const ctx = selectContext(app.globals(), process.env, loadConfig());
-  return ctx?.dnsServer ? { server: ctx.dnsServer, context: ctx.name } : undefined;
-}
-
 async function realClients(): Promise<CheckDnsClients> {
   const dns = await import("../clients/dns.js");
   const { probe } = await import("../clients/http.js");

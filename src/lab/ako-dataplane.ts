@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AviObject } from "../clients/avi/types.js";
-import { autoFqdn, isShardSize, l4PoolName, l4VsName, l7PoolName, l7VsName, type ShardSize } from "../workflows/ako/naming.js";
+import { autoFqdn, isShardSize, l4PoolName, l4VsName, l7PoolName, l7VsName, type ShardSize } from "../base/ako-naming.js";
 import { allocateVips, placeVirtualService } from "./avi/behaviour.js";
 import { uuidOf } from "./avi/refs.js";
 import { lastModified } from "./avi/seed.js";

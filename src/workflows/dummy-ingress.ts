@@ -1,7 +1,7 @@
-import { OperationError, UsageError } from "../cli/errors.js";
+import { OperationError, UsageError } from "../base/errors.js";
 import type { AviClient } from "../clients/avi/types.js";
 import type { Kube, KubeObject } from "../clients/k8s.js";
-import { isShardSize, l7VsName, type ShardSize } from "./ako/naming.js";
+import { isShardSize, l7VsName, type ShardSize } from "../base/ako-naming.js";
 import type { Events } from "./events.js";
 
 export interface DummyIngressOptions {

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import type { App } from "../../cli/app.js";
+import { contextDnsServer } from "../../cli/context.js";
 import { UsageError, VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
 import { kubeTarget, withKubeOptions } from "../../cli/options.js";
@@ -12,7 +13,7 @@ export function build(app: App): Command {
       .description("follow a Service or Ingress through AKO: VS → VsVip → pool → servers → DNS record → DNS answer; explain the first broken link")
       .argument("<kind>", "service or ingress")
       .argument("<ns/name>", "the object, e.g. default/kuard")
-      .option("--dns-server <ip[:port]>", "DNS server to ask for the name (default: the lab's DNS VS when the context is the lab)"),
+      .option("--dns-server <ip[:port]>", "DNS server to ask for the name (default: the context's --dns-server; the lab context has one)"),
   )
     .addHelpText("after", `\nExamples:\n  avictl ako trace service default/kuard --kube-context s1az1\n  avictl ako trace ingress default/hello1 --kube-context s1az1 --dns-server 127.10.25.40\n\nExit status: 3 when a link is broken.`)
     .action(async (kind: string, ref: string, raw: { kubeconfig?: string; kubeContext?: string; dnsServer?: string }) => {
@@ -21,11 +22,10 @@ export function build(app: App): Command {
       if (!m) throw new UsageError(`"${ref}" is not NAMESPACE/NAME`);
       const { parseServer } = await import("../../workflows/check-dns/options.js");
       let server = raw.dnsServer ? parseServer(raw.dnsServer) : undefined;
-      if (!server && (await app.clients.target()).contextName === "lab") {
-        // The lab's DNS virtual services listen on loopback ports it publishes in its state file.
-        const { readLabState } = await import("../../lab/state.js");
-        const dns = readLabState()?.dns[0];
-        if (dns) server = { host: dns.host, port: dns.port };
+      if (!server) {
+        // The context's DNS server (the lab context carries the lab's system DNS address).
+        const fromContext = await contextDnsServer(app.globals());
+        if (fromContext) server = parseServer(fromContext.server);
       }
       const { traceAko } = await import("../../workflows/ako/trace.js");
       const { query } = await import("../../clients/dns.js");

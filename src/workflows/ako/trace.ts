@@ -1,7 +1,7 @@
 import type { AviClient } from "../../clients/avi/types.js";
 import type { DnsResult, DnsServer } from "../../clients/dns.js";
 import type { Kube, KubeObject } from "../../clients/k8s.js";
-import { isShardSize, l4VsName, l7VsName } from "./naming.js";
+import { isShardSize, l4VsName, l7VsName } from "../../base/ako-naming.js";
 import { showVirtualService, type VsView } from "../vs/inspect.js";
 
 export interface TraceLink {

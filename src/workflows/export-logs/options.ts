@@ -1,5 +1,5 @@
-import { parseDuration } from "../../cli/context.js";
-import { UsageError } from "../../cli/errors.js";
+import { parseDuration } from "../../base/duration.js";
+import { UsageError } from "../../base/errors.js";
 import { parseLabels, parseWeights } from "../split/weights.js";
 import { ANSWER_FIELD } from "./analyze.js";
 import { isoToMicros, MAX_PAGE_SIZE } from "./pages.js";

@@ -1,4 +1,4 @@
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 import type { VirtualService } from "../../clients/avi/models.js";
 import type { AviClient, Query } from "../../clients/avi/types.js";
 import type { Events } from "../events.js";

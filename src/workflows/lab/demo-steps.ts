@@ -87,7 +87,7 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
       ],
     },
     { id: "idempotent", title: "Idempotent: the same command again changes nothing and sends no write", args: fixed(SITE1_PART1[4]!.args) },
-    { id: "bad-input", title: "Bad input is refused before anything is written", args: fixed(["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.26.40-10.10.26.59"]), ok: [2] },
+    { id: "bad-input", title: "Bad input is refused before anything is written", args: fixed(["create-vrf", "VRF_X", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.26.40-127.10.26.59"]), ok: [2] },
     { id: "dns-records", title: "What the DNS service answers", args: fixed(["dns-vs", "records", "local-dns-site1"]) },
     {
       id: "check-dns",

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../base/errors.js";
 
 /** `--expect s1az1=6,s1az2=3,s2=1` → label → weight (at least two, all positive). */
 export function parseWeights(spec: string): Record<string, number> {

@@ -1,4 +1,4 @@
-import { OperationError } from "../../cli/errors.js";
+import { OperationError } from "../../base/errors.js";
 import { nameOfRef, uuidOfRef, type AviClient, type AviObject } from "../../clients/avi/types.js";
 
 type Marker = { key: string; values?: string[] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { autoFqdn, fnv1a32, l4PoolName, l4VsName, l7PoolName, l7VsName, shardIndex } from "../../../../src/workflows/ako/naming.js";
+import { autoFqdn, fnv1a32, l4PoolName, l4VsName, l7PoolName, l7VsName, shardIndex } from "../../../../src/base/ako-naming.js";
 
 // FNV-1a 32 of each host and its LARGE/MEDIUM bucket, computed apart from the project (Go's hash/fnv New32a, as AKO's utils.Hash).
 const TABLE: [string, number, number, number][] = [
