@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import { startLab, type Lab } from "../../src/lab/index.js";
 import type { LabControllerHandle } from "../../src/lab/types.js";
 import type { SentRequest } from "./swagger-conformance.js";
+import { labFetch } from "./lab.js";
 import { isolatedConfig, runCli } from "./run-cli.js";
 
 export type LabController = LabControllerHandle & { requests(): SentRequest[]; writes: number };
@@ -15,7 +16,7 @@ export async function startGslbLab() {
   const dir = mkdtempSync(join(tmpdir(), "avictl-gslb-"));
   const lab: Lab = await startLab({ dir });
   const config = isolatedConfig();
-  const contexts = lab.state.controllers.map((c) => ({ name: `lab-${c.name}`, controller: c.url, username: c.username, passwordFile: c.passwordFile }));
+  const contexts = lab.state.controllers.map((c) => ({ name: `lab-${c.name}`, controller: c.url, username: c.username, passwordFile: c.passwordFile, caCert: c.caCert }));
   writeFileSync(config, stringify({ apiVersion: "avictl/v1", currentContext: "lab-leader", contexts }), { mode: 0o600 });
   const ctrl = (name: string) => lab.controllers.find((c) => c.name === name)! as LabController;
   const cli = (context: string, args: string[], o: { timeoutMs?: number; env?: Record<string, string> } = {}) =>
@@ -30,7 +31,7 @@ export async function startGslbLab() {
   /** The leader's DNS VS g-dns, authoritative for the GSLB sub-domain. */
   const prepareLeader = () =>
     run([
-      ["create-vrf", "global", "--network", "REGIONC_MGMT_3040=10.10.40.0/24@10.10.40.50-10.10.40.59", "--default-gateway", "10.10.40.1"],
+      ["create-vrf", "global", "--network", "REGIONC_MGMT_3040=127.10.40.0/24@127.10.40.50-127.10.40.59", "--default-gateway", "127.10.40.1"],
       ["dns-vs", "create", "g-dns", "--network", "REGIONC_MGMT_3040", "--se-group", "Default-Group", "--authoritative", "avi.iberia.local"],
     ]);
   /** Part 6: the leader's DNS VS, GSLB on, both followers added with their DNS VS prepared. */
@@ -49,10 +50,10 @@ export async function startGslbLab() {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read nested runtime fields
   const api = async (name: string, method: string, path: string, body?: unknown): Promise<any> => {
     const c = ctrl(name);
-    const login = await fetch(`${c.url}/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: c.username, password: c.password }) });
+    const login = await labFetch(c, "/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: c.username, password: c.password }) });
     const cookies = login.headers.getSetCookie().map((x) => x.split(";")[0]!);
     const csrf = cookies.find((x) => x.startsWith("csrftoken="))!.split("=")[1]!;
-    const res = await fetch(`${c.url}/api/${path}`, { method, headers: { "Content-Type": "application/json", Cookie: cookies.join("; "), "X-CSRFToken": csrf, "X-Avi-Version": c.version }, body: body ? JSON.stringify(body) : undefined });
+    const res = await labFetch(c, `/api/${path}`, { method, headers: { "Content-Type": "application/json", Cookie: cookies.join("; "), "X-CSRFToken": csrf, Referer: c.url, "X-Avi-Version": c.version }, body: body ? JSON.stringify(body) : undefined });
     const out: unknown = await res.json();
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(out)}`);
     return out;
@@ -69,8 +70,8 @@ export async function startGslbLab() {
 }
 
 export const FOLLOWERS = [
-  ["gslb-site1", "site1", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59", "10.10.25.1"],
-  ["gslb-site2", "site2", "AVI_FRONTEND_3035=10.10.35.0/24@10.10.35.40-10.10.35.59", "10.10.35.1"],
+  ["gslb-site1", "site1", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59", "127.10.25.1"],
+  ["gslb-site2", "site2", "AVI_FRONTEND_3035=127.10.35.0/24@127.10.35.40-127.10.35.59", "127.10.35.1"],
 ] as const;
 
 export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
@@ -79,4 +80,9 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A site blackout (or its end) through the lab's admin endpoint, with the lab's admin token. */
+export function setLabSite(lab: Lab, site: string, action: "stop" | "start"): Promise<Response> {
+  return fetch(`${lab.state.admin}/lab/sites/${site}/${action}`, { method: "POST", headers: { Authorization: `Bearer ${lab.state.controllers[0]!.adminToken}` } });
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "../../src/clients/dns.js";
 import { RestAviClient } from "../../src/clients/avi/client.js";
 import { applyGslbServices, desiredGslbServices, type AmkoMember } from "../../src/lab/amko-gslb.js";
-import { FOLLOWERS, startGslbLab, until } from "../helpers/gslb-lab.js";
+import { FOLLOWERS, setLabSite, startGslbLab, until } from "../helpers/gslb-lab.js";
 import { SwaggerConformance } from "../helpers/swagger-conformance.js";
 import { runCli } from "../helpers/run-cli.js";
 
@@ -120,7 +120,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     const ok = await check("SITE1 AZ1=6,SITE1 AZ2=3,SITE2=1");
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
 
-    const stop = await fetch(`${g.lab.state.admin}/lab/sites/site2/stop`, { method: "POST" });
+    const stop = await setLabSite(g.lab, "site2", "stop");
     expect(stop.status).toBe(200);
     await until("site2 member down", async () => (await api("leader", "GET", `gslbservice/${gs.uuid}/runtime`)).groups[0].members[2].oper_status.state === "OPER_DOWN");
     const down = await cli("lab-leader", ["gslb", "status"]);
@@ -129,7 +129,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     const answers = await dnsAnswers(dns().host, dns().port, 30);
     expect(new Set(answers)).toEqual(new Set([host("SITE1 AZ1"), host("SITE1 AZ2")]));
 
-    expect((await fetch(`${g.lab.state.admin}/lab/sites/site2/start`, { method: "POST" })).status).toBe(200);
+    expect((await setLabSite(g.lab, "site2", "start")).status).toBe(200);
     await until("site2 member up", async () => (await api("leader", "GET", `gslbservice/${gs.uuid}/runtime`)).groups[0].members[2].oper_status.state === "OPER_UP");
     expect((await cli("lab-leader", ["gslb", "status"])).code).toBe(0);
     expect(new Set(await dnsAnswers(dns().host, dns().port, 30))).toContain(host("SITE2"));
@@ -160,7 +160,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout + r.stderr).not.toContain("secret-token");
       expect((JSON.parse(r.stdout) as { test: { status: number } }).test.status).toBe(200);
-      expect(received[0]!.body).toEqual({ text: ":warning: GSLB service hello.avi.iberia.local: member 10.10.25.46 (pool hello.avi.iberia.local-10) is DOWN", channel: "#gslb" });
+      expect(received[0]!.body).toEqual({ text: ":warning: GSLB service hello.avi.iberia.local: member 127.10.25.46 (pool hello.avi.iberia.local-10) is DOWN", channel: "#gslb" });
 
       const script = ctrl("leader").store.findByName("alertscriptconfig", "avictl-slack")!.action_script as string;
       const py = join(g.dir, "slack.py");
@@ -173,10 +173,10 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
       expect((JSON.parse(list.stdout) as { events: string[] }[]).flatMap((a) => a.events).sort()).toEqual(["GS_DOWN", "GS_MEMBER_DOWN", "GS_MEMBER_UP", "GS_UP"]);
 
       received.length = 0;
-      await fetch(`${g.lab.state.admin}/lab/sites/site2/stop`, { method: "POST" });
+      await setLabSite(g.lab, "site2", "stop");
       await until("GS_MEMBER_DOWN at the webhook", () => received.some((x) => String(x.body.text).includes("is DOWN")));
       expect(received.map((x) => x.body.text)).toContainEqual(expect.stringMatching(/GSLB service hello\.avi\.iberia\.local: member 127\.0\.0\.13 \(pool hello-10\) is DOWN/));
-      await fetch(`${g.lab.state.admin}/lab/sites/site2/start`, { method: "POST" });
+      await setLabSite(g.lab, "site2", "start");
     } finally {
       hook.close();
     }
