@@ -71,7 +71,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     const before = JSON.stringify(ctrl("leader").store.list("gslb"));
     const pw = join(g.dir, "wrong.pw");
     writeFileSync(pw, "not-the-password\n", { mode: 0o600 });
-    const r = await cli("lab-leader", ["gslb", "add-site", "gslb-site3", "--site-controller", ctrl("site2").url, "--site-password-file", pw, "--dns-vs", "g-dns-site2"]);
+    const r = await cli("lab-leader", ["--ca-cert", join(g.dir, "ca.crt"), "gslb", "add-site", "gslb-site3", "--site-controller", ctrl("site2").url, "--site-password-file", pw, "--dns-vs", "g-dns-site2"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/follower gslb-site3 .*rejected the login/);
     expect(r.stderr).not.toContain("not-the-password");
@@ -160,7 +160,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout + r.stderr).not.toContain("secret-token");
       expect((JSON.parse(r.stdout) as { test: { status: number } }).test.status).toBe(200);
-      expect(received[0]!.body).toEqual({ text: ":warning: GSLB service hello.avi.iberia.local: member 127.10.25.46 (pool hello.avi.iberia.local-10) is DOWN", channel: "#gslb" });
+      expect(received[0]!.body).toEqual({ text: ":warning: GSLB service hello.avi.iberia.local: member 10.10.25.46 (pool hello.avi.iberia.local-10) is DOWN", channel: "#gslb" });
 
       const script = ctrl("leader").store.findByName("alertscriptconfig", "avictl-slack")!.action_script as string;
       const py = join(g.dir, "slack.py");
@@ -198,7 +198,7 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
     const desired = desiredGslbServices(gdp, members, "lab-test");
     expect(desired.map((d) => d.name)).toEqual(["amko.avi.iberia.local"]);
     const leader = ctrl("leader");
-    const amko = await RestAviClient.connect({ controller: leader.url, username: leader.username, password: leader.password });
+    const amko = await RestAviClient.connect({ controller: leader.url, username: leader.username, password: leader.password, caCert: join(g.dir, "ca.crt") });
     expect(await applyGslbServices(amko, desired, "lab-test")).toBeGreaterThan(0);
     expect(await applyGslbServices(amko, desiredGslbServices(gdp, members, "lab-test"), "lab-test")).toBe(0);
     const gs = leader.store.findByName("gslbservice", "amko.avi.iberia.local")!;
