@@ -30,13 +30,7 @@ export function applyDefaults(type: string, o: Obj, store: MemoryStore, base: st
     o.application_profile_ref ??= named("applicationprofile", "System-HTTP");
     o.network_profile_ref ??= named("networkprofile", "System-TCP-Proxy");
     o.enabled ??= true;
-    // The schema defaults: non-significant logs off, every log kind throttled (blog part 6 turns them off).
-    const ap = (o.analytics_policy ??= {}) as Obj;
-    ap.full_client_logs = { duration: 30, throttle: 10, enabled: false, ...(ap.full_client_logs as Obj | undefined) };
-    ap.metrics_realtime_update = { duration: 30, enabled: false, ...(ap.metrics_realtime_update as Obj | undefined) };
-    ap.significant_log_throttle ??= 10;
-    ap.udf_log_throttle ??= 10;
-    ap.client_insights ??= "NO_INSIGHTS";
+    // No analytics_policy unless the client sends one (as recorded); readers take the schema defaults when absent.
     for (const s of (o.services as Obj[] | undefined) ?? []) s.port_range_end ??= s.port;
   }
   if (type === "vsvip") {

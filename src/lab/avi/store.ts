@@ -34,7 +34,9 @@ export class MemoryStore implements LabStore {
    * a put that brings no token of its own, or the stored one, gets a fresh one (replicas keep theirs).
    */
   put(type: string, obj: AviObject): AviObject {
-    if (obj._last_modified === undefined || obj._last_modified === this.get(type, obj.uuid!)?._last_modified) obj._last_modified = lastModified();
+    // The admin tenant carries no token (recorded).
+    const untracked = type === "tenant" && obj.uuid === "admin";
+    if (!untracked && (obj._last_modified === undefined || obj._last_modified === this.get(type, obj.uuid!)?._last_modified)) obj._last_modified = lastModified();
     let m = this.byType.get(type);
     if (!m) this.byType.set(type, (m = new Map()));
     m.set(obj.uuid!, obj);
