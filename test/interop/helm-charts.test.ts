@@ -89,8 +89,8 @@ describe.skipIf(Boolean(skip))("rendered values against the real charts and helm
     expect(cm.data).toMatchObject({ clusterName: "S1-AZ1", controllerIP: "10.10.20.43", serviceEngineGroupName: "S1-AZ1-SE-Group", cloudName: "Default-Cloud", cniPlugin: "antrea", shardVSSize: "SMALL", defaultDomain: "avi.iberia.local" });
     const vip = JSON.parse(cm.data!.vipNetworkList!) as { networkName: string; cidr?: string }[];
     expect(vip[0]?.networkName).toBe("AVI_FRONTEND_3025");
-    if (chart.version === "1.4.2") expect([cm.data!.subnetIP, cm.data!.subnetPrefix]).toEqual(["10.10.25.0", "24"]);
-    else expect(vip[0]?.cidr).toBe("10.10.25.0/24");
+    if (chart.version === "1.4.2") expect([cm.data!.subnetIP, cm.data!.subnetPrefix]).toEqual(["127.10.25.0", "24"]);
+    else expect(vip[0]?.cidr).toBe("127.10.25.0/24");
     // No credential was rendered into the chart's secret (1.4.2) or the secret is not rendered at all (1.13.4).
     const secret = out.find((m) => m.kind === "Secret" && m.metadata.name === "avi-secret") as { data?: Record<string, string> } | undefined;
     expect(Buffer.from(secret?.data?.password ?? "", "base64").toString()).toBe("");

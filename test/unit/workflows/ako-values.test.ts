@@ -24,7 +24,7 @@ function secretValues(v: unknown, path = ""): string[] {
 describe("renderAkoValues", () => {
   it("1.4.x layout: VIP network by name in vipNetworkList, its subnet in subnetIP/subnetPrefix, domain in L4Settings", () => {
     const v = values(render("1.4.2"));
-    expect(v.NetworkSettings).toEqual({ vipNetworkList: [{ networkName: "AVI_FRONTEND_3025" }], subnetIP: "10.10.25.0", subnetPrefix: "24" });
+    expect(v.NetworkSettings).toEqual({ vipNetworkList: [{ networkName: "AVI_FRONTEND_3025" }], subnetIP: "127.10.25.0", subnetPrefix: "24" });
     expect(v.L4Settings?.defaultDomain).toBe("avi.iberia.local");
     expect(v.AKOSettings).toMatchObject({ clusterName: "S1-AZ1", cniPlugin: "antrea" });
     expect(v.L7Settings).toMatchObject({ serviceType: "ClusterIP", shardVSSize: "SMALL" });
@@ -33,7 +33,7 @@ describe("renderAkoValues", () => {
 
   it("1.5.1 layout: the CIDR moves into vipNetworkList and subnetIP/subnetPrefix are gone", () => {
     const v = values(render("1.5.1"));
-    expect(v.NetworkSettings).toEqual({ vipNetworkList: [{ networkName: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" }] });
+    expect(v.NetworkSettings).toEqual({ vipNetworkList: [{ networkName: "AVI_FRONTEND_3025", cidr: "127.10.25.0/24" }] });
     // defaultDomain moved to NetworkSettings only in 1.13.1.
     expect(v.L4Settings?.defaultDomain).toBe("avi.iberia.local");
   });
