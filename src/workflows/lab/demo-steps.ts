@@ -37,6 +37,7 @@ const AKO_CLUSTERS = [
 ];
 /** Site2 has its own controller: its steps carry --context and wait for the lab to register it. */
 const SITE2 = "lab-site2";
+const LEADER = "lab-leader";
 const SPLIT = ["s1az1=6", "s1az2=3", "s2=1"];
 
 function akoSteps(c: { ctx: string; cluster: string; network: string; seg: string; chart: string }, controller: string[] = [], extraNeeds: Need[] = []): DemoStep[] {
@@ -74,6 +75,7 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
   const site1 = SITE1_PART1.filter((s) => s.id !== "site1-dns-vs").map((s) => ({ id: s.id, title: s.title, args: fixed(s.args) }));
   const s2 = { ctx: "s2", cluster: "S2", network: "AVI_FRONTEND_3035", seg: "S2-SE-Group", chart: "ako-1.13.4" };
   const onSite2: Need[] = [`context:${SITE2}`];
+  const onLeader: Need[] = [`context:${LEADER}`];
   return [
     { id: "lab-up", title: "Start the lab in the background: controller, DNS service, hello backends, three Kubernetes clusters", args: fixed(["lab", "up", "--detach", "--ttl", o.keep ? "8h" : "1h"]) },
     { id: "status", title: "Where are we? The lab controller's health", args: fixed(["status"]) },
@@ -98,6 +100,12 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
       id: "site2-cloud",
       title: "Part 1 on Site2's own controller: IPAM and DNS profiles",
       args: fixed(["--context", SITE2, "bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "30"]),
+      needs: onSite2,
+    },
+    {
+      id: "site2-vrf",
+      title: "…Site2's VIP network with its subnet and pool, and the default route health monitors need",
+      args: fixed(["--context", SITE2, "create-vrf", "global", "--network", "AVI_FRONTEND_3035=127.10.35.0/24@127.10.35.40-127.10.35.59", "--default-gateway", "127.10.35.1"]),
       needs: onSite2,
     },
     { id: "site2-seg", title: "…Site2's SE group for its AKO cluster", args: fixed(["--context", SITE2, "seg", "create", s2.seg, "--prefix", "s2", "--buffer-se", "0", "--cluster-label", s2.cluster]), needs: onSite2 },
@@ -125,6 +133,56 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
       args: fixed(["infra-setting", "create", "critical.infra", "--se-group", "SE-Group-AKO-CRITICAL", "--network", "AVI_FRONTEND_3025", "--shard-size", "DEDICATED", "--ingress-class", "critical-ic", "--kube-context", "s1az1"]),
       needs: ["step:ako-install-s1az1"],
     },
+    {
+      id: "vs-analytics",
+      title: "Part 6's log settings on the DNS VS: non-significant logs on, no throttling (shown before and after)",
+      args: fixed(["vs", "analytics", "local-dns-site1", "--non-significant-logs", "on", "--log-throttle", "off"]),
+    },
+    {
+      id: "dns-load",
+      title: "600 queries through check-dns's load mode (the blog's dnsperf run)",
+      args: (x) => ["check-dns", "hello.avi.iberia.local", "--server", dnsServer(x), "--qps", "300", "--count", "600"],
+    },
+    {
+      id: "export-logs",
+      title: "export-logs: page through the DNS VS's logs and test the answer split (1:1:1) instead of a spreadsheet",
+      args: (x) => [
+        "export-logs", "--vs", "local-dns-site1", "--since", "1h", "--out", "dns-logs.csv", "--expect", "SITE1 AZ1=1,SITE1 AZ2=1,SITE2=1",
+        ...backendHosts(x).flatMap((h, i) => ["--label", `${h}=${["SITE1 AZ1", "SITE1 AZ2", "SITE2"][i] ?? h}`]),
+      ],
+      needs: ["step:dns-load"],
+    },
+    {
+      id: "dummy-ingress",
+      title: "Part 3 and the shard test: 20 Service+Ingress pairs through AKO, host → VIP and the shard VSes (SMALL: one)",
+      args: fixed(["dummy-ingress", "20", "apply", "hello", "--kube-context", "s1az1", "--wait"]),
+      needs: ["step:ako-install-s1az1"],
+    },
+    { id: "vs-list", title: "What AKO made on the controller: virtual services with VIP, state and the Kubernetes object behind them", args: fixed(["vs", "list"]), needs: ["step:dummy-ingress"] },
+    {
+      id: "leader-vrf",
+      title: "Part 6: the neutral GSLB leader, its network and default route",
+      args: fixed(["--context", LEADER, "create-vrf", "global", "--network", "REGIONC_MGMT_3040=127.10.40.0/24@127.10.40.50-127.10.40.59", "--default-gateway", "127.10.40.1"]),
+      needs: onLeader,
+    },
+    {
+      id: "leader-dns",
+      title: "…its DNS virtual service g-dns, authoritative for the GSLB sub-domain",
+      args: fixed(["--context", LEADER, "dns-vs", "create", "g-dns", "--network", "REGIONC_MGMT_3040", "--se-group", "Default-Group", "--authoritative", "avi.iberia.local"]),
+      needs: onLeader,
+    },
+    { id: "gslb-enable", title: "…GSLB on at the leader, bound to g-dns", args: fixed(["--context", LEADER, "gslb", "enable", "--subdomain", "avi.iberia.local", "--dns-vs", "g-dns"]), needs: ["step:leader-dns"] },
+    {
+      id: "gslb-site2",
+      title: "Add Site2 as a follower: its DNS VS prepared in the global VRF, verified, then waited for until reachable and in sync",
+      args: fixed(["--context", LEADER, "gslb", "add-site", "gslb-site2", "--site-context", SITE2, "--dns-vs", "g-dns-site2", "--prepare", "--network", "AVI_FRONTEND_3035", "--gateway", "127.10.35.1"]),
+      needs: ["step:gslb-enable", "step:site2-vrf"],
+    },
+    { id: "gslb-rerun", title: "Idempotent: adding the same site again changes nothing", args: fixed(["--context", LEADER, "gslb", "add-site", "gslb-site2", "--site-context", SITE2, "--dns-vs", "g-dns-site2"]), needs: ["step:gslb-site2"] },
+    { id: "gslb-status", title: "GSLB sites: role, addresses, DNS VSes, reachability and sync", args: fixed(["--context", LEADER, "gslb", "status"]), needs: ["step:gslb-site2"] },
+    { id: "blackout", title: "Part 7: a Site2 blackout (its controller, DNS service and VIPs go down)", args: fixed(["lab", "stop-site", "site2"]), needs: ["step:gslb-site2"] },
+    { id: "gslb-status-down", title: "…gslb status sees it and exits 3, naming the site", args: fixed(["--context", LEADER, "gslb", "status"]), ok: [3], needs: ["step:blackout"] },
+    { id: "recovery", title: "…Site2 comes back", args: fixed(["lab", "start-site", "site2"]), needs: ["step:blackout"], always: true },
     o.keep
       ? { id: "lab-env", title: "The lab keeps running: point avictl, kubectl, helm and dig at it", args: fixed(["lab", "env"]), always: true }
       : { id: "lab-down", title: "Stop the lab: no process and no port left behind", args: fixed(["lab", "down"]), always: true },
