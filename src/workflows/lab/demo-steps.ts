@@ -128,10 +128,16 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
     { id: "amko-split", title: "Traffic split 6:3:1 at runtime, with the shares each site should get", args: fixed(["amko", "traffic-split", ...SPLIT, "--kube-context", "s1az1"]), needs: ["step:amko-install"] },
     { id: "amko-status", title: "AMKO's state: GSLBConfig accepted, GDP weights and expected shares", args: fixed(["amko", "status", "--kube-context", "s1az1"]), needs: ["step:amko-install"] },
     {
+      id: "seg-critical",
+      title: "…the SE group the critical apps get, labelled for S1-AZ1",
+      args: fixed(["seg", "create", "SE-Group-AKO-CRITICAL", "--prefix", "critical", "--buffer-se", "0", "--cluster-label", "S1-AZ1"]),
+      needs: ["step:ako-install-s1az1"],
+    },
+    {
       id: "infra-setting",
       title: "AviInfraSetting: a dedicated SE group and shard size for critical apps, with its IngressClass",
       args: fixed(["infra-setting", "create", "critical.infra", "--se-group", "SE-Group-AKO-CRITICAL", "--network", "AVI_FRONTEND_3025", "--shard-size", "DEDICATED", "--ingress-class", "critical-ic", "--kube-context", "s1az1"]),
-      needs: ["step:ako-install-s1az1"],
+      needs: ["step:seg-critical"],
     },
     {
       id: "vs-analytics",
