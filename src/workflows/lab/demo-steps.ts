@@ -131,13 +131,12 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
       id: "seg-critical",
       title: "…the SE group the critical apps get, labelled for S1-AZ1",
       args: fixed(["seg", "create", "SE-Group-AKO-CRITICAL", "--prefix", "critical", "--buffer-se", "0", "--cluster-label", "S1-AZ1"]),
-      needs: ["step:ako-install-s1az1"],
     },
     {
       id: "infra-setting",
       title: "AviInfraSetting: a dedicated SE group and shard size for critical apps, with its IngressClass",
       args: fixed(["infra-setting", "create", "critical.infra", "--se-group", "SE-Group-AKO-CRITICAL", "--network", "AVI_FRONTEND_3025", "--shard-size", "DEDICATED", "--ingress-class", "critical-ic", "--kube-context", "s1az1"]),
-      needs: ["step:seg-critical"],
+      needs: ["step:seg-critical", "step:ako-install-s1az1"],
     },
     {
       id: "vs-analytics",
