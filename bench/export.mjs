@@ -3,7 +3,7 @@
 // (same query, same pages, JSON parsed and counted, nothing written), in one run: records per second
 // and peak RSS of each process. Targets: >= 0.8x the loop's rate, <= 150 MiB.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,11 +14,15 @@ const RECORDS = Number(process.env.RECORDS ?? 1_000_000);
 const { startController } = await import(new URL("lab/avi/index.js", dist).href);
 const { toExportLogsOptions } = await import(new URL("workflows/export-logs/options.js", dist).href);
 const { logsQuery } = await import(new URL("workflows/export-logs/run.js", dist).href);
+const { labAdmin } = await import(new URL("clients/lab-admin.js", dist).href);
 
 const dir = mkdtempSync(join(tmpdir(), "avictl-bench-export-"));
 const password = "bench-Pa55word";
 const ctrl = await startController({ name: "site1", port: 0, seed: "site1", username: "admin", password });
-const env = { ...process.env, AVI_CONTROLLER: ctrl.url, AVI_USERNAME: "admin", AVI_PASSWORD: password, AVICTL_CONFIG: join(dir, "config.yaml"), NO_COLOR: "1", CI: "1" };
+// The lab speaks HTTPS with its own CA: avictl gets it as AVI_CA_CERT, the bare loop's fetch through NODE_EXTRA_CA_CERTS.
+const caFile = join(dir, "ca.crt");
+writeFileSync(caFile, ctrl.caCert);
+const env = { ...process.env, AVI_CA_CERT: caFile, NODE_EXTRA_CA_CERTS: caFile, AVI_CONTROLLER: ctrl.url, AVI_USERNAME: "admin", AVI_PASSWORD: password, AVICTL_CONFIG: join(dir, "config.yaml"), NO_COLOR: "1", CI: "1" };
 // Peak RSS (KiB) and CPU seconds of a child, written by the child itself as it exits.
 const rssHook = `data:text/javascript,import fs from "node:fs";process.on("exit",()=>{const u=process.resourceUsage();fs.writeFileSync(process.env.RSS_FILE,JSON.stringify([u.maxRSS,(u.userCPUTime+u.systemCPUTime)/1e6]))})`;
 
@@ -47,7 +51,7 @@ function measure(args, extraEnv = {}) {
 const loop = `
 const q = JSON.parse(process.env.QUERY);
 const base = process.env.AVI_CONTROLLER;
-const login = await fetch(base + "/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: process.env.AVI_PASSWORD }) });
+const login = await fetch(base + "/login", { method: "POST", headers: { "Content-Type": "application/json", Referer: base }, body: JSON.stringify({ username: "admin", password: process.env.AVI_PASSWORD }) });
 const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 let end = process.env.END;
 let total = 0;
@@ -66,12 +70,12 @@ console.log(total);
 
 try {
   await cli(["bootstrap", "cloud", "--dns-domain", "avi.iberia.local"]);
-  await cli(["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59"]);
+  await cli(["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"]);
   await cli(["seg", "create", "DNS-SE-Group", "--no-log-throttle"]);
-  await cli(["dns-vs", "create", "bench-dns", "--network", "AVI_FRONTEND_3025", "--record", "hello.avi.iberia.local=10.10.25.61,10.10.25.62"]);
+  await cli(["dns-vs", "create", "bench-dns", "--network", "AVI_FRONTEND_3025", "--record", "hello.avi.iberia.local=127.10.25.61,127.10.25.62"]);
   const start = "2026-11-30T10:00:00.000000Z";
   const end = "2026-11-30T11:00:00.000000Z";
-  const injected = await (await fetch(`${ctrl.url}/lab/logs`, { method: "POST", body: JSON.stringify({ virtualservice: "bench-dns", count: RECORDS, timestamps: Math.ceil(RECORDS / 10), start, end: "2026-11-30T10:59:59.000000Z", answers: { "10.10.25.61": 6, "10.10.25.62": 4 } }) })).json();
+  const injected = await labAdmin({ ...ctrl, caCert: caFile }, "POST", "/lab/logs", { virtualservice: "bench-dns", count: RECORDS, timestamps: Math.ceil(RECORDS / 10), start, end: "2026-11-30T10:59:59.000000Z", answers: { "127.10.25.61": 6, "127.10.25.62": 4 } });
   const vs = ctrl.store.findByName("virtualservice", "bench-dns");
   const query = Object.fromEntries(Object.entries(logsQuery(toExportLogsOptions({ vs: "bench-dns", start, end }, Date.now()), vs.uuid)).map(([k, v]) => [k, String(v)]));
   query.start = start;
