@@ -5,6 +5,7 @@
 // installed, and a bare HTTP loop (GET, then POST) with no process start per object. Each run ends
 // with every ingress carrying its VIP; the pairs are deleted between runs.
 import { execFile, spawn, spawnSync } from "node:child_process";
+import { request } from "node:https";
 import { promisify } from "node:util";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +22,10 @@ const { akoStarted } = await import("../dist/lab/ako-bridge.js");
 const { akoSync } = await import("../dist/lab/ako-dataplane.js");
 
 const ctrl = await startController({ name: "site1", port: 0, version: "30.2.1", seed: "site1", username: "admin", password });
-const env = { ...process.env, AVICTL_CONFIG: join(dir, "config.yaml"), AVI_CONTROLLER: ctrl.url, AVI_USERNAME: "admin", AVI_PASSWORD: password, CI: "1", NO_COLOR: "1" };
+// The lab speaks HTTPS with one CA per process (controller and Kubernetes API alike).
+const caFile = join(dir, "ca.crt");
+writeFileSync(caFile, ctrl.caCert);
+const env = { ...process.env, AVI_CA_CERT: caFile, AVICTL_CONFIG: join(dir, "config.yaml"), AVI_CONTROLLER: ctrl.url, AVI_USERNAME: "admin", AVI_PASSWORD: password, CI: "1", NO_COLOR: "1" };
 // Asynchronous: the lab serves from this process, so a blocking spawn would stall it.
 const avictl = async (args) => (await promisify(execFile)(process.execPath, [bin, ...args], { env, maxBuffer: 64 << 20 })).stdout;
 /** kubectl apply -f - with the object on stdin. */
@@ -41,11 +45,16 @@ const kube = await startKubeApi({ name: "s1az1", ako: { started: (c, n) => akoSt
 const kubeconfig = join(dir, "kubeconfig");
 writeFileSync(kubeconfig, kube.kubeconfig("s1az1"), { mode: 0o600 });
 env.KUBECONFIG = kubeconfig;
-const call = async (method, path, body) => {
-  const res = await fetch(`${kube.url}${path}`, { method, headers: { authorization: `Bearer ${kube.token}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-};
+const call = (method, path, body) =>
+  new Promise((resolve, reject) => {
+    const req = request(`${kube.url}${path}`, { method, ca: ctrl.caCert, headers: { authorization: `Bearer ${kube.token}`, "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on("error", reject);
+    req.end(body && JSON.stringify(body));
+  });
 await call("POST", "/api/v1/namespaces", { metadata: { name: "avi-system" } });
 await call("POST", "/api/v1/namespaces/avi-system/configmaps", { metadata: { name: "avi-k8s-config" }, data: { clusterName: "S1-AZ1", cloudName: "Default-Cloud", vipNetworkList: JSON.stringify([{ networkName: "AVI_FRONTEND_3025" }]), serviceEngineGroupName: "S1-AZ1-SE-Group", shardVSSize: "LARGE" } });
 await call("POST", "/apis/apps/v1/namespaces/avi-system/statefulsets", { metadata: { name: "ako" }, spec: { replicas: 1, serviceName: "ako", selector: { matchLabels: { app: "ako" } }, template: { metadata: { labels: { app: "ako" } }, spec: { containers: [{ name: "ako", image: "projects.registry.vmware.com/ako/ako:1.13.4" }] } } } });
