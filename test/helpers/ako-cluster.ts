@@ -10,6 +10,7 @@ import { podInfo } from "../../src/lab/index.js";
 import { startVipListeners } from "../../src/lab/vip-listeners.js";
 import type { LabControllerHandle } from "../../src/lab/types.js";
 import { LAB_SITE1 } from "./blog.js";
+import { caFetch } from "./https-fetch.js";
 import { startTestController } from "./lab.js";
 import { isolatedConfig, runCli } from "./run-cli.js";
 
@@ -20,7 +21,8 @@ export async function startAkoCluster(ctrl: LabControllerHandle, name = "s1az1")
     ako: { started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes), sync: (config, s, i) => akoSync(ctrl.store, ctrl.url, config, s, i) },
   });
   const call = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> => {
-    const res = await fetch(`${kube.url}${path}`, { method, headers: { authorization: `Bearer ${kube.token}`, "content-type": contentType }, body: body === undefined ? undefined : JSON.stringify(body) });
+    // The lab's Kubernetes API is HTTPS under the same per-process lab CA as the controller.
+    const res = await caFetch(ctrl.caCert)(`${kube.url}${path}`, { method, headers: { authorization: `Bearer ${kube.token}`, "content-type": contentType }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return JSON.parse(text) as T;
