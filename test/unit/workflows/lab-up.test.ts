@@ -23,6 +23,9 @@ describe("lab up while a lab runs", () => {
     writeLabState(running);
     const r = await runLabUp({ port: 0, aviVersion: "30.2.1", detach: true, ttlMs: 60_000 }, events, new AbortController().signal);
     expect(r).toMatchObject({ alreadyRunning: true, pid: process.pid, contextAction: "created" });
-    expect(loadConfig().contexts).toEqual([expect.objectContaining({ name: "lab", controller: "http://127.0.0.1:40001", dnsServer: "127.0.0.1:40053" })]);
+    expect(loadConfig().contexts).toEqual([
+      expect.objectContaining({ name: "lab", controller: "https://127.0.0.1:40001", caCert: "/dev/null", dnsServer: "127.0.0.1:40053" }),
+      expect.objectContaining({ name: "lab-site1", controller: "https://127.0.0.1:40001", caCert: "/dev/null", dnsServer: "127.0.0.1:40053" }),
+    ]);
   });
 });
