@@ -53,8 +53,14 @@ export function definitionOf(type: string): string | undefined {
   return catalogue.types[type];
 }
 
+/**
+ * Read-only runtime collections a controller serves beside the object schemas (no swagger among the
+ * official copies): vimgrnwruntime holds what the cloud discovered on each port group.
+ */
+const RUNTIME_TYPES = ["vimgrnwruntime"];
+
 export function knownTypes(): string[] {
-  return Object.keys(catalogue.types);
+  return [...Object.keys(catalogue.types), ...RUNTIME_TYPES];
 }
 
 /** Was a field with these "introduced in" notes present at request version v? */
