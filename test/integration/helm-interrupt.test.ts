@@ -95,7 +95,7 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
     const c = lab.state.controllers[0]!;
     password = readFileSync(c.passwordFile, "utf8").trim();
     mkdirSync(tmp);
-    env = { AVICTL_CONFIG: isolatedConfig(), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, KUBECONFIG: lab.state.kubeconfig!, AVICTL_HELM: slowHelm(), TMPDIR: tmp };
+    env = { AVICTL_CONFIG: isolatedConfig(), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, AVI_CA_CERT: c.caCert, KUBECONFIG: lab.state.kubeconfig!, AVICTL_HELM: slowHelm(), TMPDIR: tmp };
   });
   afterAll(async () => lab?.close());
 
