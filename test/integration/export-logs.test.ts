@@ -20,7 +20,7 @@ const B = "10.10.25.62";
 
 const SETUP: string[][] = [
   ["bootstrap", "cloud", "--dns-domain", "avi.iberia.local", "--ttl", "30"],
-  ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=10.10.25.0/24@10.10.25.40-10.10.25.59"],
+  ["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"],
   ["seg", "create", "DNS-SE-Group", "--prefix", "dns", "--buffer-se", "0", "--no-log-throttle"],
   ["dns-vs", "create", "logs-dns", "--network", "AVI_FRONTEND_3025", "--record", `a.split.avi.iberia.local=${A}`, "--record", `b.split.avi.iberia.local=${B}`],
   ["dns-vs", "create", "bulk-dns", "--network", "AVI_FRONTEND_3025", "--record", "bulk.avi.iberia.local=10.10.25.63"],
