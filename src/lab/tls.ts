@@ -60,9 +60,18 @@ function rsaKeys(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.
 function newCert(publicKey: forge.pki.PublicKey, days: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // Positive serial: a leading 0 nibble keeps the DER integer unsigned.
-  cert.serialNumber = `0${randomBytes(15).toString("hex")}`;
+  cert.serialNumber = serialHex();
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
   return cert;
+}
+
+/**
+ * A positive serial in minimal DER: first byte 0x01..0x7f. A leading 0x00 before a byte below 0x80 is
+ * illegal padding, and OpenSSL then refuses the certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE).
+ */
+export function serialHex(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x7f) || 0x01;
+  return bytes.toString("hex");
 }
