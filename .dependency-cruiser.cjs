@@ -22,7 +22,8 @@ module.exports = {
     },
     {
       name: "commands-stay-below-cli",
-      comment: "commands use the cli's io, output and error helpers, but never its program or entry point (App is the interface commands receive)",
+      comment:
+        "commands use the cli's io, output and error helpers, but never its program or entry point (App is the interface commands receive)",
       severity: "error",
       from: { path: "^src/commands/" },
       to: { path: "^src/cli/(main|program)\\.ts$" },
@@ -42,9 +43,13 @@ module.exports = {
     },
     {
       name: "no-sideways-workflows",
-      comment: "a workflow folder reaches another only through the shared modules at src/workflows/*.ts or src/workflows/{k8s,infra,split}/",
+      comment:
+        "a workflow folder reaches another only through the shared modules at src/workflows/*.ts or src/workflows/{k8s,infra,split}/",
       severity: "error",
-      from: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/gslb/add-site\\.ts$", "^src/workflows/amko/status\\.ts$", "^src/workflows/ako/trace\\.ts$"] },
+      from: {
+        path: "^src/workflows/([^/]+)/",
+        pathNot: ["^src/workflows/gslb/add-site\\.ts$", "^src/workflows/amko/status\\.ts$", "^src/workflows/ako/trace\\.ts$"],
+      },
       to: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/$1/", "^src/workflows/(k8s|infra|split)/"] },
     },
     {
@@ -63,7 +68,8 @@ module.exports = {
     },
     {
       name: "no-sideways-workflows-except-composites",
-      comment: "composite steps named here may call another workflow's entry point: gslb add-site --prepare builds the follower's VRF and DNS VS",
+      comment:
+        "composite steps named here may call another workflow's entry point: gslb add-site --prepare builds the follower's VRF and DNS VS",
       severity: "error",
       from: { path: "^src/workflows/gslb/add-site\\.ts$" },
       to: { path: "^src/workflows/([^/]+)/", pathNot: ["^src/workflows/(gslb|k8s|infra)/", "^src/workflows/(vrf|dns-vs)/create\\.ts$"] },

@@ -26,7 +26,10 @@ const port = await new Promise((r) => {
     s.close(() => r(p));
   });
 });
-writeFileSync(join(dir, "bench.test.zone"), `$ORIGIN bench.test.\n$TTL 30\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 60\n@ IN NS ns1\nns1 IN A 127.0.0.53\nhello IN A 10.10.25.46\n`);
+writeFileSync(
+  join(dir, "bench.test.zone"),
+  `$ORIGIN bench.test.\n$TTL 30\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 60\n@ IN NS ns1\nns1 IN A 127.0.0.53\nhello IN A 10.10.25.46\n`,
+);
 writeFileSync(
   join(dir, "knot.conf"),
   `server:\n    rundir: "${dir}"\n    listen: 127.0.0.1@${port}\ndatabase:\n    storage: "${dir}"\nlog:\n  - target: stderr\n    any: error\nzone:\n  - domain: bench.test\n    storage: "${dir}"\n    file: "bench.test.zone"\n`,
@@ -43,16 +46,71 @@ function run(cmd, args) {
 
 try {
   writeFileSync(join(dir, "queries.txt"), "hello.bench.test A\n");
-  const perf = run("dnsperf", ["-s", "127.0.0.1", "-p", String(port), "-d", join(dir, "queries.txt"), "-l", String(seconds), "-c", "1", "-T", "1", "-q", "100"]);
+  const perf = run("dnsperf", [
+    "-s",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-d",
+    join(dir, "queries.txt"),
+    "-l",
+    String(seconds),
+    "-c",
+    "1",
+    "-T",
+    "1",
+    "-q",
+    "100",
+  ]);
   const perfQps = Number(/Queries per second:\s+([\d.]+)/.exec(perf)?.[1]);
   const lost = /Queries lost:\s+(\d+)/.exec(perf)?.[1];
-  const ours = JSON.parse(run(process.execPath, [bin, "check-dns", "hello.bench.test", "--server", `127.0.0.1:${port}`, "--qps", "max", "--in-flight", "100", "--duration", `${seconds}s`, "-o", "json"]).trim().split("\n").pop()).summary;
-  const paced = JSON.parse(run(process.execPath, [bin, "check-dns", "hello.bench.test", "--server", `127.0.0.1:${port}`, "--qps", "100", "--count", "1000", "-o", "json"]).trim().split("\n").pop()).summary;
+  const ours = JSON.parse(
+    run(process.execPath, [
+      bin,
+      "check-dns",
+      "hello.bench.test",
+      "--server",
+      `127.0.0.1:${port}`,
+      "--qps",
+      "max",
+      "--in-flight",
+      "100",
+      "--duration",
+      `${seconds}s`,
+      "-o",
+      "json",
+    ])
+      .trim()
+      .split("\n")
+      .pop(),
+  ).summary;
+  const paced = JSON.parse(
+    run(process.execPath, [
+      bin,
+      "check-dns",
+      "hello.bench.test",
+      "--server",
+      `127.0.0.1:${port}`,
+      "--qps",
+      "100",
+      "--count",
+      "1000",
+      "-o",
+      "json",
+    ])
+      .trim()
+      .split("\n")
+      .pop(),
+  ).summary;
   console.log(`Knot on 127.0.0.1:${port}, ${seconds}s per run, 100 queries in flight, one client process each`);
   console.log(`dnsperf                  ${perfQps.toFixed(0)} qps (lost ${lost})`);
-  console.log(`avictl check-dns --qps max  ${ours.rate.achieved.toFixed(0)} qps (${ours.answered}/${ours.queries} answered, p50 ${ours.latencyMs.dns.p50} ms)  ratio ${(ours.rate.achieved / perfQps).toFixed(2)}x dnsperf; target >= 0.5x`);
+  console.log(
+    `avictl check-dns --qps max  ${ours.rate.achieved.toFixed(0)} qps (${ours.answered}/${ours.queries} answered, p50 ${ours.latencyMs.dns.p50} ms)  ratio ${(ours.rate.achieved / perfQps).toFixed(2)}x dnsperf; target >= 0.5x`,
+  );
   const dev = ((paced.rate.achieved - 100) / 100) * 100;
-  console.log(`avictl check-dns --qps 100  achieved ${paced.rate.achieved} qps over ${paced.queries} queries (${dev >= 0 ? "+" : ""}${dev.toFixed(2)}%; target within 2%)`);
+  console.log(
+    `avictl check-dns --qps 100  achieved ${paced.rate.achieved} qps over ${paced.queries} queries (${dev >= 0 ? "+" : ""}${dev.toFixed(2)}%; target within 2%)`,
+  );
 } finally {
   knot.kill("SIGTERM");
 }

@@ -22,7 +22,17 @@ const ctrl = await startController({ name: "site1", port: 0, seed: "site1", user
 // The lab speaks HTTPS with its own CA: avictl gets it as AVI_CA_CERT, the bare loop's fetch through NODE_EXTRA_CA_CERTS.
 const caFile = join(dir, "ca.crt");
 writeFileSync(caFile, ctrl.caCert);
-const env = { ...process.env, AVI_CA_CERT: caFile, NODE_EXTRA_CA_CERTS: caFile, AVI_CONTROLLER: ctrl.url, AVI_USERNAME: "admin", AVI_PASSWORD: password, AVICTL_CONFIG: join(dir, "config.yaml"), NO_COLOR: "1", CI: "1" };
+const env = {
+  ...process.env,
+  AVI_CA_CERT: caFile,
+  NODE_EXTRA_CA_CERTS: caFile,
+  AVI_CONTROLLER: ctrl.url,
+  AVI_USERNAME: "admin",
+  AVI_PASSWORD: password,
+  AVICTL_CONFIG: join(dir, "config.yaml"),
+  NO_COLOR: "1",
+  CI: "1",
+};
 // Peak RSS (KiB) and CPU seconds of a child, written by the child itself as it exits.
 const rssHook = `data:text/javascript,import fs from "node:fs";process.on("exit",()=>{const u=process.resourceUsage();fs.writeFileSync(process.env.RSS_FILE,JSON.stringify([u.maxRSS,(u.userCPUTime+u.systemCPUTime)/1e6]))})`;
 
@@ -34,7 +44,10 @@ function measure(args, extraEnv = {}) {
   const rssFile = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", rssHook, ...args], { env: { ...env, ...extraEnv, RSS_FILE: rssFile }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", rssHook, ...args], {
+      env: { ...env, ...extraEnv, RSS_FILE: rssFile },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -72,12 +85,29 @@ try {
   await cli(["bootstrap", "cloud", "--dns-domain", "avi.iberia.local"]);
   await cli(["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"]);
   await cli(["seg", "create", "DNS-SE-Group", "--no-log-throttle"]);
-  await cli(["dns-vs", "create", "bench-dns", "--network", "AVI_FRONTEND_3025", "--record", "hello.avi.iberia.local=127.10.25.61,127.10.25.62"]);
+  await cli([
+    "dns-vs",
+    "create",
+    "bench-dns",
+    "--network",
+    "AVI_FRONTEND_3025",
+    "--record",
+    "hello.avi.iberia.local=127.10.25.61,127.10.25.62",
+  ]);
   const start = "2026-11-30T10:00:00.000000Z";
   const end = "2026-11-30T11:00:00.000000Z";
-  const injected = await labAdmin({ ...ctrl, caCert: caFile }, "POST", "/lab/logs", { virtualservice: "bench-dns", count: RECORDS, timestamps: Math.ceil(RECORDS / 10), start, end: "2026-11-30T10:59:59.000000Z", answers: { "127.10.25.61": 6, "127.10.25.62": 4 } });
+  const injected = await labAdmin({ ...ctrl, caCert: caFile }, "POST", "/lab/logs", {
+    virtualservice: "bench-dns",
+    count: RECORDS,
+    timestamps: Math.ceil(RECORDS / 10),
+    start,
+    end: "2026-11-30T10:59:59.000000Z",
+    answers: { "127.10.25.61": 6, "127.10.25.62": 4 },
+  });
   const vs = ctrl.store.findByName("virtualservice", "bench-dns");
-  const query = Object.fromEntries(Object.entries(logsQuery(toExportLogsOptions({ vs: "bench-dns", start, end }, Date.now()), vs.uuid)).map(([k, v]) => [k, String(v)]));
+  const query = Object.fromEntries(
+    Object.entries(logsQuery(toExportLogsOptions({ vs: "bench-dns", start, end }, Date.now()), vs.uuid)).map(([k, v]) => [k, String(v)]),
+  );
   query.start = start;
   console.log(`lab: ${injected.injected} records over ${injected.timestamps} instants; query ${new URLSearchParams(query)}`);
 
@@ -86,7 +116,23 @@ try {
   // Interleaved, so both see the same machine load.
   for (let i = 0; i < Number(process.env.RUNS ?? 1); i++) {
     runs.push(["loop", await measure(["--input-type=module", "-e", loop], { QUERY: JSON.stringify(query), END: end })]);
-    runs.push(["avictl", await measure([...(process.env.PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE_DIR}`] : []), bin, "export-logs", "--vs", "bench-dns", "--start", start, "--end", end, "--out", csv, ...(process.env.PAGE_SIZE ? ["--page-size", process.env.PAGE_SIZE] : [])])]);
+    runs.push([
+      "avictl",
+      await measure([
+        ...(process.env.PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE_DIR}`] : []),
+        bin,
+        "export-logs",
+        "--vs",
+        "bench-dns",
+        "--start",
+        start,
+        "--end",
+        end,
+        "--out",
+        csv,
+        ...(process.env.PAGE_SIZE ? ["--page-size", process.env.PAGE_SIZE] : []),
+      ]),
+    ]);
   }
   for (const [name, r] of runs) {
     const rows = name === "loop" ? Number(r.out.trim()) : RECORDS;
@@ -95,11 +141,15 @@ try {
       if (lines !== RECORDS) throw new Error(`avictl wrote ${lines} rows, not ${RECORDS}`);
     } else if (rows !== RECORDS) throw new Error(`the loop counted ${rows} records, not ${RECORDS}`);
     r.rate = rows / r.seconds;
-    console.log(`${name.padEnd(7)} ${rows} records in ${r.seconds.toFixed(1)} s = ${r.rate.toFixed(0)} records/s (client CPU ${r.cpu.toFixed(1)} s), peak RSS ${r.peakMiB.toFixed(0)} MiB${name === "avictl" ? ` (CSV ${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB)` : ""}`);
+    console.log(
+      `${name.padEnd(7)} ${rows} records in ${r.seconds.toFixed(1)} s = ${r.rate.toFixed(0)} records/s (client CPU ${r.cpu.toFixed(1)} s), peak RSS ${r.peakMiB.toFixed(0)} MiB${name === "avictl" ? ` (CSV ${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB)` : ""}`,
+    );
   }
   const best = (n) => Math.max(...runs.filter(([k]) => k === n).map(([, r]) => r.rate));
   const peak = Math.max(...runs.filter(([k]) => k === "avictl").map(([, r]) => r.peakMiB));
-  console.log(`avictl / loop: ${(best("avictl") / best("loop")).toFixed(2)}x the records per second (target >= 0.8x); avictl peak RSS ${peak.toFixed(0)} MiB (target <= 150 MiB)`);
+  console.log(
+    `avictl / loop: ${(best("avictl") / best("loop")).toFixed(2)}x the records per second (target >= 0.8x); avictl peak RSS ${peak.toFixed(0)} MiB (target <= 150 MiB)`,
+  );
 } finally {
   await ctrl.close();
   rmSync(dir, { recursive: true, force: true });

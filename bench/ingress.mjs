@@ -25,7 +25,16 @@ const ctrl = await startController({ name: "site1", port: 0, version: "30.2.1", 
 // The lab speaks HTTPS with one CA per process (controller and Kubernetes API alike).
 const caFile = join(dir, "ca.crt");
 writeFileSync(caFile, ctrl.caCert);
-const env = { ...process.env, AVI_CA_CERT: caFile, AVICTL_CONFIG: join(dir, "config.yaml"), AVI_CONTROLLER: ctrl.url, AVI_USERNAME: "admin", AVI_PASSWORD: password, CI: "1", NO_COLOR: "1" };
+const env = {
+  ...process.env,
+  AVI_CA_CERT: caFile,
+  AVICTL_CONFIG: join(dir, "config.yaml"),
+  AVI_CONTROLLER: ctrl.url,
+  AVI_USERNAME: "admin",
+  AVI_PASSWORD: password,
+  CI: "1",
+  NO_COLOR: "1",
+};
 // Asynchronous: the lab serves from this process, so a blocking spawn would stall it.
 const avictl = async (args) => (await promisify(execFile)(process.execPath, [bin, ...args], { env, maxBuffer: 64 << 20 })).stdout;
 /** kubectl apply -f - with the object on stdin. */
@@ -41,28 +50,85 @@ await avictl(["bootstrap", "cloud", "--dns-domain", "avi.iberia.local"]);
 await avictl(["create-vrf", "VRF_AZ1", "--network", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59"]);
 await avictl(["seg", "create", "S1-AZ1-SE-Group", "--cluster-label", "S1-AZ1"]);
 
-const kube = await startKubeApi({ name: "s1az1", ako: { started: (c, n) => akoStarted(ctrl.store, ctrl.url, c, n), sync: (c, s, i) => akoSync(ctrl.store, ctrl.url, c, s, i) } });
+const kube = await startKubeApi({
+  name: "s1az1",
+  ako: { started: (c, n) => akoStarted(ctrl.store, ctrl.url, c, n), sync: (c, s, i) => akoSync(ctrl.store, ctrl.url, c, s, i) },
+});
 const kubeconfig = join(dir, "kubeconfig");
 writeFileSync(kubeconfig, kube.kubeconfig("s1az1"), { mode: 0o600 });
 env.KUBECONFIG = kubeconfig;
 const call = (method, path, body) =>
   new Promise((resolve, reject) => {
-    const req = request(`${kube.url}${path}`, { method, ca: ctrl.caCert, headers: { authorization: `Bearer ${kube.token}`, "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined }));
-    });
+    const req = request(
+      `${kube.url}${path}`,
+      { method, ca: ctrl.caCert, headers: { authorization: `Bearer ${kube.token}`, "content-type": "application/json" } },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
     req.on("error", reject);
     req.end(body && JSON.stringify(body));
   });
 await call("POST", "/api/v1/namespaces", { metadata: { name: "avi-system" } });
-await call("POST", "/api/v1/namespaces/avi-system/configmaps", { metadata: { name: "avi-k8s-config" }, data: { clusterName: "S1-AZ1", cloudName: "Default-Cloud", vipNetworkList: JSON.stringify([{ networkName: "AVI_FRONTEND_3025" }]), serviceEngineGroupName: "S1-AZ1-SE-Group", shardVSSize: "LARGE" } });
-await call("POST", "/apis/apps/v1/namespaces/avi-system/statefulsets", { metadata: { name: "ako" }, spec: { replicas: 1, serviceName: "ako", selector: { matchLabels: { app: "ako" } }, template: { metadata: { labels: { app: "ako" } }, spec: { containers: [{ name: "ako", image: "projects.registry.vmware.com/ako/ako:1.13.4" }] } } } });
-await call("POST", "/apis/apps/v1/namespaces/default/deployments", { metadata: { name: "hello" }, spec: { replicas: 2, selector: { matchLabels: { app: "hello" } }, template: { metadata: { labels: { app: "hello" } }, spec: { containers: [{ name: "hello", image: "paulbouwer/hello-kubernetes:1.8" }] } } } });
+await call("POST", "/api/v1/namespaces/avi-system/configmaps", {
+  metadata: { name: "avi-k8s-config" },
+  data: {
+    clusterName: "S1-AZ1",
+    cloudName: "Default-Cloud",
+    vipNetworkList: JSON.stringify([{ networkName: "AVI_FRONTEND_3025" }]),
+    serviceEngineGroupName: "S1-AZ1-SE-Group",
+    shardVSSize: "LARGE",
+  },
+});
+await call("POST", "/apis/apps/v1/namespaces/avi-system/statefulsets", {
+  metadata: { name: "ako" },
+  spec: {
+    replicas: 1,
+    serviceName: "ako",
+    selector: { matchLabels: { app: "ako" } },
+    template: {
+      metadata: { labels: { app: "ako" } },
+      spec: { containers: [{ name: "ako", image: "projects.registry.vmware.com/ako/ako:1.13.4" }] },
+    },
+  },
+});
+await call("POST", "/apis/apps/v1/namespaces/default/deployments", {
+  metadata: { name: "hello" },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: "hello" } },
+    template: {
+      metadata: { labels: { app: "hello" } },
+      spec: { containers: [{ name: "hello", image: "paulbouwer/hello-kubernetes:1.8" }] },
+    },
+  },
+});
 
-const svc = (i) => ({ apiVersion: "v1", kind: "Service", metadata: { name: `hello${i}`, namespace: "default" }, spec: { selector: { app: "hello" }, ports: [{ port: 80, targetPort: 8080 }] } });
-const ing = (i) => ({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: `hello${i}`, namespace: "default" }, spec: { rules: [{ host: `hello${i}.avi.iberia.local`, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: `hello${i}`, port: { number: 80 } } } }] } }] } });
-const ingressesWithVip = async () => (await call("GET", "/apis/networking.k8s.io/v1/namespaces/default/ingresses")).body.items.filter((x) => x.status?.loadBalancer?.ingress?.[0]?.ip).length;
+const svc = (i) => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: `hello${i}`, namespace: "default" },
+  spec: { selector: { app: "hello" }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+const ing = (i) => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "Ingress",
+  metadata: { name: `hello${i}`, namespace: "default" },
+  spec: {
+    rules: [
+      {
+        host: `hello${i}.avi.iberia.local`,
+        http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: `hello${i}`, port: { number: 80 } } } }] },
+      },
+    ],
+  },
+});
+const ingressesWithVip = async () =>
+  (await call("GET", "/apis/networking.k8s.io/v1/namespaces/default/ingresses")).body.items.filter(
+    (x) => x.status?.loadBalancer?.ingress?.[0]?.ip,
+  ).length;
 const clean = async () => {
   for (let i = 1; i <= N; i++) {
     await call("DELETE", `/apis/networking.k8s.io/v1/namespaces/default/ingresses/hello${i}`);
@@ -83,10 +149,15 @@ async function time(label, run) {
 
 console.log(`${N} Service+Ingress pairs, AKO LARGE shards, lab Kubernetes API on loopback`);
 const results = {};
-results.avictl = await time("avictl dummy-ingress (concurrency 20, --wait)", () => avictl(["dummy-ingress", String(N), "apply", "hello", "--wait", "--kube-context", "s1az1", "-o", "json"]));
+results.avictl = await time("avictl dummy-ingress (concurrency 20, --wait)", () =>
+  avictl(["dummy-ingress", String(N), "apply", "hello", "--wait", "--kube-context", "s1az1", "-o", "json"]),
+);
 results.http = await time("sequential HTTP loop (GET, POST per object)", async () => {
   for (let i = 1; i <= N; i++) {
-    for (const [path, obj] of [["/api/v1/namespaces/default/services", svc(i)], ["/apis/networking.k8s.io/v1/namespaces/default/ingresses", ing(i)]]) {
+    for (const [path, obj] of [
+      ["/api/v1/namespaces/default/services", svc(i)],
+      ["/apis/networking.k8s.io/v1/namespaces/default/ingresses", ing(i)],
+    ]) {
       if ((await call("GET", `${path}/${obj.metadata.name}`)).status === 404) await call("POST", path, obj);
     }
   }
@@ -100,7 +171,8 @@ if (kubectl) {
   });
 } else console.log("sequential kubectl apply: skipped (kubectl is not installed)");
 console.log(`\navictl vs bare sequential HTTP loop: ${(results.http / results.avictl).toFixed(1)}x faster`);
-if (results.kubectl) console.log(`avictl vs the blog's kubectl loop:    ${(results.kubectl / results.avictl).toFixed(1)}x faster (target >= 5x)`);
+if (results.kubectl)
+  console.log(`avictl vs the blog's kubectl loop:    ${(results.kubectl / results.avictl).toFixed(1)}x faster (target >= 5x)`);
 await clean();
 await kube.close();
 await ctrl.close();

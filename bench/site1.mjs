@@ -28,7 +28,12 @@ avictl(["lab", "up", "--detach", "--ttl", "10m", "--latency", String(latency)]);
 const { readLabState } = await import("../dist/lab/state.js");
 const { labAdmin } = await import("../dist/clients/lab-admin.js");
 const ctrl = readLabState(env).controllers[0];
-Object.assign(env, { AVI_CONTROLLER: ctrl.url, AVI_USERNAME: ctrl.username, AVI_PASSWORD: readFileSync(ctrl.passwordFile, "utf8").trim(), AVI_CA_CERT: ctrl.caCert });
+Object.assign(env, {
+  AVI_CONTROLLER: ctrl.url,
+  AVI_USERNAME: ctrl.username,
+  AVI_PASSWORD: readFileSync(ctrl.passwordFile, "utf8").trim(),
+  AVI_CA_CERT: ctrl.caCert,
+});
 const admin = (path, init = {}) => labAdmin(ctrl, init.method ?? "GET", path, init.body === undefined ? undefined : JSON.parse(init.body));
 
 /** The same commands through avictl's entry point in this process: no Node start per command. */
@@ -56,7 +61,10 @@ async function measure(label, runAll = () => SITE1.forEach((args) => avictl(args
   const wall = performance.now() - t0;
   const log = await admin("/lab/requests");
   // Union of [start, end] over all requests: time with at least one request in flight.
-  const spans = log.filter((e) => e.start && e.end).map((e) => [e.start, e.end]).sort((a, b) => a[0] - b[0]);
+  const spans = log
+    .filter((e) => e.start && e.end)
+    .map((e) => [e.start, e.end])
+    .sort((a, b) => a[0] - b[0]);
   let busy = 0;
   let curStart = -1;
   let curEnd = -1;
@@ -69,11 +77,15 @@ async function measure(label, runAll = () => SITE1.forEach((args) => avictl(args
   }
   if (curEnd > curStart) busy += curEnd - curStart;
   const writes = log.filter((e) => e.method !== "GET" && e.path.startsWith("/api/")).length;
-  console.log(`${label.padEnd(8)} ${String(log.length).padStart(4)} requests  ${String(writes).padStart(3)} writes  wall ${(wall / 1000).toFixed(2)} s  critical path ${(busy / 1000).toFixed(2)} s (${Math.round(busy / latency)} round trips)  ratio ${(wall / busy).toFixed(2)}x`);
+  console.log(
+    `${label.padEnd(8)} ${String(log.length).padStart(4)} requests  ${String(writes).padStart(3)} writes  wall ${(wall / 1000).toFixed(2)} s  critical path ${(busy / 1000).toFixed(2)} s (${Math.round(busy / latency)} round trips)  ratio ${(wall / busy).toFixed(2)}x`,
+  );
 }
 
 try {
-  console.log(`Site1 part 1: ${SITE1.length} avictl commands, each its own process (in-proc: one process), ${latency} ms latency per request`);
+  console.log(
+    `Site1 part 1: ${SITE1.length} avictl commands, each its own process (in-proc: one process), ${latency} ms latency per request`,
+  );
   await measure("first");
   await measure("re-run");
   await measure("in-proc", inProcess);

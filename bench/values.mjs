@@ -50,7 +50,16 @@ function measure(bytes) {
   const text = readValuesFile(file, "values file");
   const lint = median(() => lintAkoValues(text, file, { version: "1.13.4", defaultValues: defaults }));
   const render = median(() =>
-    renderAkoValues({ chartVersion: "1.13.4", controllerHost: "127.0.0.1", controllerVersion: "22.1.3", cloudName: "Default-Cloud", clusterName: "S1-AZ1", vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" }, seGroup: "S1-AZ1-SE-Group", base: { text, file } }),
+    renderAkoValues({
+      chartVersion: "1.13.4",
+      controllerHost: "127.0.0.1",
+      controllerVersion: "22.1.3",
+      cloudName: "Default-Cloud",
+      clusterName: "S1-AZ1",
+      vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" },
+      seGroup: "S1-AZ1-SE-Group",
+      base: { text, file },
+    }),
   );
   return { lint, render };
 }
@@ -59,8 +68,12 @@ const quarter = measure(256 * 1024);
 const full = measure(1024 * 1024);
 const mark = (ms) => (ms < 1000 ? "" : "  (target < 1000 ms)");
 console.log(`runs per figure: ${runs} (median)`);
-console.log(`lint   1 MiB  ${full.lint.toFixed(0).padStart(6)} ms${mark(full.lint)}   1 MiB / 256 KiB: ${(full.lint / quarter.lint).toFixed(1)}x`);
-console.log(`render 1 MiB  ${full.render.toFixed(0).padStart(6)} ms${mark(full.render)}   1 MiB / 256 KiB: ${(full.render / quarter.render).toFixed(1)}x`);
+console.log(
+  `lint   1 MiB  ${full.lint.toFixed(0).padStart(6)} ms${mark(full.lint)}   1 MiB / 256 KiB: ${(full.lint / quarter.lint).toFixed(1)}x`,
+);
+console.log(
+  `render 1 MiB  ${full.render.toFixed(0).padStart(6)} ms${mark(full.render)}   1 MiB / 256 KiB: ${(full.render / quarter.render).toFixed(1)}x`,
+);
 
 // Over the limit: refused before parsing, in one sentence.
 const big = join(dir, "big.yaml");

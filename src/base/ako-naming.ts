@@ -33,7 +33,8 @@ export const l4VsName = (cluster: string, ns: string, name: string) => `${cluste
 /** The L4 pool of one Service port. */
 export const l4PoolName = (cluster: string, ns: string, name: string, port: number) => `${l4VsName(cluster, ns, name)}--${port}`;
 /** The pool of one Ingress host/path: the path's slashes become underscores. */
-export const l7PoolName = (cluster: string, host: string, path: string, ns: string, ingress: string) => `${cluster}--${host}${path.replace(/\//g, "_")}-${ns}-${ingress}`;
+export const l7PoolName = (cluster: string, host: string, path: string, ns: string, ingress: string) =>
+  `${cluster}--${host}${path.replace(/\//g, "_")}-${ns}-${ingress}`;
 
 /** The FQDN AKO registers for a LoadBalancer Service per L4Settings.autoFQDN, or undefined when disabled. */
 export function autoFqdn(mode: string | undefined, svc: string, ns: string, subdomain: string | undefined): string | undefined {

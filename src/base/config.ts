@@ -45,7 +45,8 @@ export function loadConfig(path = configPath()): ConfigFile {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EISDIR") throw new UsageError(`config file ${path} is a directory; point AVICTL_CONFIG at a file`);
+    if ((err as NodeJS.ErrnoException).code === "EISDIR")
+      throw new UsageError(`config file ${path} is a directory; point AVICTL_CONFIG at a file`);
     return { apiVersion: "avictl/v1", contexts: [] };
   }
   let doc: unknown;
@@ -54,7 +55,10 @@ export function loadConfig(path = configPath()): ConfigFile {
   } catch (err) {
     throw new UsageError(`config file ${path} is not valid YAML: ${(err as Error).message.split("\n")[0]}`, "fix or remove the file");
   }
-  if (doc !== null && doc !== undefined && (typeof doc !== "object" || Array.isArray(doc))) throw new UsageError(`config file ${path} must be a map (apiVersion, contexts, currentContext), not ${Array.isArray(doc) ? "a list" : "a single value"}`);
+  if (doc !== null && doc !== undefined && (typeof doc !== "object" || Array.isArray(doc)))
+    throw new UsageError(
+      `config file ${path} must be a map (apiVersion, contexts, currentContext), not ${Array.isArray(doc) ? "a list" : "a single value"}`,
+    );
   const d = (doc ?? {}) as Partial<ConfigFile> & { "current-context"?: string };
   return {
     apiVersion: "avictl/v1",
@@ -102,5 +106,8 @@ function withLock<T>(lockPath: string, fn: () => T): T {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
     }
   }
-  throw new OperationError(`config file is locked (${lockPath})`, "another avictl is writing it; retry, or remove the lock file if none is running");
+  throw new OperationError(
+    `config file is locked (${lockPath})`,
+    "another avictl is writing it; retry, or remove the lock file if none is running",
+  );
 }

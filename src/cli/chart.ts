@@ -34,7 +34,10 @@ export function svgChart(title: string, subtitle: string, bars: Bar[]): string {
   const scale = (s: number) => (s / max) * plotW;
   const rows = bars.map((b, i) => {
     const y = top + i * rowH;
-    const mark = b.expectedShare === undefined ? "" : `<line class="expected" x1="${left + scale(b.expectedShare)}" x2="${left + scale(b.expectedShare)}" y1="${y - 4}" y2="${y + 30}" stroke="#d62728" stroke-width="3" stroke-dasharray="5,3"/>`;
+    const mark =
+      b.expectedShare === undefined
+        ? ""
+        : `<line class="expected" x1="${left + scale(b.expectedShare)}" x2="${left + scale(b.expectedShare)}" y1="${y - 4}" y2="${y + 30}" stroke="#d62728" stroke-width="3" stroke-dasharray="5,3"/>`;
     return [
       `<text class="label" x="${left - 10}" y="${y + 18}" text-anchor="end">${esc(b.label)}</text>`,
       `<rect class="bar" x="${left}" y="${y}" width="${Math.max(1, scale(b.share))}" height="26" fill="#1f77b4"><title>${esc(b.label)}: ${b.count}</title></rect>`,
@@ -49,14 +52,21 @@ export function svgChart(title: string, subtitle: string, bars: Bar[]): string {
     `<text class="subtitle" x="20" y="52" fill="#555555">${esc(subtitle)}</text>`,
     ...rows,
     `<line x1="${left}" x2="${left}" y1="${top - 8}" y2="${top + bars.length * rowH}" stroke="#333333"/>`,
-    bars.some((b) => b.expectedShare !== undefined) ? `<text x="${left}" y="${height - 16}" fill="#d62728">- - - expected share</text>` : "",
+    bars.some((b) => b.expectedShare !== undefined)
+      ? `<text x="${left}" y="${height - 16}" fill="#d62728">- - - expected share</text>`
+      : "",
     `</svg>`,
   ].join("\n");
 }
 
 /** The SVG in a page with the numbers as a table, for people who open it in a browser. */
 export function htmlChart(title: string, subtitle: string, bars: Bar[]): string {
-  const rows = bars.map((b) => `<tr><td>${esc(b.label)}</td><td>${b.count}</td><td>${pct(b.share)}</td><td>${b.expectedShare === undefined ? "" : pct(b.expectedShare)}</td></tr>`).join("\n");
+  const rows = bars
+    .map(
+      (b) =>
+        `<tr><td>${esc(b.label)}</td><td>${b.count}</td><td>${pct(b.share)}</td><td>${b.expectedShare === undefined ? "" : pct(b.expectedShare)}</td></tr>`,
+    )
+    .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:sans-serif;margin:24px}table{border-collapse:collapse;margin-top:16px}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}td:first-child{text-align:left}</style>

@@ -45,7 +45,11 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
     (target ??= import("../base/config.js").then(async ({ loadConfig }) => {
       const t = resolveTarget(globals(), env, loadConfig(), io.canPrompt);
       // Checked here, not in resolveTarget, so commands without a controller never load the Avi modules.
-      if (t.apiVersion) (await import("../clients/avi/version.js")).checkApiVersion(t.apiVersion.value, t.apiVersion.source === "flag" ? "--api-version" : t.apiVersion.source);
+      if (t.apiVersion)
+        (await import("../clients/avi/version.js")).checkApiVersion(
+          t.apiVersion.value,
+          t.apiVersion.source === "flag" ? "--api-version" : t.apiVersion.source,
+        );
       return t;
     }));
   const connect = async (t: Target, secret: { kind: "token" | "password"; value: string }): Promise<AviClient> => {
@@ -81,12 +85,27 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
       const { loadConfig } = await import("../base/config.js");
       const cfg = loadConfig();
       // Only the site's own context and flags: no current context, no AVI_* environment.
-      const t = resolveTarget({ context: site.context, controller: site.controller, username: site.username, passwordFile: site.passwordFile, caCert: g.caCert, insecure: g.insecure, timeout: g.timeout }, {}, { ...cfg, currentContext: undefined }, io.canPrompt);
+      const t = resolveTarget(
+        {
+          context: site.context,
+          controller: site.controller,
+          username: site.username,
+          passwordFile: site.passwordFile,
+          caCert: g.caCert,
+          insecure: g.insecure,
+          timeout: g.timeout,
+        },
+        {},
+        { ...cfg, currentContext: undefined },
+        io.canPrompt,
+      );
       const secret = await readCredential(t, prompter);
       if (secret.kind !== "password") throw new UsageError(`${site.label} needs a password (GSLB sites log in with username and password)`);
       const { OperationError } = await import("./errors.js");
       const p = connect(t, secret).catch((err: Error) => {
-        const hint = /rejected the login/.test(err.message) ? "check --site-username/--site-password-file or the site context's credentials" : (err as { hint?: string }).hint;
+        const hint = /rejected the login/.test(err.message)
+          ? "check --site-username/--site-password-file or the site context's credentials"
+          : (err as { hint?: string }).hint;
         throw new OperationError(`${site.label} (${t.controller.value}): ${err.message}`, hint);
       });
       others.push(p);

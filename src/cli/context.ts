@@ -79,10 +79,23 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
   return {
     contextName: ctx?.name,
     controller,
-    username: byContext<string>(g.username, [[env.AVI_USERNAME, "env:AVI_USERNAME"]], ctx?.username) ?? { value: "admin", source: "default" },
+    username: byContext<string>(g.username, [[env.AVI_USERNAME, "env:AVI_USERNAME"]], ctx?.username) ?? {
+      value: "admin",
+      source: "default",
+    },
     tenant: byContext<string>(g.tenant, [[env.AVI_TENANT, "env:AVI_TENANT"]], ctx?.tenant) ?? { value: "admin", source: "default" },
-    apiVersion: byContext<string>(g.apiVersion, [[env.AVI_VERSION, "env:AVI_VERSION"], [env.AVI_API_VERSION, "env:AVI_API_VERSION"]], ctx?.apiVersion),
-    caCert: caCert && { ...caCert, value: checkCaCert(caCert.value, caCert.source === "flag" ? "--ca-cert" : `CA file of ${caCert.source}`) },
+    apiVersion: byContext<string>(
+      g.apiVersion,
+      [
+        [env.AVI_VERSION, "env:AVI_VERSION"],
+        [env.AVI_API_VERSION, "env:AVI_API_VERSION"],
+      ],
+      ctx?.apiVersion,
+    ),
+    caCert: caCert && {
+      ...caCert,
+      value: checkCaCert(caCert.value, caCert.source === "flag" ? "--ca-cert" : `CA file of ${caCert.source}`),
+    },
     insecure: pick<boolean>([g.insecure, "flag"], [ctx?.insecure, cs]) ?? { value: false, source: "default" },
     kubeContext: pick<string>([ctx?.kubeContext, cs]),
     timeoutMs: timeout,
@@ -113,7 +126,8 @@ function credentialSource(
   if (g.passwordFile) return { kind: "password", source: "flag:--password-file", read: () => readSecret(g.passwordFile!) };
   if (g.passwordStdin) return { kind: "password", source: "stdin", read: () => readFileSync(0, "utf8").replace(/\r?\n$/, "") };
   const fromContext = (): CredentialSource | undefined => {
-    if (ctx?.passwordEnv && env[ctx.passwordEnv]) return { kind: "password", source: `env:${ctx.passwordEnv}`, read: () => env[ctx.passwordEnv!]! };
+    if (ctx?.passwordEnv && env[ctx.passwordEnv])
+      return { kind: "password", source: `env:${ctx.passwordEnv}`, read: () => env[ctx.passwordEnv!]! };
     if (ctx?.passwordFile) return { kind: "password", source: `context:${ctx.name}`, read: () => readSecret(ctx.passwordFile!) };
     return undefined;
   };
@@ -145,7 +159,10 @@ function readSecret(path: string): string {
 export { parseDuration };
 
 /** The DNS server the selected context names (`config set-context --dns-server`; the lab context has one). */
-export async function contextDnsServer(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ server: string; context: string } | undefined> {
+export async function contextDnsServer(
+  g: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ server: string; context: string } | undefined> {
   const { loadConfig } = await import("../base/config.js");
   const ctx = selectContext(g, env, loadConfig());
   return ctx?.dnsServer ? { server: ctx.dnsServer, context: ctx.name } : undefined;

@@ -142,7 +142,10 @@ function oraSpinner(label: string, io: Io): Spinner {
   return {
     text: (l) => {
       current = l;
-      withSpinner((s) => void (s.text = l), () => undefined);
+      withSpinner(
+        (s) => void (s.text = l),
+        () => undefined,
+      );
     },
     log: (line) =>
       withSpinner(

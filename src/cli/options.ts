@@ -7,7 +7,9 @@ import { UsageError } from "./errors.js";
 
 /** --kubeconfig and --kube-context on a command that talks to a cluster (KUBECONFIG is the default). */
 export function withKubeOptions(cmd: Command): Command {
-  return cmd.option("--kubeconfig <file>", "kubeconfig (default: $KUBECONFIG or ~/.kube/config)").option("--kube-context <name>", "kube context (default: the current one)");
+  return cmd
+    .option("--kubeconfig <file>", "kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
+    .option("--kube-context <name>", "kube context (default: the current one)");
 }
 
 export function kubeTarget(raw: { kubeconfig?: string; kubeContext?: string }): KubeTarget {
@@ -27,7 +29,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 function checkValue(value: string, what: string, isName: boolean): void {
   if (value.trim() === "") throw new UsageError(`${what} must not be empty`);
   if (CONTROL.test(value)) throw new UsageError(`${what} must not contain control characters (newline, tab, ...)`);
-  if (isName && value.length > MAX_NAME_LENGTH) throw new UsageError(`${what} is ${value.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`);
+  if (isName && value.length > MAX_NAME_LENGTH)
+    throw new UsageError(`${what} is ${value.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`);
 }
 
 /**
@@ -54,7 +57,8 @@ export function checkInputs(cmd: Command): void {
 export function checkController(value: string, what: string): void {
   if (CONTROL.test(value)) throw new UsageError(`${what} must not contain control characters (newline, tab, ...)`);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
-  if (scheme && !/^https?$/i.test(scheme)) throw new UsageError(`controller "${value}" must be http:// or https://, or a bare HOST[:PORT] (from ${what})`);
+  if (scheme && !/^https?$/i.test(scheme))
+    throw new UsageError(`controller "${value}" must be http:// or https://, or a bare HOST[:PORT] (from ${what})`);
   try {
     const url = new URL(scheme ? value : `https://${value}`);
     if (!url.hostname) throw new Error("no host");
@@ -71,8 +75,11 @@ export function checkCaCert(path: string, what = "--ca-cert"): string {
     text = readFileSync(abs, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "EISDIR" ? `${what} ${path} is a directory, not a PEM file` : `${what} ${path} does not exist or cannot be read`);
+    throw new UsageError(
+      code === "EISDIR" ? `${what} ${path} is a directory, not a PEM file` : `${what} ${path} does not exist or cannot be read`,
+    );
   }
-  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`${what} ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (!text.includes("-----BEGIN CERTIFICATE-----"))
+    throw new UsageError(`${what} ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   return abs;
 }

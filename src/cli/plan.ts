@@ -14,7 +14,12 @@ export function renderPlan(io: Io, r: { plan: PlanItem[]; warnings: string[]; dr
   printTable(
     io,
     ["KIND", "NAME", "ACTION", "CHANGES"],
-    r.plan.map((p) => [p.kind, p.name, action(r.dryRun && p.action !== "unchanged" ? `would ${p.action}` : p.action), summarise(p, io.stdoutTTY)]),
+    r.plan.map((p) => [
+      p.kind,
+      p.name,
+      action(r.dryRun && p.action !== "unchanged" ? `would ${p.action}` : p.action),
+      summarise(p, io.stdoutTTY),
+    ]),
   );
   for (const w of r.warnings) io.err(`${io.warn(w)}\n`);
   if (r.dryRun && io.stderrTTY) io.err(io.dim("dry run: nothing was changed\n"));

@@ -7,7 +7,18 @@ import { checkInputs } from "./options.js";
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
 /** Global options that take a value, to find the command word in argv. */
-const VALUE_OPTIONS = new Set(["--context", "--controller", "--username", "--tenant", "--api-version", "--ca-cert", "--password-file", "-o", "--output", "--timeout"]);
+const VALUE_OPTIONS = new Set([
+  "--context",
+  "--controller",
+  "--username",
+  "--tenant",
+  "--api-version",
+  "--ca-cert",
+  "--password-file",
+  "-o",
+  "--output",
+  "--timeout",
+]);
 
 /**
  * The command word of argv (`help ako` counts as `ako`); undefined for the root help. Completion

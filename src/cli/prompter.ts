@@ -18,6 +18,7 @@ export function inquirerPrompter(): Prompter {
   };
   return {
     password: (message) => guard(async () => (await import("@inquirer/prompts")).password({ message, mask: "*" })),
-    confirm: (message, defaultValue = false) => guard(async () => (await import("@inquirer/prompts")).confirm({ message, default: defaultValue })),
+    confirm: (message, defaultValue = false) =>
+      guard(async () => (await import("@inquirer/prompts")).confirm({ message, default: defaultValue })),
   };
 }

@@ -33,7 +33,11 @@ export interface DnsResult {
 }
 
 export class DnsTimeoutError extends Error {
-  constructor(readonly server: DnsServer, readonly attempts: number, readonly timeoutMs: number) {
+  constructor(
+    readonly server: DnsServer,
+    readonly attempts: number,
+    readonly timeoutMs: number,
+  ) {
     super(`no answer from ${formatServer(server)} after ${attempts} attempt(s) of ${timeoutMs} ms`);
   }
 }
@@ -135,8 +139,20 @@ function udpOnce(server: DnsServer, msg: Buffer, timeoutMs: number): Promise<Pac
   });
 }
 
-function queryTcp(server: DnsServer, name: string, type: RecordType, timeoutMs: number, recursion: boolean, truncated: boolean): Promise<DnsResult> {
-  const msg = packet.streamEncode({ type: "query", id: randomId(), flags: recursion ? packet.RECURSION_DESIRED : 0, questions: [{ type, name, class: "IN" }] });
+function queryTcp(
+  server: DnsServer,
+  name: string,
+  type: RecordType,
+  timeoutMs: number,
+  recursion: boolean,
+  truncated: boolean,
+): Promise<DnsResult> {
+  const msg = packet.streamEncode({
+    type: "query",
+    id: randomId(),
+    flags: recursion ? packet.RECURSION_DESIRED : 0,
+    questions: [{ type, name, class: "IN" }],
+  });
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const sock = connect({ host: server.host, port: server.port });
@@ -203,7 +219,16 @@ export function load(server: DnsServer, name: string, type: RecordType, o: LoadO
   const pending = new Map<number, number>(); // id → send time
   const rtts: number[] = [];
   const classified = new Map<string, { rcode: string; first?: string }>();
-  const r: LoadResult = { sent: 0, answered: 0, timeouts: 0, rcodes: {}, firstAnswers: {}, elapsedS: 0, sendWindowS: 0, latencyMs: { p50: 0, p90: 0, p99: 0, max: 0 } };
+  const r: LoadResult = {
+    sent: 0,
+    answered: 0,
+    timeouts: 0,
+    rcodes: {},
+    firstAnswers: {},
+    elapsedS: 0,
+    sendWindowS: 0,
+    latencyMs: { p50: 0, p90: 0, p99: 0, max: 0 },
+  };
   let nextId = 1;
   let firstSend = 0;
   let lastSend = 0;
@@ -277,15 +302,18 @@ export function load(server: DnsServer, name: string, type: RecordType, o: LoadO
       if (seen.first !== undefined) r.firstAnswers[seen.first] = (r.firstAnswers[seen.first] ?? 0) + 1;
       settle();
     });
-    const sweeper = setInterval(() => {
-      const now = performance.now();
-      for (const [id, at] of pending) {
-        if (now - at < timeoutMs) continue;
-        pending.delete(id);
-        r.timeouts++;
-        settle();
-      }
-    }, Math.min(100, timeoutMs));
+    const sweeper = setInterval(
+      () => {
+        const now = performance.now();
+        for (const [id, at] of pending) {
+          if (now - at < timeoutMs) continue;
+          pending.delete(id);
+          r.timeouts++;
+          settle();
+        }
+      },
+      Math.min(100, timeoutMs),
+    );
     const progress = setInterval(() => o.onProgress?.({ ...r, latencyMs: percentiles(rtts) }), 1000);
     // Paced mode sends every query whose slot has come, so timer jitter does not lower the rate.
     const pacer = o.qps

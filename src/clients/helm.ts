@@ -49,7 +49,10 @@ export class Helm {
   }
 
   private kubeArgs(): string[] {
-    return [...(this.o.kubeconfig ? ["--kubeconfig", this.o.kubeconfig] : []), ...(this.o.kubeContext ? ["--kube-context", this.o.kubeContext] : [])];
+    return [
+      ...(this.o.kubeconfig ? ["--kubeconfig", this.o.kubeconfig] : []),
+      ...(this.o.kubeContext ? ["--kube-context", this.o.kubeContext] : []),
+    ];
   }
 
   /** Run helm; `input` goes to its stdin; when `signal` aborts, helm's process group is stopped and this rejects with Cancelled. */
@@ -85,7 +88,10 @@ export class Helm {
       };
       child.on("error", (err: NodeJS.ErrnoException) => {
         done();
-        if (err.code === "ENOENT") reject(new OperationError(`helm is not installed (${this.binary} not found)`, "install helm 3.8+ or point AVICTL_HELM at the binary"));
+        if (err.code === "ENOENT")
+          reject(
+            new OperationError(`helm is not installed (${this.binary} not found)`, "install helm 3.8+ or point AVICTL_HELM at the binary"),
+          );
         else reject(new OperationError(`cannot run ${this.binary}: ${err.message}`));
       });
       child.on("close", (code) => {
@@ -108,28 +114,47 @@ export class Helm {
   }
 
   async list(namespace: string): Promise<HelmRelease[]> {
-    return JSON.parse((await this.run(["list", "-n", namespace, "--deployed", "--failed", "--pending", "-o", "json", ...this.kubeArgs()])) || "[]") as HelmRelease[];
+    return JSON.parse(
+      (await this.run(["list", "-n", namespace, "--deployed", "--failed", "--pending", "-o", "json", ...this.kubeArgs()])) || "[]",
+    ) as HelmRelease[];
   }
 
   async getValues(release: string, namespace: string): Promise<Record<string, unknown>> {
-    return (JSON.parse((await this.run(["get", "values", release, "-n", namespace, "-o", "json", ...this.kubeArgs()])) || "{}") as Record<string, unknown> | null) ?? {};
+    return (
+      (JSON.parse((await this.run(["get", "values", release, "-n", namespace, "-o", "json", ...this.kubeArgs()])) || "{}") as Record<
+        string,
+        unknown
+      > | null) ?? {}
+    );
   }
 
   /** Versions of a chart in the classic repositories helm knows (`helm repo update` first). */
   async searchVersions(ref: string): Promise<{ version: string; app_version: string }[]> {
     await this.run(["repo", "update"]);
-    return JSON.parse((await this.run(["search", "repo", ref, "--versions", "-o", "json"])) || "[]") as { version: string; app_version: string }[];
+    return JSON.parse((await this.run(["search", "repo", ref, "--versions", "-o", "json"])) || "[]") as {
+      version: string;
+      app_version: string;
+    }[];
   }
 
   /**
    * `helm upgrade --install`. `secretValues` (credentials) reach helm on its stdin and win over the
    * files. Interrupted (first Ctrl-C), helm is stopped and this rejects with Cancelled.
    */
-  async upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; secretValues?: Record<string, unknown>; version?: string; timeout?: string }): Promise<void> {
+  async upgradeInstall(
+    release: string,
+    chart: string,
+    o: { namespace: string; valuesFiles: string[]; secretValues?: Record<string, unknown>; version?: string; timeout?: string },
+  ): Promise<void> {
     await this.run(
       [
-        "upgrade", "--install", release, chart,
-        "-n", o.namespace, "--create-namespace",
+        "upgrade",
+        "--install",
+        release,
+        chart,
+        "-n",
+        o.namespace,
+        "--create-namespace",
         ...o.valuesFiles.flatMap((f) => ["-f", f]),
         ...(o.secretValues ? ["-f", "-"] : []),
         ...(o.version ? ["--version", o.version] : []),
@@ -149,9 +174,22 @@ export class Helm {
   }
 
   /** Render offline (no cluster): every manifest the chart would apply; `stdinValues` go last, on stdin. */
-  template(release: string, chart: string, o: { namespace: string; valuesFiles: string[]; stdinValues?: Record<string, unknown>; includeCrds?: boolean }): Promise<string> {
+  template(
+    release: string,
+    chart: string,
+    o: { namespace: string; valuesFiles: string[]; stdinValues?: Record<string, unknown>; includeCrds?: boolean },
+  ): Promise<string> {
     return this.run(
-      ["template", release, chart, "-n", o.namespace, ...o.valuesFiles.flatMap((f) => ["-f", f]), ...(o.stdinValues ? ["-f", "-"] : []), ...(o.includeCrds ? ["--include-crds"] : [])],
+      [
+        "template",
+        release,
+        chart,
+        "-n",
+        o.namespace,
+        ...o.valuesFiles.flatMap((f) => ["-f", f]),
+        ...(o.stdinValues ? ["-f", "-"] : []),
+        ...(o.includeCrds ? ["--include-crds"] : []),
+      ],
       { input: o.stdinValues ? JSON.stringify(o.stdinValues) : undefined },
     );
   }

@@ -33,7 +33,11 @@ export function probe(r: ProbeRequest): Promise<ProbeResponse> {
       port: r.port,
       path: r.path,
       method: "GET",
-      headers: { Host: r.port === (r.scheme === "https" ? 443 : 80) ? r.host : `${r.host}:${r.port}`, "User-Agent": "avictl-check-dns", Connection: "close" },
+      headers: {
+        Host: r.port === (r.scheme === "https" ? 443 : 80) ? r.host : `${r.host}:${r.port}`,
+        "User-Agent": "avictl-check-dns",
+        Connection: "close",
+      },
       timeout: r.timeoutMs,
       agent: false as const,
       ...(r.scheme === "https" ? { servername: r.host, rejectUnauthorized: !r.insecure, ca: r.ca } : {}),
@@ -60,7 +64,13 @@ export function probe(r: ProbeRequest): Promise<ProbeResponse> {
 /** POST a JSON body (a webhook); resolves with the HTTP status. Errors never carry the URL. */
 export async function postJson(url: string, body: unknown, timeoutMs = 10_000): Promise<number> {
   try {
-    const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "manual",
+    });
     await res.arrayBuffer();
     return res.status;
   } catch (err) {

@@ -34,10 +34,14 @@ export class Kube {
       if (t.kubeconfig) kc.loadFromFile(t.kubeconfig);
       else kc.loadFromDefault();
     } catch (err) {
-      throw new OperationError(`cannot read kubeconfig ${t.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config"}: ${(err as Error).message}`, "pass --kubeconfig FILE or set KUBECONFIG");
+      throw new OperationError(
+        `cannot read kubeconfig ${t.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config"}: ${(err as Error).message}`,
+        "pass --kubeconfig FILE or set KUBECONFIG",
+      );
     }
     if (t.context) {
-      if (!kc.getContextObject(t.context)) throw new OperationError(`kube context "${t.context}" is not in the kubeconfig`, `list them with: kubectl config get-contexts`);
+      if (!kc.getContextObject(t.context))
+        throw new OperationError(`kube context "${t.context}" is not in the kubeconfig`, `list them with: kubectl config get-contexts`);
       kc.setCurrentContext(t.context);
     }
     const cluster = kc.getCurrentCluster();
@@ -59,11 +63,22 @@ export class Kube {
     const doc = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[] };
     for (const m of members) {
       const ctx = kc.getContextObject(m.context);
-      if (!ctx) throw new OperationError(`kube context "${m.context}" for member ${m.name} is not in the kubeconfig`, "list them with: kubectl config get-contexts");
+      if (!ctx)
+        throw new OperationError(
+          `kube context "${m.context}" for member ${m.name} is not in the kubeconfig`,
+          "list them with: kubectl config get-contexts",
+        );
       const cluster = kc.getCluster(ctx.cluster);
       const user = kc.getUser(ctx.user);
       if (!cluster) throw new OperationError(`kube context "${m.context}" names cluster ${ctx.cluster}, which the kubeconfig lacks`);
-      doc.clusters.push({ name: m.name, cluster: { server: cluster.server, ...(inline(cluster.caData, cluster.caFile) ? { "certificate-authority-data": inline(cluster.caData, cluster.caFile) } : {}), ...(cluster.skipTLSVerify ? { "insecure-skip-tls-verify": true } : {}) } });
+      doc.clusters.push({
+        name: m.name,
+        cluster: {
+          server: cluster.server,
+          ...(inline(cluster.caData, cluster.caFile) ? { "certificate-authority-data": inline(cluster.caData, cluster.caFile) } : {}),
+          ...(cluster.skipTLSVerify ? { "insecure-skip-tls-verify": true } : {}),
+        },
+      });
       doc.users.push({
         name: m.name,
         user: {
@@ -86,7 +101,8 @@ export class Kube {
   /** Does the cluster serve this group/version (e.g. "gateway.networking.k8s.io/v1")? */
   async serves(groupVersion: string): Promise<boolean> {
     const [group, version] = groupVersion.includes("/") ? groupVersion.split("/") : ["", groupVersion];
-    if (!group) return (await this.call("discovery", () => this.kc.makeApiClient(this.lib.CoreApi).getAPIVersions())).versions.includes(version!);
+    if (!group)
+      return (await this.call("discovery", () => this.kc.makeApiClient(this.lib.CoreApi).getAPIVersions())).versions.includes(version!);
     const groups = await this.call("discovery", () => this.kc.makeApiClient(this.lib.ApisApi).getAPIVersions());
     return groups.groups.some((g) => g.name === group && g.versions.some((v) => v.version === version));
   }
@@ -100,21 +116,42 @@ export class Kube {
     }
   }
 
-  async list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<T[]> {
-    const r = await this.call(`listing ${kind}`, () => this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector));
+  async list<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+    labelSelector?: string,
+  ): Promise<T[]> {
+    const r = await this.call(`listing ${kind}`, () =>
+      this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+    );
     return r.items as T[];
   }
 
   /** Server-side apply: create or converge the fields avictl manages; idempotent. */
   async apply<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T> {
-    return (await this.call(`applying ${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ""}${obj.metadata?.name}`, () =>
-      this.objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, this.lib.PatchStrategy.ServerSideApply),
+    return (await this.call(
+      `applying ${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ""}${obj.metadata?.name}`,
+      () => this.objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, this.lib.PatchStrategy.ServerSideApply),
     )) as T;
   }
 
-  async mergePatch<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: Record<string, unknown>): Promise<T> {
+  async mergePatch<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    patch: Record<string, unknown>,
+  ): Promise<T> {
     return (await this.call(`patching ${kind} ${name}`, () =>
-      this.objects.patch({ apiVersion, kind, metadata: { name, namespace }, ...patch }, undefined, undefined, FIELD_MANAGER, undefined, this.lib.PatchStrategy.MergePatch),
+      this.objects.patch(
+        { apiVersion, kind, metadata: { name, namespace }, ...patch },
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        this.lib.PatchStrategy.MergePatch,
+      ),
     )) as T;
   }
 
@@ -131,13 +168,17 @@ export class Kube {
 
   async podLog(namespace: string, pod: string, opts: { container?: string; tailLines?: number } = {}): Promise<string> {
     const api = this.kc.makeApiClient(this.lib.CoreV1Api);
-    return this.call(`reading the log of ${namespace}/${pod}`, () => api.readNamespacedPodLog({ name: pod, namespace, container: opts.container, tailLines: opts.tailLines }));
+    return this.call(`reading the log of ${namespace}/${pod}`, () =>
+      api.readNamespacedPodLog({ name: pod, namespace, container: opts.container, tailLines: opts.tailLines }),
+    );
   }
 
   /** GET through the API server's pod proxy, e.g. AKO's /api/status on its API port (JSON answers parsed). */
   async podProxy(namespace: string, pod: string, port: number, path: string): Promise<unknown> {
     const api = this.kc.makeApiClient(this.lib.CoreV1Api);
-    const body: unknown = await this.call(`reading ${path} of ${namespace}/${pod}`, () => api.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${port}`, namespace, path }));
+    const body: unknown = await this.call(`reading ${path} of ${namespace}/${pod}`, () =>
+      api.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${port}`, namespace, path }),
+    );
     if (typeof body !== "string") return body;
     try {
       return JSON.parse(body) as unknown;
@@ -157,9 +198,18 @@ export class Kube {
   private translate(what: string, err: unknown): Error {
     const code = status(err);
     const body = (err as { body?: unknown }).body;
-    const message = typeof body === "string" ? safeMessage(body) : ((body as { message?: string } | undefined)?.message ?? (err as Error).message);
-    if (code === 401 || code === 403) return new OperationError(`${what} on cluster ${this.context} was refused (${code}): ${message}`, "check the kube context's credentials and RBAC");
-    if (code === undefined) return new OperationError(`${what}: the Kubernetes API at ${this.server} did not answer (${(err as Error).message.split("\n")[0]})`, "check the kube context and that the cluster is up");
+    const message =
+      typeof body === "string" ? safeMessage(body) : ((body as { message?: string } | undefined)?.message ?? (err as Error).message);
+    if (code === 401 || code === 403)
+      return new OperationError(
+        `${what} on cluster ${this.context} was refused (${code}): ${message}`,
+        "check the kube context's credentials and RBAC",
+      );
+    if (code === undefined)
+      return new OperationError(
+        `${what}: the Kubernetes API at ${this.server} did not answer (${(err as Error).message.split("\n")[0]})`,
+        "check the kube context and that the cluster is up",
+      );
     return new OperationError(`${what} on cluster ${this.context} failed (${code}): ${message}`);
   }
 }

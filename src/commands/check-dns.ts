@@ -7,13 +7,15 @@ import type { Io } from "../cli/io.js";
 import { printTable } from "../cli/output.js";
 import type { CheckDnsClients, CheckDnsSummary, Iteration, Tally } from "../workflows/check-dns/run.js";
 
-
 export function build(app: App): Command {
   return new Command("check-dns")
     .description("ask a DNS server for a name in a loop, probe the answer over HTTP, tally which site answered")
     .argument("<fqdn>", "name to resolve, e.g. hello.avi.iberia.local")
     .argument("[interval]", "seconds between iterations", "1")
-    .option("--server <ip[:port]>", "DNS server to ask directly (default: the context's --dns-server, else the system resolver, which caches for the TTL)")
+    .option(
+      "--server <ip[:port]>",
+      "DNS server to ask directly (default: the context's --dns-server, else the system resolver, which caches for the TTL)",
+    )
     .option("--count <n>", "stop after N iterations (default: until Ctrl-C)")
     .option("--type <type>", "record type: A, AAAA, SOA, NS, CNAME, TXT, MX", "A")
     .option("--http", "GET the first answer address and show status, headers, MESSAGE and pod (default)")
@@ -46,7 +48,12 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
       const { toCheckDnsOptions } = await import("../workflows/check-dns/options.js");
       // The global --timeout (per request) bounds each DNS query and HTTP probe; default 2s here.
       const from = raw.server === undefined ? await contextDnsServer(app.globals()) : undefined;
-      const o = toCheckDnsOptions(fqdn, interval, { ...raw, server: (raw.server as string | undefined) ?? from?.server, timeout: app.globals().timeout, insecure: app.globals().insecure });
+      const o = toCheckDnsOptions(fqdn, interval, {
+        ...raw,
+        server: (raw.server as string | undefined) ?? from?.server,
+        timeout: app.globals().timeout,
+        insecure: app.globals().insecure,
+      });
       let nxdomains = 0;
       o.loopbackOnly = (await app.clients.target().catch(() => undefined))?.contextName === "lab";
       const { checkDns, checkDnsLoad } = await import("../workflows/check-dns/run.js");
@@ -57,7 +64,12 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
       let summary: CheckDnsSummary;
       try {
         if (o.qps !== undefined) {
-          summary = await checkDnsLoad(o, clients, (p) => app.io.stderrTTY && spinner.text(`${p.sent} sent, ${p.answered} answered, ${p.timeouts} timeouts`), app.signal);
+          summary = await checkDnsLoad(
+            o,
+            clients,
+            (p) => app.io.stderrTTY && spinner.text(`${p.sent} sent, ${p.answered} answered, ${p.timeouts} timeouts`),
+            app.signal,
+          );
         } else {
           summary = await checkDns(
             o,
@@ -67,7 +79,8 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
               nxdomains = raw.server === undefined && it.rcode === "NXDOMAIN" ? nxdomains + 1 : 0;
               if (nxdomains === 3) {
                 const asked = from ? `${it.server} (the --dns-server of context "${from.context}")` : `the system resolver ${it.server}`;
-                const how = "ask the Avi DNS service with --server IP[:PORT], or keep it on the context: avictl config set-context NAME --dns-server IP[:PORT]";
+                const how =
+                  "ask the Avi DNS service with --server IP[:PORT], or keep it on the context: avictl config set-context NAME --dns-server IP[:PORT]";
                 spinner.log(app.io.warn(`${o.fqdn} is NXDOMAIN at ${asked}; ${how}`));
               }
               if (json) app.io.out(`${JSON.stringify(it)}\n`);
@@ -87,7 +100,12 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
         const { writeOutput } = await import("../cli/output.js");
         await writeOutput(app.output(), app.io, summary, renderSummary);
       } else renderSummary(app.io, summary);
-      if (!summary.passed) throw new VerificationFailed(summary.expectation ? `the observed split does not match --expect: ${summary.expectation.reason}` : `no answer for ${summary.fqdn} in ${summary.queries} queries`);
+      if (!summary.passed)
+        throw new VerificationFailed(
+          summary.expectation
+            ? `the observed split does not match --expect: ${summary.expectation.reason}`
+            : `no answer for ${summary.fqdn} in ${summary.queries} queries`,
+        );
     });
 }
 
@@ -119,8 +137,11 @@ async function realClients(): Promise<CheckDnsClients> {
 function iterationLines(io: Io, it: Iteration): string[] {
   const c = io.color;
   const head = `${io.dim(`#${it.seq} ${it.time.slice(11, 19)}`)} ${c.bold(it.fqdn)}`;
-  if (it.dnsError) return [`${head} ${io.fail(it.dnsError)}`, ...it.authority.map((a) => io.dim(`  ${a.type} ${a.name} ${a.data} TTL ${a.ttl}`))];
-  const ips = it.addresses.length ? it.addresses.map((a, i) => (i === 0 ? c.cyan(a) : a)).join(" ") : it.answers.map((a) => a.data).join(" ");
+  if (it.dnsError)
+    return [`${head} ${io.fail(it.dnsError)}`, ...it.authority.map((a) => io.dim(`  ${a.type} ${a.name} ${a.data} TTL ${a.ttl}`))];
+  const ips = it.addresses.length
+    ? it.addresses.map((a, i) => (i === 0 ? c.cyan(a) : a)).join(" ")
+    : it.answers.map((a) => a.data).join(" ");
   const label = it.label && it.label !== it.addresses[0] ? ` ${c.magenta(`[${it.label}]`)}` : "";
   const lines = [`${head} ${it.type} TTL ${it.ttl ?? "-"} ${ips}${label}${it.aa ? io.dim(" aa") : ""}${it.tcp ? io.dim(" tcp") : ""}`];
   const h = it.http;
@@ -129,7 +150,9 @@ function iterationLines(io: Io, it: Iteration): string[] {
     else {
       const status = h.status! < 400 ? c.green(String(h.status)) : c.red(String(h.status));
       const headers = Object.entries(h.headers).map(([k, v]) => `${k}: ${v}`);
-      lines.push(`  ${status} ${[...headers, h.message ? c.yellow(h.message) : "", h.pod ? `pod ${h.pod}` : ""].filter(Boolean).join("  ")}`);
+      lines.push(
+        `  ${status} ${[...headers, h.message ? c.yellow(h.message) : "", h.pod ? `pod ${h.pod}` : ""].filter(Boolean).join("  ")}`,
+      );
     }
   }
   return lines;
@@ -143,16 +166,29 @@ function liveTally(t: Tally): string {
 
 export function renderSummary(io: Io, s: CheckDnsSummary): void {
   const c = io.color;
-  io.out(`\n${c.bold(`${s.fqdn} ${s.type}`)} via ${s.server ?? "system resolver"}: ${s.queries} queries, ${s.answered} answered in ${s.durationS}s${s.rate ? ` (${s.rate.achieved} qps${s.rate.requested ? ` of ${s.rate.requested} requested` : ""})` : ""}\n`);
-  printTable(io, ["SITE/ANSWER", "ADDRESSES", "COUNT", "SHARE"], s.shares.map((r) => [r.label, r.addresses.join(","), r.count, `${(r.share * 100).toFixed(1)}%`]));
-  const codes = Object.entries(s.rcodes).map(([k, n]) => `${k} ${n}`).join(", ");
+  io.out(
+    `\n${c.bold(`${s.fqdn} ${s.type}`)} via ${s.server ?? "system resolver"}: ${s.queries} queries, ${s.answered} answered in ${s.durationS}s${s.rate ? ` (${s.rate.achieved} qps${s.rate.requested ? ` of ${s.rate.requested} requested` : ""})` : ""}\n`,
+  );
+  printTable(
+    io,
+    ["SITE/ANSWER", "ADDRESSES", "COUNT", "SHARE"],
+    s.shares.map((r) => [r.label, r.addresses.join(","), r.count, `${(r.share * 100).toFixed(1)}%`]),
+  );
+  const codes = Object.entries(s.rcodes)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
   io.out(`DNS failures ${s.dnsFailures}${codes ? ` (${codes})` : ""} · HTTP failures ${s.httpFailures}\n`);
-  const lat = (p: { p50: number; p90: number; p99: number; max: number }) => `p50 ${p.p50} ms, p90 ${p.p90} ms, p99 ${p.p99} ms, max ${p.max} ms`;
+  const lat = (p: { p50: number; p90: number; p99: number; max: number }) =>
+    `p50 ${p.p50} ms, p90 ${p.p90} ms, p99 ${p.p99} ms, max ${p.max} ms`;
   io.out(`DNS latency ${lat(s.latencyMs.dns)}${s.latencyMs.http ? `\nHTTP latency ${lat(s.latencyMs.http)}` : ""}\n`);
   const e = s.expectation;
   if (!e) return;
   io.out(`\n${c.bold("Expected split")} (${e.test}, α=${e.alpha})\n`);
-  printTable(io, ["LABEL", "WEIGHT", "EXPECTED", "OBSERVED", "COUNT"], e.rows.map((r) => [r.label, r.weight, `${(r.expectedShare * 100).toFixed(1)}%`, `${(r.observedShare * 100).toFixed(1)}%`, r.observed]));
+  printTable(
+    io,
+    ["LABEL", "WEIGHT", "EXPECTED", "OBSERVED", "COUNT"],
+    e.rows.map((r) => [r.label, r.weight, `${(r.expectedShare * 100).toFixed(1)}%`, `${(r.observedShare * 100).toFixed(1)}%`, r.observed]),
+  );
   const verdict = e.verdict === "pass" ? io.ok("pass") : e.verdict === "fail" ? io.fail("fail") : io.warn("inconclusive");
   io.out(`${verdict}: ${e.reason}\n`);
 }

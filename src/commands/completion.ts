@@ -27,7 +27,9 @@ export function describeTree(cmd: Command): CommandNode {
     name: cmd.name(),
     description: cmd.description(),
     options: cmd.options.flatMap((o) => [o.long, o.short].filter((x): x is string => Boolean(x))),
-    valueOptions: cmd.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((x): x is string => Boolean(x))),
+    valueOptions: cmd.options
+      .filter((o) => o.required || o.optional)
+      .flatMap((o) => [o.long, o.short].filter((x): x is string => Boolean(x))),
     children: cmd.commands.map(describeTree),
   };
 }

@@ -3,7 +3,6 @@ import { collect } from "../cli/options.js";
 import type { App } from "../cli/app.js";
 import { runPlan } from "../cli/plan.js";
 
-
 export function build(app: App): Command {
   return new Command("create-vrf")
     .description("a VRF context with discovered networks moved into it (subnet + static pool) and static routes")

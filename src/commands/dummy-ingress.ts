@@ -37,7 +37,18 @@ Examples:
     )
     .action(async (count: string, action: string, appName: string, raw: Record<string, string | boolean | undefined>) => {
       const { toDummyIngressOptions, predictDummyIngress, runDummyIngress } = await import("../workflows/dummy-ingress.js");
-      const o = toDummyIngressOptions(count, action, appName, { ...(raw as Record<string, string>), wait: raw.wait as boolean | undefined, predict: Boolean(raw.predict), timeoutMs: parseDuration(String(raw.timeout), "--timeout") }, app.io.stderrTTY);
+      const o = toDummyIngressOptions(
+        count,
+        action,
+        appName,
+        {
+          ...(raw as Record<string, string>),
+          wait: raw.wait as boolean | undefined,
+          predict: Boolean(raw.predict),
+          timeoutMs: parseDuration(String(raw.timeout), "--timeout"),
+        },
+        app.io.stderrTTY,
+      );
       if (o.predictOnly) return writeOutput(app.output(), app.io, predictDummyIngress(o), render);
       const kube = await app.clients.kube(kubeTarget(raw as { kubeconfig?: string; kubeContext?: string }));
       const avi = o.wait && o.action === "apply" ? await app.clients.avi().catch(() => undefined) : undefined;
@@ -54,7 +65,11 @@ Examples:
 
 function render(io: Io, r: DummyIngressResult): void {
   if (r.action === "predict") {
-    printTable(io, ["HOST", "PREDICTED VS"], r.pairs.map((p) => [p.host, p.predicted]));
+    printTable(
+      io,
+      ["HOST", "PREDICTED VS"],
+      r.pairs.map((p) => [p.host, p.predicted]),
+    );
     io.out(`\n${r.shards.length} virtual service(s): ${r.shards.map((s) => `${s.vs} (${s.hosts})`).join(", ")}\n`);
     return;
   }
@@ -63,8 +78,21 @@ function render(io: Io, r: DummyIngressResult): void {
   io.err(`${r.pairs.length} pair(s) in ${r.namespace}: ${[...counts].map(([a, n]) => `${n} ${a}`).join(", ")} (${r.writes} write(s))\n`);
   if (r.shards.length === 0) return;
   const predicted = r.pairs.some((p) => p.predicted);
-  printTable(io, ["HOST", "VIP", "VS", ...(predicted ? ["PREDICTED"] : [])], r.pairs.map((p) => [p.host, p.vip, p.vs ?? "-", ...(predicted ? [p.predicted] : [])]));
+  printTable(
+    io,
+    ["HOST", "VIP", "VS", ...(predicted ? ["PREDICTED"] : [])],
+    r.pairs.map((p) => [p.host, p.vip, p.vs ?? "-", ...(predicted ? [p.predicted] : [])]),
+  );
   io.out(`\n${io.color.bold("Shards")}: ${r.shards.length} VIP(s)\n`);
-  printTable(io, ["VIP", "HOSTS", "VS"], r.shards.map((s) => [s.vip, s.hosts, s.vs ?? "-"]));
-  if (predicted) io.out(r.elsewhere.length === 0 ? `${io.ok("every host is on its predicted virtual service")}\n` : r.elsewhere.map((e) => `${io.warn(`${e.host} landed on ${e.actual ?? "no known VS"}, predicted ${e.predicted}`)}\n`).join(""));
+  printTable(
+    io,
+    ["VIP", "HOSTS", "VS"],
+    r.shards.map((s) => [s.vip, s.hosts, s.vs ?? "-"]),
+  );
+  if (predicted)
+    io.out(
+      r.elsewhere.length === 0
+        ? `${io.ok("every host is on its predicted virtual service")}\n`
+        : r.elsewhere.map((e) => `${io.warn(`${e.host} landed on ${e.actual ?? "no known VS"}, predicted ${e.predicted}`)}\n`).join(""),
+    );
 }

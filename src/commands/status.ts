@@ -30,15 +30,33 @@ export function renderStatus(io: Io, r: StatusResult): void {
   const h = (s: string) => (io.stdoutTTY ? `\n${c.bold(s)}\n` : `\n# ${s}\n`);
   const state = (s: string, good: boolean) => (good ? c.green(s) : c.yellow(s));
   io.out(`${c.bold("Controller")} ${r.controller}  version ${r.controllerVersion} (API ${r.apiVersion})  tenant ${r.tenant}\n`);
-  io.out(`${c.bold("Cluster")}    ${r.cluster.name} ${io.dim(r.cluster.uuid)}  ${state(r.cluster.state, r.cluster.state.startsWith("CLUSTER_UP"))}\n`);
+  io.out(
+    `${c.bold("Cluster")}    ${r.cluster.name} ${io.dim(r.cluster.uuid)}  ${state(r.cluster.state, r.cluster.state.startsWith("CLUSTER_UP"))}\n`,
+  );
   io.out(`${c.bold("GSLB")}       ${r.gslb.role}${r.gslb.name ? ` (${r.gslb.name}, ${r.gslb.sites} sites)` : ""}\n`);
   io.out(h("Clouds"));
-  printTable(io, ["NAME", "TYPE", "STATE", "IPAM", "DNS"], r.clouds.map((x) => [x.name, x.type, state(x.state, x.ready), x.ipamProfile ?? "-", x.dnsProfile ?? "-"]));
+  printTable(
+    io,
+    ["NAME", "TYPE", "STATE", "IPAM", "DNS"],
+    r.clouds.map((x) => [x.name, x.type, state(x.state, x.ready), x.ipamProfile ?? "-", x.dnsProfile ?? "-"]),
+  );
   io.out(h("Service engine groups"));
-  printTable(io, ["NAME", "CLOUD", "HA MODE", "PREFIX", "CLUSTER", "VS"], r.seGroups.map((s) => [s.name, s.cloud ?? "-", s.haMode ?? "-", s.seNamePrefix ?? "-", s.clusterLabel ?? "-", s.virtualServices]));
+  printTable(
+    io,
+    ["NAME", "CLOUD", "HA MODE", "PREFIX", "CLUSTER", "VS"],
+    r.seGroups.map((s) => [s.name, s.cloud ?? "-", s.haMode ?? "-", s.seNamePrefix ?? "-", s.clusterLabel ?? "-", s.virtualServices]),
+  );
   io.out(h("VRF contexts"));
-  printTable(io, ["NAME", "CLOUD", "STATIC ROUTES"], r.vrfs.map((v) => [v.name, v.cloud ?? "-", v.staticRoutes]));
+  printTable(
+    io,
+    ["NAME", "CLOUD", "STATIC ROUTES"],
+    r.vrfs.map((v) => [v.name, v.cloud ?? "-", v.staticRoutes]),
+  );
   io.out(h("DNS virtual services"));
   if (r.dnsVirtualServices.length === 0) io.out(io.dim("none\n"));
-  printTable(io, ["NAME", "VIP", "STATE", "SYSTEM DNS"], r.dnsVirtualServices.map((d) => [d.name, d.vip ?? "-", d.operState ?? "-", d.systemDns ? "yes" : "no"]));
+  printTable(
+    io,
+    ["NAME", "VIP", "STATE", "SYSTEM DNS"],
+    r.dnsVirtualServices.map((d) => [d.name, d.vip ?? "-", d.operState ?? "-", d.systemDns ? "yes" : "no"]),
+  );
 }

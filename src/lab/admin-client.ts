@@ -7,7 +7,11 @@ import type { LabState } from "./state.js";
 export async function labAdminRequest<T>(state: LabState, method: "GET" | "POST", path: string): Promise<{ status: number; body: T }> {
   if (!state.admin) throw new Error("this lab has no admin endpoint; restart it with a current avictl");
   const token = state.controllers[0]?.adminToken;
-  const res = await fetch(`${state.admin}${path}`, { method, headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${state.admin}${path}`, {
+    method,
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

@@ -56,7 +56,13 @@ const SYNCED = ["virtualservice", "pool", "vsvip"] as const;
  * (created_by ako-<cluster>, names as AKO makes them), created, updated or deleted so the controller
  * holds exactly those; VIPs come from the network's static pool through the controller's IPAM.
  */
-export function akoSync(labStore: LabStore, base: string, config: Record<string, string>, services: L4ServiceModel[], ingresses: IngressModel[]): AkoSyncResult {
+export function akoSync(
+  labStore: LabStore,
+  base: string,
+  config: Record<string, string>,
+  services: L4ServiceModel[],
+  ingresses: IngressModel[],
+): AkoSyncResult {
   const store = labStore as MemoryStore;
   const cluster = config.clusterName ?? "";
   const createdBy = `ako-${cluster}`;
@@ -85,7 +91,15 @@ export function akoSync(labStore: LabStore, base: string, config: Record<string,
     });
   };
   const pool = (name: string, servers: string[], port: number, vrf: unknown, markers: { key: string; values: string[] }[]): Obj =>
-    want("pool", { name, cloud_ref: cloud.url, vrf_ref: vrf, default_server_port: port, servers: servers.map((ip) => ({ ip: { addr: ip, type: "V4" }, port })), markers, created_by: createdBy });
+    want("pool", {
+      name,
+      cloud_ref: cloud.url,
+      vrf_ref: vrf,
+      default_server_port: port,
+      servers: servers.map((ip) => ({ ip: { addr: ip, type: "V4" }, port })),
+      markers,
+      created_by: createdBy,
+    });
   const segRef = (infra?: InfraSettingModel) => named("serviceenginegroup", infra?.seGroup ?? defaultSeg)?.url;
 
   // Services of type LoadBalancer: one L4 VS each, a pool per port.
@@ -101,7 +115,12 @@ export function akoSync(labStore: LabStore, base: string, config: Record<string,
       { key: "Namespace", values: [s.namespace] },
       { key: "ServiceName", values: [s.name] },
     ];
-    const pools = s.ports.map((p) => pool(l4PoolName(cluster, s.namespace, s.name, p.port), s.servers, p.targetPort, vip.vrf_context_ref, [...markers, { key: "Port", values: [String(p.port)] }]));
+    const pools = s.ports.map((p) =>
+      pool(l4PoolName(cluster, s.namespace, s.name, p.port), s.servers, p.targetPort, vip.vrf_context_ref, [
+        ...markers,
+        { key: "Port", values: [String(p.port)] },
+      ]),
+    );
     want("virtualservice", {
       name,
       cloud_ref: cloud.url,
@@ -112,7 +131,9 @@ export function akoSync(labStore: LabStore, base: string, config: Record<string,
       services: s.ports.map((p) => ({ port: p.port, port_range_end: p.port })),
       vsvip_ref: `@vsvip:${name}`,
       pool_ref: `@pool:${pools[0]!.name}`,
-      ...(pools.length > 1 ? { service_pool_select: s.ports.map((p, i) => ({ service_port: p.port, service_pool_ref: `@pool:${pools[i]!.name}` })) } : {}),
+      ...(pools.length > 1
+        ? { service_pool_select: s.ports.map((p, i) => ({ service_port: p.port, service_pool_ref: `@pool:${pools[i]!.name}` })) }
+        : {}),
       markers,
       service_metadata: JSON.stringify({ namespace: s.namespace, svc_name: s.name, hostnames: fqdn ? [fqdn] : [] }),
       created_by: createdBy,
@@ -122,7 +143,8 @@ export function akoSync(labStore: LabStore, base: string, config: Record<string,
   // Ingresses: each host on the shared (or dedicated) VS AKO's hashing picks; a pool per host/path.
   const hostsOf = new Map<string, { infra?: InfraSettingModel; rules: { ing: IngressModel; p: IngressPathModel }[] }>();
   for (const ing of ingresses) {
-    const size: ShardSize = [ing.infraSetting?.shardSize, config.shardVSSize].find((s): s is ShardSize => Boolean(s) && isShardSize(s!)) ?? "LARGE";
+    const size: ShardSize =
+      [ing.infraSetting?.shardSize, config.shardVSSize].find((s): s is ShardSize => Boolean(s) && isShardSize(s!)) ?? "LARGE";
     for (const p of ing.paths) {
       const vsName = l7VsName(cluster, p.host, size, ing.infraSetting?.name);
       const entry = hostsOf.get(vsName) ?? { infra: ing.infraSetting, rules: [] };
@@ -188,7 +210,17 @@ export function akoSync(labStore: LabStore, base: string, config: Record<string,
 /** Make the controller hold exactly the desired AKO objects: create/update in dependency order, delete the rest in reverse. */
 function apply(store: MemoryStore, base: string, createdBy: string, desired: Map<string, Map<string, Obj>>): void {
   // By name, once per type: a sync touches every object AKO owns, so lookups must not rescan the store.
-  const owned = new Map(SYNCED.map((type) => [type, new Map(store.list(type).filter((o) => o.created_by === createdBy || (type === "vsvip" && String(o.name).startsWith(`${createdBy.slice(4)}--`))).map((o) => [o.name!, o as Obj]))]));
+  const owned = new Map(
+    SYNCED.map((type) => [
+      type,
+      new Map(
+        store
+          .list(type)
+          .filter((o) => o.created_by === createdBy || (type === "vsvip" && String(o.name).startsWith(`${createdBy.slice(4)}--`)))
+          .map((o) => [o.name!, o as Obj]),
+      ),
+    ]),
+  );
   const resolve = (v: unknown): unknown => {
     if (typeof v === "string" && v.startsWith("@")) {
       const [type, name] = v.slice(1).split(/:(.*)/s) as [string, string];
@@ -213,7 +245,13 @@ function apply(store: MemoryStore, base: string, createdBy: string, desired: Map
         body.vip = cur.vip;
       }
       const uuid = cur?.uuid ?? `${type}-${randomUUID()}`;
-      const next: Obj = { ...body, uuid, url: `${base}/api/${type}/${uuid}`, tenant_ref: `${base}/api/tenant/admin`, _last_modified: String(cur?._last_modified ?? "") };
+      const next: Obj = {
+        ...body,
+        uuid,
+        url: `${base}/api/${type}/${uuid}`,
+        tenant_ref: `${base}/api/tenant/admin`,
+        _last_modified: String(cur?._last_modified ?? ""),
+      };
       if (cur && type === "virtualservice") next.__se = cur.__se;
       if (type === "vsvip" && !cur) {
         try {
@@ -235,7 +273,14 @@ function apply(store: MemoryStore, base: string, createdBy: string, desired: Map
 }
 
 function same(a: Obj, b: Obj): boolean {
-  const strip = (o: Obj) => JSON.stringify(Object.fromEntries(Object.entries(o).filter(([k]) => k !== "_last_modified").sort(([x], [y]) => x.localeCompare(y))));
+  const strip = (o: Obj) =>
+    JSON.stringify(
+      Object.fromEntries(
+        Object.entries(o)
+          .filter(([k]) => k !== "_last_modified")
+          .sort(([x], [y]) => x.localeCompare(y)),
+      ),
+    );
   return strip(a) === strip(b);
 }
 
@@ -254,6 +299,8 @@ export function vipNetworks(config: Record<string, string>): string[] {
 /** The DNS sub-domain AKO uses for FQDNs: the values' defaultDomain if the cloud's DNS profile has it, else its first domain. */
 function dnsSubdomain(store: MemoryStore, cloud: Obj, preferred: string | undefined): string | undefined {
   const profile = store.get("ipamdnsproviderprofile", uuidOf(cloud.dns_provider_ref));
-  const domains = ((profile?.internal_profile as { dns_service_domain?: { domain_name: string }[] } | undefined)?.dns_service_domain ?? []).map((d) => d.domain_name);
+  const domains = (
+    (profile?.internal_profile as { dns_service_domain?: { domain_name: string }[] } | undefined)?.dns_service_domain ?? []
+  ).map((d) => d.domain_name);
   return preferred && domains.includes(preferred) ? preferred : domains[0];
 }

@@ -40,16 +40,21 @@ export function firstOf(m: Pick<AmkoMember, "objects">, versions: string[], kind
   return undefined;
 }
 
-const matches = (labels: Record<string, string> | undefined, selector: Record<string, string> | undefined) => !selector || Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+const matches = (labels: Record<string, string> | undefined, selector: Record<string, string> | undefined) =>
+  !selector || Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
 function vipsOf(site: LabControllerHandle, vs: AviObject): string[] {
   const vsvip = site.store.get("vsvip", uuidOf(vs.vsvip_ref));
-  return ((vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined) ?? []).map((v) => v.ip_address?.addr).filter((a): a is string => Boolean(a));
+  return ((vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined) ?? [])
+    .map((v) => v.ip_address?.addr)
+    .filter((a): a is string => Boolean(a));
 }
 
 function fqdnsOf(site: LabControllerHandle, vs: AviObject): string[] {
   const vsvip = site.store.get("vsvip", uuidOf(vs.vsvip_ref));
-  return [...((vs.dns_info as { fqdn?: string }[] | undefined) ?? []), ...((vsvip?.dns_info as { fqdn?: string }[] | undefined) ?? [])].map((d) => d.fqdn?.toLowerCase()).filter((f): f is string => Boolean(f));
+  return [...((vs.dns_info as { fqdn?: string }[] | undefined) ?? []), ...((vsvip?.dns_info as { fqdn?: string }[] | undefined) ?? [])]
+    .map((d) => d.fqdn?.toLowerCase())
+    .filter((f): f is string => Boolean(f));
 }
 
 /**
@@ -59,7 +64,12 @@ function fqdnsOf(site: LabControllerHandle, vs: AviObject): string[] {
  * cluster's traffic-split weight as ratio, an HTTP (ingress) or TCP (L4) health monitor and the GDP TTL.
  */
 export function desiredGslbServices(gdp: KubeObj, members: AmkoMember[], amkoUuid: string): GslbServiceBody[] {
-  const spec = (gdp.spec ?? {}) as { matchRules?: { appSelector?: { label?: Record<string, string> }; namespaceSelector?: { label?: Record<string, string> } }; matchClusters?: ({ cluster: string } | string)[]; trafficSplit?: { cluster: string; weight?: number }[]; ttl?: number };
+  const spec = (gdp.spec ?? {}) as {
+    matchRules?: { appSelector?: { label?: Record<string, string> }; namespaceSelector?: { label?: Record<string, string> } };
+    matchClusters?: ({ cluster: string } | string)[];
+    trafficSplit?: { cluster: string; weight?: number }[];
+    ttl?: number;
+  };
   const appLabels = spec.matchRules?.appSelector?.label;
   const nsLabels = spec.matchRules?.namespaceSelector?.label;
   if (!appLabels && !nsLabels) return [];
@@ -68,19 +78,29 @@ export function desiredGslbServices(gdp: KubeObj, members: AmkoMember[], amkoUui
   const byHost = new Map<string, { l4: boolean; members: Obj[] }>();
   const add = (host: string, l4: boolean, member: Obj) => {
     const entry = byHost.get(host) ?? { l4, members: [] };
-    if (!entry.members.some((m) => JSON.stringify(m.ip) === JSON.stringify(member.ip) && m.cluster_uuid === member.cluster_uuid)) entry.members.push(member);
+    if (!entry.members.some((m) => JSON.stringify(m.ip) === JSON.stringify(member.ip) && m.cluster_uuid === member.cluster_uuid))
+      entry.members.push(member);
     byHost.set(host, entry);
   };
   for (const ctx of clusters) {
     const m = members.find((x) => x.context === ctx);
     if (!m) continue;
     const akoName = firstOf(m, ["v1"], "ConfigMap", "avi-k8s-config")?.data?.clusterName ?? ctx;
-    const nsOk = (ns: string | undefined) => !nsLabels || matches(m.objects("v1", "Namespace").find((n) => n.metadata?.name === ns)?.metadata?.labels, nsLabels);
-    const ours = m.site.store.list("virtualservice").filter((vs) => String(vs.name ?? "").startsWith(`${akoName}--`) && vs.enabled !== false);
-    const member = (vs: AviObject, ip: string) => ({ ip: { addr: ip, type: "V4" }, cluster_uuid: m.site.clusterUuid, vs_uuid: vs.uuid, ratio: weight(ctx), enabled: true });
+    const nsOk = (ns: string | undefined) =>
+      !nsLabels || matches(m.objects("v1", "Namespace").find((n) => n.metadata?.name === ns)?.metadata?.labels, nsLabels);
+    const ours = m.site.store
+      .list("virtualservice")
+      .filter((vs) => String(vs.name ?? "").startsWith(`${akoName}--`) && vs.enabled !== false);
+    const member = (vs: AviObject, ip: string) => ({
+      ip: { addr: ip, type: "V4" },
+      cluster_uuid: m.site.clusterUuid,
+      vs_uuid: vs.uuid,
+      ratio: weight(ctx),
+      enabled: true,
+    });
     for (const ing of m.objects("networking.k8s.io/v1", "Ingress")) {
       if (!matches(ing.metadata?.labels, appLabels) || !nsOk(ing.metadata?.namespace)) continue;
-      for (const rule of ((ing.spec?.rules as { host?: string }[] | undefined) ?? [])) {
+      for (const rule of (ing.spec?.rules as { host?: string }[] | undefined) ?? []) {
         const host = rule.host?.toLowerCase();
         if (!host) continue;
         const vs = ours.find((v) => fqdnsOf(m.site, v).includes(host));
@@ -98,7 +118,19 @@ export function desiredGslbServices(gdp: KubeObj, members: AmkoMember[], amkoUui
     const monitorName = `amko--${l4 ? "tcp" : "http"}--${host}--/`;
     return {
       name: host,
-      monitor: { name: monitorName, body: l4 ? { type: "HEALTH_MONITOR_TCP", is_federated: true, send_interval: 10, failed_checks: 2, successful_checks: 2 } : { type: "HEALTH_MONITOR_HTTP", is_federated: true, send_interval: 10, failed_checks: 2, successful_checks: 2, http_monitor: { http_request: `HEAD / HTTP/1.0\r\nHost: ${host}`, http_response_code: ["HTTP_2XX", "HTTP_3XX", "HTTP_4XX"] } } },
+      monitor: {
+        name: monitorName,
+        body: l4
+          ? { type: "HEALTH_MONITOR_TCP", is_federated: true, send_interval: 10, failed_checks: 2, successful_checks: 2 }
+          : {
+              type: "HEALTH_MONITOR_HTTP",
+              is_federated: true,
+              send_interval: 10,
+              failed_checks: 2,
+              successful_checks: 2,
+              http_monitor: { http_request: `HEAD / HTTP/1.0\r\nHost: ${host}`, http_response_code: ["HTTP_2XX", "HTTP_3XX", "HTTP_4XX"] },
+            },
+      },
       body: {
         domain_names: [host],
         enabled: true,
@@ -127,18 +159,28 @@ export function desiredGslbServices(gdp: KubeObj, members: AmkoMember[], amkoUui
 export async function applyGslbServices(avi: AviClient, desired: GslbServiceBody[], amkoUuid: string): Promise<number> {
   const before = avi.writes;
   for (const d of desired) {
-    if (!(await avi.getByName("healthmonitor", d.monitor.name))) await avi.create("healthmonitor", { name: d.monitor.name, ...d.monitor.body });
+    if (!(await avi.getByName("healthmonitor", d.monitor.name)))
+      await avi.create("healthmonitor", { name: d.monitor.name, ...d.monitor.body });
     const current = await avi.getByName<AviObject>("gslbservice", d.name);
     if (!current) await avi.create("gslbservice", { name: d.name, ...d.body });
-    else if (!sameService(current, d.body)) await avi.replace("gslbservice", current.uuid!, { name: d.name, ...d.body, _last_modified: current._last_modified });
+    else if (!sameService(current, d.body))
+      await avi.replace("gslbservice", current.uuid!, { name: d.name, ...d.body, _last_modified: current._last_modified });
   }
   const wanted = new Set(desired.map((d) => d.name));
-  for (const gs of await avi.list("gslbservice")) if (gs.created_by === `amko-${amkoUuid}` && !wanted.has(String(gs.name))) await avi.remove("gslbservice", gs.uuid!);
+  for (const gs of await avi.list("gslbservice"))
+    if (gs.created_by === `amko-${amkoUuid}` && !wanted.has(String(gs.name))) await avi.remove("gslbservice", gs.uuid!);
   return avi.writes - before;
 }
 
 function sameService(current: AviObject, body: Record<string, unknown>): boolean {
-  const pick = (o: Record<string, unknown>) => JSON.stringify([o.domain_names, o.ttl, (o.groups as { members?: Obj[] }[] | undefined)?.map((g) => g.members?.map((m) => [m.ip, m.cluster_uuid, m.vs_uuid, Number(m.ratio)]))]);
+  const pick = (o: Record<string, unknown>) =>
+    JSON.stringify([
+      o.domain_names,
+      o.ttl,
+      (o.groups as { members?: Obj[] }[] | undefined)?.map((g) =>
+        g.members?.map((m) => [m.ip, m.cluster_uuid, m.vs_uuid, Number(m.ratio)]),
+      ),
+    ]);
   return pick(current) === pick(body);
 }
 
@@ -178,18 +220,28 @@ export function startAmkoGslb(clusters: AmkoCluster[], controllers: LabControlle
       const secret = firstOf(k, ["v1"], "Secret", "gslb-avi-secret")?.data;
       if (!leader || !secret) return;
       const { parse } = await import("yaml");
-      const kc = (parse(decode(firstOf(k, ["v1"], "Secret", "gslb-config-secret")?.data?.["gslb-members"])) ?? {}) as { contexts?: { name: string; context: { cluster: string } }[]; clusters?: { name: string; cluster: { server: string } }[] };
+      const kc = (parse(decode(firstOf(k, ["v1"], "Secret", "gslb-config-secret")?.data?.["gslb-members"])) ?? {}) as {
+        contexts?: { name: string; context: { cluster: string } }[];
+        clusters?: { name: string; cluster: { server: string } }[];
+      };
       const members: AmkoMember[] = (kc.contexts ?? []).flatMap((c) => {
         const server = kc.clusters?.find((x) => x.name === c.context.cluster)?.cluster.server;
         const target = clusters.find((x) => x.url === server);
         return target ? [{ context: c.name, site: target.site, objects: target.objects }] : [];
       });
-      const amkoUuid = (gc.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.["amko.vmware.com/amko-uuid"] ?? "lab";
+      const amkoUuid =
+        (gc.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.["amko.vmware.com/amko-uuid"] ?? "lab";
       const key = `${leader.url}\u0000${decode(secret.username)}\u0000${decode(secret.password)}`;
       let session = sessions.get(key);
       if (!session) {
         const { RestAviClient } = await import("../clients/avi/client.js");
-        session = RestAviClient.connect({ controller: leader.url, username: decode(secret.username), password: decode(secret.password), caCert, timeoutMs: 10_000 });
+        session = RestAviClient.connect({
+          controller: leader.url,
+          username: decode(secret.username),
+          password: decode(secret.password),
+          caCert,
+          timeoutMs: 10_000,
+        });
         sessions.set(key, session);
         session.catch(() => sessions.delete(key));
       }

@@ -50,7 +50,8 @@ export function helloPage(message: string, pod: string, namespace = "default", n
 `;
 }
 
-const page = (site: string, pod: string) => helloPage(`This service resides in ${site}`, pod, "default", `${site.toLowerCase().replace(/\s+/g, "-")}-worker`);
+const page = (site: string, pod: string) =>
+  helloPage(`This service resides in ${site}`, pod, "default", `${site.toLowerCase().replace(/\s+/g, "-")}-worker`);
 
 /**
  * HTTP servers on loopback addresses that answer like hello-kubernetes (two pods each, answering

@@ -91,7 +91,8 @@ export class GslbFederation {
       const where = `${addrs?.[0]?.addr ?? "?"}:${String(body?.port ?? 443)}`;
       const target = this.reach(addrs, body?.port as number | undefined);
       if (!target) return { status: 400, body: { error: `Cannot connect to site ${name} at ${where}: connection refused` } };
-      if (body?.username !== target.username || body?.password !== target.password) return { status: 400, body: { error: `Login to site ${name} at ${where} failed: Invalid credentials` } };
+      if (body?.username !== target.username || body?.password !== target.password)
+        return { status: 400, body: { error: `Login to site ${name} at ${where} failed: Invalid credentials` } };
       if (target === self) return { status: 400, body: { error: `Site ${name} at ${where} is this controller` } };
       return { status: 200, body: { rx_uuid: target.clusterUuid, sw_version: target.version } };
     }
@@ -116,7 +117,12 @@ export class GslbFederation {
     const l = this.leader();
     if (!l) return;
     const now = new Date().toISOString();
-    const objects = FEDERATED.flatMap((t) => l.ctrl.store.list(t).filter((o) => t !== "healthmonitor" || o.is_federated === true).map((o) => [t, o] as const));
+    const objects = FEDERATED.flatMap((t) =>
+      l.ctrl.store
+        .list(t)
+        .filter((o) => t !== "healthmonitor" || o.is_federated === true)
+        .map((o) => [t, o] as const),
+    );
     for (const site of (l.gslb.sites as GslbSite[] | undefined) ?? []) {
       if (site.cluster_uuid === l.ctrl.clusterUuid) {
         this.sites.set(site.cluster_uuid, { reachable: true, sync: "GSLB_SITE_CFG_IN_SYNC", at: now });
@@ -129,15 +135,30 @@ export class GslbFederation {
       }
       const target = this.reach(site.ip_addresses, site.port);
       if (!target) {
-        set({ reachable: false, sync: "GSLB_SITE_CFG_OUT_OF_SYNC", reason: "Site is unreachable", recommendation: "Check that the site's controller is up and reachable from the leader" });
+        set({
+          reachable: false,
+          sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
+          reason: "Site is unreachable",
+          recommendation: "Check that the site's controller is up and reachable from the leader",
+        });
         continue;
       }
       if (site.username !== target.username || site.password !== target.password) {
-        set({ reachable: false, sync: "GSLB_SITE_CFG_OUT_OF_SYNC", reason: "Login to the site failed: Invalid credentials", recommendation: "Update the site's username and password on the leader" });
+        set({
+          reachable: false,
+          sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
+          reason: "Login to the site failed: Invalid credentials",
+          recommendation: "Update the site's username and password on the leader",
+        });
         continue;
       }
       if (target.clusterUuid !== site.cluster_uuid) {
-        set({ reachable: true, sync: "GSLB_SITE_CFG_OUT_OF_SYNC", reason: `Site's cluster uuid is ${target.clusterUuid}, not ${site.cluster_uuid}`, recommendation: "Verify the site again and correct its cluster_uuid" });
+        set({
+          reachable: true,
+          sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
+          reason: `Site's cluster uuid is ${target.clusterUuid}, not ${site.cluster_uuid}`,
+          recommendation: "Verify the site again and correct its cluster_uuid",
+        });
         continue;
       }
       replicate(l.ctrl, target, objects);
@@ -177,7 +198,13 @@ export class GslbFederation {
               }),
             },
           },
-          site_cfg: { sync_info: { sync_state: st?.sync ?? (isLeader ? "GSLB_SITE_CFG_IN_SYNC" : "GSLB_SITE_CFG_SYNC_IN_PROGRESS"), reason: st?.reason, recommendation: st?.recommendation } },
+          site_cfg: {
+            sync_info: {
+              sync_state: st?.sync ?? (isLeader ? "GSLB_SITE_CFG_IN_SYNC" : "GSLB_SITE_CFG_SYNC_IN_PROGRESS"),
+              reason: st?.reason,
+              recommendation: st?.recommendation,
+            },
+          },
         };
       }),
     };
@@ -191,7 +218,9 @@ export class GslbFederation {
     const now = Date.now();
     const sites = (l.gslb.sites as GslbSite[] | undefined) ?? [];
     for (const gs of l.ctrl.store.list("gslbservice") as Obj[]) {
-      const hm = ((gs.health_monitor_refs as string[] | undefined) ?? []).map((r) => l.ctrl.store.get("healthmonitor", r.split("#")[0]!.split("/").pop()!)).find(Boolean);
+      const hm = ((gs.health_monitor_refs as string[] | undefined) ?? [])
+        .map((r) => l.ctrl.store.get("healthmonitor", r.split("#")[0]!.split("/").pop()!))
+        .find(Boolean);
       const interval = Number(hm?.send_interval ?? 10) * 1000;
       const failedChecks = Number(hm?.failed_checks ?? 2);
       const okChecks = Number(hm?.successful_checks ?? 2);
@@ -213,11 +242,19 @@ export class GslbFederation {
           if (!flip) continue;
           h.up = !h.up;
           changed = true;
-          this.raise(l.ctrl, { event_id: h.up ? "GS_MEMBER_UP" : "GS_MEMBER_DOWN", gs, group: grp.name, member: m, site: sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.name });
+          this.raise(l.ctrl, {
+            event_id: h.up ? "GS_MEMBER_UP" : "GS_MEMBER_DOWN",
+            gs,
+            group: grp.name,
+            member: m,
+            site: sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.name,
+          });
         }
       }
       if (!changed) continue;
-      const anyUp = ((gs.groups as { members?: GslbMember[] }[] | undefined) ?? []).some((grp) => (grp.members ?? []).some((m) => this.health.get(key(gs.uuid!, m))?.up));
+      const anyUp = ((gs.groups as { members?: GslbMember[] }[] | undefined) ?? []).some((grp) =>
+        (grp.members ?? []).some((m) => this.health.get(key(gs.uuid!, m))?.up),
+      );
       if (this.gsUp.get(gs.uuid!) !== anyUp) {
         if (this.gsUp.has(gs.uuid!) || !anyUp) this.raise(l.ctrl, { event_id: anyUp ? "GS_UP" : "GS_DOWN", gs });
         this.gsUp.set(gs.uuid!, anyUp);

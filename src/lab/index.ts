@@ -72,12 +72,34 @@ export async function startLab(o: LabOptions): Promise<Lab> {
       const password = randomBytes(12).toString("base64url");
       const passwordFile = join(o.dir, name === "site1" ? "admin.password" : `${name}.password`);
       writeSecretFile(passwordFile, password);
-      const ctrl = await startController({ name, port: name === "site1" ? (o.port ?? 0) : 0, version: o.aviVersion ?? "30.2.1", seed: name, username: "admin", password, faults: o.faults, gslb: federation.hooks(name), ca, adminToken });
+      const ctrl = await startController({
+        name,
+        port: name === "site1" ? (o.port ?? 0) : 0,
+        version: o.aviVersion ?? "30.2.1",
+        seed: name,
+        username: "admin",
+        password,
+        faults: o.faults,
+        gslb: federation.hooks(name),
+        ca,
+        adminToken,
+      });
       closers.push(() => ctrl.close());
       federation.add(ctrl);
       controllers.push(ctrl);
       const kubeContexts = LAB_CLUSTERS.filter((c) => c.site === name).map((c) => c.name);
-      state.controllers.push({ name, url: ctrl.url, version: ctrl.version, username: ctrl.username, passwordFile, clusterUuid: ctrl.clusterUuid, kubeContexts, up: true, caCert, adminToken });
+      state.controllers.push({
+        name,
+        url: ctrl.url,
+        version: ctrl.version,
+        username: ctrl.username,
+        passwordFile,
+        clusterUuid: ctrl.clusterUuid,
+        kubeContexts,
+        up: true,
+        caCert,
+        adminToken,
+      });
     }
     const byName = (n: string) => controllers.find((c) => c.name === n);
 
@@ -120,7 +142,14 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     const { akoStarted } = await import("./ako-bridge.js");
     const { akoSync } = await import("./ako-dataplane.js");
     const { stringify, parse } = await import("yaml");
-    const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [] as unknown[], users: [] as unknown[], contexts: [] as unknown[], "current-context": LAB_CLUSTERS[0]!.name };
+    const kubeconfig = {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [] as unknown[],
+      users: [] as unknown[],
+      contexts: [] as unknown[],
+      "current-context": LAB_CLUSTERS[0]!.name,
+    };
     const amkoClusters: AmkoCluster[] = [];
     const kubes: KubeApiHandle[] = [];
     for (const { name, kubernetesVersion, site } of LAB_CLUSTERS) {
@@ -129,7 +158,10 @@ export async function startLab(o: LabOptions): Promise<Lab> {
         name,
         kubernetesVersion,
         ca,
-        ako: { started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes), sync: (config, svcs, ings) => akoSync(ctrl.store, ctrl.url, config, svcs, ings) },
+        ako: {
+          started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes),
+          sync: (config, svcs, ings) => akoSync(ctrl.store, ctrl.url, config, svcs, ings),
+        },
       });
       closers.push(() => kube.close());
       kubes.push(kube);
@@ -149,11 +181,15 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     const startVips = (ctrl: LabControllerHandle) => {
       const entry = { handle: undefined as unknown as VipListenersHandle, endpoints: [] as NonNullable<Lab["state"]["vips"]> };
       vipsBySite.set(ctrl.name, entry);
-      entry.handle = startVipListeners(ctrl.store, (ip) => podInfo(pods(), ip), (endpoints) => {
-        entry.endpoints = endpoints;
-        state.vips = [...vipsBySite.values()].flatMap((e) => e.endpoints);
-        o.onStateChange?.(state);
-      });
+      entry.handle = startVipListeners(
+        ctrl.store,
+        (ip) => podInfo(pods(), ip),
+        (endpoints) => {
+          entry.endpoints = endpoints;
+          state.vips = [...vipsBySite.values()].flatMap((e) => e.endpoints);
+          o.onStateChange?.(state);
+        },
+      );
     };
     for (const ctrl of controllers) if (LAB_CLUSTERS.some((c) => c.site === ctrl.name)) startVips(ctrl);
     closers.push(async () => {
@@ -173,7 +209,11 @@ export async function startLab(o: LabOptions): Promise<Lab> {
         await ctrl.resume();
         await dns.resume();
         if (vips) startVips(ctrl);
-        if (b && !b.handle.backends.length) b.handle = await startBackends(b.specs.map((s) => ({ ...s, port: backendPort })), backendPort);
+        if (b && !b.handle.backends.length)
+          b.handle = await startBackends(
+            b.specs.map((s) => ({ ...s, port: backendPort })),
+            backendPort,
+          );
       } else {
         await dns.pause();
         await ctrl.suspend();
@@ -202,7 +242,11 @@ export async function startLab(o: LabOptions): Promise<Lab> {
       };
       // The same admin token as the controllers' /lab/ endpoints; it lives only in the 0600 lab state.
       if (req.headers.authorization !== `Bearer ${adminToken}`) return reply(401, { error: "lab admin token required" });
-      if (req.url === "/lab/sites" && req.method === "GET") return reply(200, state.controllers.map((c) => ({ name: c.name, up: c.up !== false })));
+      if (req.url === "/lab/sites" && req.method === "GET")
+        return reply(
+          200,
+          state.controllers.map((c) => ({ name: c.name, up: c.up !== false })),
+        );
       if (!m || req.method !== "POST") return reply(404, { error: "unknown lab endpoint" });
       req.resume();
       setSite(m[1]!, m[2] === "start").then(
@@ -227,9 +271,18 @@ async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
 
 /** The pod with this address: its name, namespace, node and the MESSAGE its container shows. */
 export function podInfo(pods: Record<string, unknown>[], ip: string): PodInfo | undefined {
-  type Pod = { metadata?: { name?: string; namespace?: string }; spec?: { nodeName?: string; containers?: { env?: { name: string; value?: string }[] }[] }; status?: { podIP?: string } };
+  type Pod = {
+    metadata?: { name?: string; namespace?: string };
+    spec?: { nodeName?: string; containers?: { env?: { name: string; value?: string }[] }[] };
+    status?: { podIP?: string };
+  };
   const pod = (pods as Pod[]).find((p) => p.status?.podIP === ip);
   if (!pod?.metadata?.name) return undefined;
   const message = pod.spec?.containers?.flatMap((c) => c.env ?? []).find((e) => e.name === "MESSAGE")?.value;
-  return { name: pod.metadata.name, namespace: pod.metadata.namespace ?? "default", node: pod.spec?.nodeName, ...(message ? { message } : {}) };
+  return {
+    name: pod.metadata.name,
+    namespace: pod.metadata.namespace ?? "default",
+    node: pod.spec?.nodeName,
+    ...(message ? { message } : {}),
+  };
 }

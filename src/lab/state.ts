@@ -9,7 +9,15 @@ export interface LabState {
   /** When a detached lab stops by itself. */
   expiresAt?: string;
   /** site1 first (the "lab" context), then site2 and the GSLB leader. */
-  controllers: { name: string; url: string; version: string; username: string; passwordFile: string; clusterUuid?: string; kubeContexts?: string[]; up?: boolean;
+  controllers: {
+    name: string;
+    url: string;
+    version: string;
+    username: string;
+    passwordFile: string;
+    clusterUuid?: string;
+    kubeContexts?: string[];
+    up?: boolean;
     /** Absolute path of the lab CA certificate (PEM). */
     caCert: string;
     /** Bearer token of the controller's /lab/ admin endpoints. */

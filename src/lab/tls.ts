@@ -13,7 +13,10 @@ export interface LabCa {
 export function createLabCa(name = "avictl lab"): LabCa {
   const caKeys = rsaKeys();
   const caCert = newCert(caKeys.publicKey, 3650);
-  const caSubject = [{ name: "commonName", value: `${name} CA` }, { name: "organizationName", value: "avictl lab (simulation)" }];
+  const caSubject = [
+    { name: "commonName", value: `${name} CA` },
+    { name: "organizationName", value: "avictl lab (simulation)" },
+  ];
   caCert.setSubject(caSubject);
   caCert.setIssuer(caSubject);
   caCert.setExtensions([
@@ -35,7 +38,14 @@ export function createLabCa(name = "avictl lab"): LabCa {
         { name: "basicConstraints", cA: false },
         { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
         { name: "extKeyUsage", serverAuth: true },
-        { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }, { type: 2, value: "localhost" }] },
+        {
+          name: "subjectAltName",
+          altNames: [
+            { type: 7, ip: "127.0.0.1" },
+            { type: 7, ip: "::1" },
+            { type: 2, value: "localhost" },
+          ],
+        },
         { name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
       ]);
       cert.sign(caKeys.privateKey, forge.md.sha256.create());
@@ -53,8 +63,15 @@ export function defaultLabCa(): LabCa {
 
 /** RSA keys from node:crypto (native, fast), handed to forge for the certificate structure. */
 function rsaKeys(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey } {
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
-  return { publicKey: forge.pki.publicKeyFromPem(publicKey), privateKey: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey };
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  return {
+    publicKey: forge.pki.publicKeyFromPem(publicKey),
+    privateKey: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
+  };
 }
 
 function newCert(publicKey: forge.pki.PublicKey, days: number): forge.pki.Certificate {
@@ -72,6 +89,6 @@ function newCert(publicKey: forge.pki.PublicKey, days: number): forge.pki.Certif
  */
 export function serialHex(): string {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) || 0x01;
+  bytes[0] = bytes[0]! & 0x7f || 0x01;
   return bytes.toString("hex");
 }

@@ -43,22 +43,42 @@ const isLoopback = (ip: string) => /^127\./.test(ip);
  * up, or has no server for the request, refuses the connection (L4) or answers 503 (L7), as an SE does.
  * Addresses outside 127.0.0.0/8 are never bound.
  */
-export function startVipListeners(store: LabStore, podOf: (ip: string) => PodInfo | undefined, onChange?: (e: VipEndpoint[]) => void): VipListenersHandle {
+export function startVipListeners(
+  store: LabStore,
+  podOf: (ip: string) => PodInfo | undefined,
+  onChange?: (e: VipEndpoint[]) => void,
+): VipListenersHandle {
   const listeners = new Map<string, { server: Promise<Server | undefined>; endpoint: VipEndpoint }>();
   const turn = new Map<string, number>();
   let closed = false;
   let pending = false;
 
   const serve = (vip: string, port: number) => (req: IncomingMessage, res: ServerResponse) => {
-    const vs = store.list("virtualservice").find((v) => vipAddresses(store, v).includes(vip) && ((v.services as { port: number }[] | undefined) ?? []).some((s) => s.port === port)) as Obj | undefined;
+    const vs = store
+      .list("virtualservice")
+      .find(
+        (v) => vipAddresses(store, v).includes(vip) && ((v.services as { port: number }[] | undefined) ?? []).some((s) => s.port === port),
+      ) as Obj | undefined;
     const l7 = Array.isArray(vs?.vh_domain_name);
     if (!vs || vsOperState(vs, store).state !== "OPER_UP") return void req.socket.destroy();
-    const host = String(req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
+    const host = String(req.headers.host ?? "")
+      .replace(/:\d+$/, "")
+      .toLowerCase();
     const path = req.url ?? "/";
     const pools = l7
-      ? store.list("pool").filter((p) => p.created_by === vs.created_by && markerOf(p, "Host")?.toLowerCase() === host && path.startsWith(markerOf(p, "Path") ?? "/"))
-      : [vs.pool_ref].filter((r): r is string => typeof r === "string").map((r) => store.get("pool", uuidOf(r))).filter((p): p is AviObject => Boolean(p));
-    const servers = pools.flatMap((p) => ((p.servers as { ip?: { addr?: string }; enabled?: boolean }[] | undefined) ?? []).filter((s) => s.enabled !== false && s.ip?.addr));
+      ? store
+          .list("pool")
+          .filter(
+            (p) =>
+              p.created_by === vs.created_by && markerOf(p, "Host")?.toLowerCase() === host && path.startsWith(markerOf(p, "Path") ?? "/"),
+          )
+      : [vs.pool_ref]
+          .filter((r): r is string => typeof r === "string")
+          .map((r) => store.get("pool", uuidOf(r)))
+          .filter((p): p is AviObject => Boolean(p));
+    const servers = pools.flatMap((p) =>
+      ((p.servers as { ip?: { addr?: string }; enabled?: boolean }[] | undefined) ?? []).filter((s) => s.enabled !== false && s.ip?.addr),
+    );
     if (servers.length === 0) {
       if (!l7) return void req.socket.destroy();
       res.writeHead(503, { "Content-Type": "text/html" });
@@ -71,7 +91,11 @@ export function startVipListeners(store: LabStore, podOf: (ip: string) => PodInf
     const pod = podOf(ip);
     const name = pod?.name ?? ip;
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", Server: "hello-kubernetes", "X-Pod-Name": name });
-    res.end(req.method === "HEAD" ? undefined : helloPage(pod?.message ?? "Hello world!", name, pod?.namespace ?? "default", pod?.node ?? "worker"));
+    res.end(
+      req.method === "HEAD"
+        ? undefined
+        : helloPage(pod?.message ?? "Hello world!", name, pod?.namespace ?? "default", pod?.node ?? "worker"),
+    );
   };
 
   const bind = (vip: string, port: number, endpoint: VipEndpoint): Promise<Server | undefined> => {
@@ -96,7 +120,8 @@ export function startVipListeners(store: LabStore, podOf: (ip: string) => PodInf
     for (const vs of store.list("virtualservice")) {
       if (store.get("applicationprofile", uuidOf(vs.application_profile_ref))?.type === "APPLICATION_PROFILE_TYPE_DNS") continue;
       for (const vip of vipAddresses(store, vs).filter(isLoopback)) {
-        for (const s of (vs.services as { port: number }[] | undefined) ?? []) wanted.set(`${vip}:${s.port}`, { vs: vs.name!, vip, port: s.port, listenPort: s.port });
+        for (const s of (vs.services as { port: number }[] | undefined) ?? [])
+          wanted.set(`${vip}:${s.port}`, { vs: vs.name!, vip, port: s.port, listenPort: s.port });
       }
     }
     for (const [key, e] of wanted) {

@@ -32,7 +32,14 @@ export async function loadChart(path: string): Promise<LoadedChart> {
       if (obj?.kind === "CustomResourceDefinition") crds.push(obj);
     }
   }
-  return { path, name: meta.name ?? "", version: String(meta.version ?? ""), appVersion: String(meta.appVersion ?? ""), crds, defaultValues: files.get("values.yaml") ?? "" };
+  return {
+    path,
+    name: meta.name ?? "",
+    version: String(meta.version ?? ""),
+    appVersion: String(meta.appVersion ?? ""),
+    crds,
+    defaultValues: files.get("values.yaml") ?? "",
+  };
 }
 
 /** Files of the chart relative to its root (the archive's top folder is dropped). */
@@ -68,7 +75,10 @@ function readDir(root: string): Map<string, string> {
 }
 
 /** Where the charts are published (OCI) when --chart names no local archive. */
-export const CHART_REFS = { ako: "oci://projects.packages.broadcom.com/ako/helm-charts/ako", amko: "oci://projects.packages.broadcom.com/ako/helm-charts/amko" };
+export const CHART_REFS = {
+  ako: "oci://projects.packages.broadcom.com/ako/helm-charts/ako",
+  amko: "oci://projects.packages.broadcom.com/ako/helm-charts/amko",
+};
 
 /** The chart version pulled when --chart-version does not say. */
 const DEFAULT_VERSION = { ako: DEFAULT_AKO_CHART, amko: DEFAULT_AMKO_CHART };
@@ -91,7 +101,11 @@ export async function resolveChart(
   const version = raw.latest ? await latestVersion(ref, helm) : String(raw.chartVersion || DEFAULT_VERSION[kind]);
   if (!raw.chart && raw.chartDir) {
     const archive = join(raw.chartDir, `${kind}-${version}.tgz`);
-    if (!existsSync(archive)) throw new OperationError(`${archive} does not exist (AVICTL_CHART_DIR)`, `put ${kind}-${version}.tgz there, pass --chart PATH, or unset AVICTL_CHART_DIR to pull ${ref}`);
+    if (!existsSync(archive))
+      throw new OperationError(
+        `${archive} does not exist (AVICTL_CHART_DIR)`,
+        `put ${kind}-${version}.tgz there, pass --chart PATH, or unset AVICTL_CHART_DIR to pull ${ref}`,
+      );
     return loadChart(archive);
   }
   const dir = mkdtempSync(join(tmpdir(), "avictl-chart-"));
@@ -114,8 +128,10 @@ export async function resolveChart(
  * version column). OCI registries cannot be listed by helm, so they need an explicit version.
  */
 export async function latestVersion(ref: string, helm: Helm): Promise<string> {
-  if (ref.startsWith("oci://")) throw new UsageError(`helm cannot list the versions of ${ref}`, "pass --chart-version, or add the classic repository and use REPO/ako");
+  if (ref.startsWith("oci://"))
+    throw new UsageError(`helm cannot list the versions of ${ref}`, "pass --chart-version, or add the classic repository and use REPO/ako");
   const found = (await helm.searchVersions(ref)).map((v) => v.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
-  if (found.length === 0) throw new OperationError(`no released version of ${ref} in the helm repositories`, "check: helm search repo --versions");
+  if (found.length === 0)
+    throw new OperationError(`no released version of ${ref} in the helm repositories`, "check: helm search repo --versions");
   return found.sort((a, b) => compareVersions(b, a))[0]!;
 }

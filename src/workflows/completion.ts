@@ -13,7 +13,10 @@ export function completionScript(shell: "bash" | "zsh" | "fish", root: CommandNo
   const paths = walk(root, []);
   if (shell === "fish") return fish(root, paths);
   const cases = paths
-    .map(({ path, node }) => `    "${path.join(" ")}") words="${[...new Set([...node.children.map((c) => c.name), ...node.options, ...root.options])].join(" ")}" ;;`)
+    .map(
+      ({ path, node }) =>
+        `    "${path.join(" ")}") words="${[...new Set([...node.children.map((c) => c.name), ...node.options, ...root.options])].join(" ")}" ;;`,
+    )
     .join("\n");
   const fn = `_avictl_complete() {
   local cur path="" w i
@@ -49,8 +52,10 @@ function fish(root: CommandNode, paths: { path: string[]; node: CommandNode }[])
   for (const o of root.options.filter((x) => x.startsWith("--"))) lines.push(`complete -c avictl -l ${o.slice(2)}`);
   for (const { path, node } of paths) {
     const cond = path.length === 0 ? "__fish_use_subcommand" : `__fish_seen_subcommand_from ${path[path.length - 1]}`;
-    for (const c of node.children) lines.push(`complete -c avictl -n '${cond}' -a ${c.name} -d ${JSON.stringify(c.description.slice(0, 60))}`);
-    for (const o of node.options.filter((x) => x.startsWith("--"))) if (path.length > 0) lines.push(`complete -c avictl -n '${cond}' -l ${o.slice(2)}`);
+    for (const c of node.children)
+      lines.push(`complete -c avictl -n '${cond}' -a ${c.name} -d ${JSON.stringify(c.description.slice(0, 60))}`);
+    for (const o of node.options.filter((x) => x.startsWith("--")))
+      if (path.length > 0) lines.push(`complete -c avictl -n '${cond}' -l ${o.slice(2)}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -66,7 +66,10 @@ export function viewConfig(path?: string): ConfigFile & { contexts: (ContextEntr
   const cfg = loadConfig(path);
   return {
     ...cfg,
-    contexts: cfg.contexts.map((c) => ({ ...c, ...(c.passwordFile ? { password: hasContent(c.passwordFile) ? "REDACTED" : "MISSING" } : {}) })),
+    contexts: cfg.contexts.map((c) => ({
+      ...c,
+      ...(c.passwordFile ? { password: hasContent(c.passwordFile) ? "REDACTED" : "MISSING" } : {}),
+    })),
   };
 }
 

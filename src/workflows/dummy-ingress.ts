@@ -53,22 +53,45 @@ const MANAGED = "avictl.io/dummy-ingress";
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Validate the flags into options: one sentence per mistake, before anything is contacted. */
-export function toDummyIngressOptions(countText: string, action: string, app: string, raw: { ingressClass?: string; domain?: string; namespace?: string; port?: string; targetPort?: string; concurrency?: string; wait?: boolean; timeoutMs: number; predict?: boolean; clusterName?: string; shardSize?: string }, tty: boolean): DummyIngressOptions {
-  if (!/^[1-9]\d*$/.test(countText) || Number(countText) > 5000) throw new UsageError(`COUNT must be a positive integer up to 5000, not "${countText}"`);
+export function toDummyIngressOptions(
+  countText: string,
+  action: string,
+  app: string,
+  raw: {
+    ingressClass?: string;
+    domain?: string;
+    namespace?: string;
+    port?: string;
+    targetPort?: string;
+    concurrency?: string;
+    wait?: boolean;
+    timeoutMs: number;
+    predict?: boolean;
+    clusterName?: string;
+    shardSize?: string;
+  },
+  tty: boolean,
+): DummyIngressOptions {
+  if (!/^[1-9]\d*$/.test(countText) || Number(countText) > 5000)
+    throw new UsageError(`COUNT must be a positive integer up to 5000, not "${countText}"`);
   if (action !== "apply" && action !== "delete") throw new UsageError(`action must be apply or delete, not "${action}"`);
   const count = Number(countText);
-  if (!DNS_LABEL.test(app) || app.length + String(count).length > 63) throw new UsageError(`APP "${app}" must be a lowercase DNS label short enough to number (e.g. hello)`);
+  if (!DNS_LABEL.test(app) || app.length + String(count).length > 63)
+    throw new UsageError(`APP "${app}" must be a lowercase DNS label short enough to number (e.g. hello)`);
   const int = (text: string | undefined, flag: string, lo: number, hi: number, dflt: number) => {
     if (text === undefined) return dflt;
-    if (!/^\d+$/.test(text) || Number(text) < lo || Number(text) > hi) throw new UsageError(`${flag} must be an integer from ${lo} to ${hi}, not "${text}"`);
+    if (!/^\d+$/.test(text) || Number(text) < lo || Number(text) > hi)
+      throw new UsageError(`${flag} must be an integer from ${lo} to ${hi}, not "${text}"`);
     return Number(text);
   };
   const shardSize = raw.shardSize?.toUpperCase();
-  if (shardSize !== undefined && !isShardSize(shardSize)) throw new UsageError(`--shard-size must be LARGE, MEDIUM, SMALL or DEDICATED, not "${raw.shardSize}"`);
+  if (shardSize !== undefined && !isShardSize(shardSize))
+    throw new UsageError(`--shard-size must be LARGE, MEDIUM, SMALL or DEDICATED, not "${raw.shardSize}"`);
   if (raw.predict && (!raw.clusterName || !shardSize)) throw new UsageError("--predict needs --cluster-name and --shard-size");
   if (Boolean(raw.clusterName) !== Boolean(shardSize)) throw new UsageError("--cluster-name and --shard-size go together");
   const domain = raw.domain ?? "avi.iberia.local";
-  if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(domain)) throw new UsageError(`--domain "${domain}" is not a DNS name`);
+  if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(domain))
+    throw new UsageError(`--domain "${domain}" is not a DNS name`);
   const namespace = raw.namespace ?? "default";
   if (!DNS_LABEL.test(namespace)) throw new UsageError(`namespace "${namespace}" is not a valid name`);
   return {
@@ -89,18 +112,31 @@ export function toDummyIngressOptions(countText: string, action: string, app: st
   };
 }
 
-const names = (o: DummyIngressOptions) => Array.from({ length: o.count }, (_, i) => ({ name: `${o.app}${i + 1}`, host: `${o.app}${i + 1}.${o.domain}` }));
+const names = (o: DummyIngressOptions) =>
+  Array.from({ length: o.count }, (_, i) => ({ name: `${o.app}${i + 1}`, host: `${o.app}${i + 1}.${o.domain}` }));
 
 /** The shard each host lands on per AKO's hashing, without any cluster or controller. */
 export function predictDummyIngress(o: DummyIngressOptions): DummyIngressResult {
   const pairs = names(o).map((p) => ({ ...p, action: "absent" as const, predicted: l7VsName(o.clusterName!, p.host, o.shardSize!) }));
   const byVs = new Map<string, number>();
   for (const p of pairs) byVs.set(p.predicted, (byVs.get(p.predicted) ?? 0) + 1);
-  return { action: "predict", namespace: o.namespace, pairs, shards: [...byVs].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true })).map(([vs, hosts]) => ({ vip: "", vs, hosts })), elsewhere: [], writes: 0 };
+  return {
+    action: "predict",
+    namespace: o.namespace,
+    pairs,
+    shards: [...byVs].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true })).map(([vs, hosts]) => ({ vip: "", vs, hosts })),
+    elsewhere: [],
+    writes: 0,
+  };
 }
 
 function service(o: DummyIngressOptions, name: string): KubeObject {
-  return { apiVersion: "v1", kind: "Service", metadata: { name, namespace: o.namespace, labels: { [MANAGED]: o.app } }, spec: { selector: { app: o.app }, ports: [{ name: "http", port: o.port, targetPort: o.targetPort, protocol: "TCP" }] } };
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: o.namespace, labels: { [MANAGED]: o.app } },
+    spec: { selector: { app: o.app }, ports: [{ name: "http", port: o.port, targetPort: o.targetPort, protocol: "TCP" }] },
+  };
 }
 
 function ingress(o: DummyIngressOptions, name: string, host: string): KubeObject {
@@ -109,7 +145,10 @@ function ingress(o: DummyIngressOptions, name: string, host: string): KubeObject
     kind: "Ingress",
     metadata: { name, namespace: o.namespace, labels: { [MANAGED]: o.app } },
     // The backend names the Service port (the blog's script pointed at the targetPort, which matches no port).
-    spec: { ...(o.ingressClass ? { ingressClassName: o.ingressClass } : {}), rules: [{ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: o.port } } } }] } }] },
+    spec: {
+      ...(o.ingressClass ? { ingressClassName: o.ingressClass } : {}),
+      rules: [{ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: o.port } } } }] } }],
+    },
   };
 }
 
@@ -117,7 +156,8 @@ function ingress(o: DummyIngressOptions, name: string, host: string): KubeObject
 function owns(live: KubeObject | undefined, want: KubeObject): boolean {
   if (!live) return false;
   const same = (a: unknown, b: unknown): boolean => {
-    if (b && typeof b === "object" && !Array.isArray(b)) return Boolean(a) && typeof a === "object" && Object.entries(b).every(([k, v]) => same((a as Record<string, unknown>)[k], v));
+    if (b && typeof b === "object" && !Array.isArray(b))
+      return Boolean(a) && typeof a === "object" && Object.entries(b).every(([k, v]) => same((a as Record<string, unknown>)[k], v));
     if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && b.every((v, i) => same(a[i], v));
     return a === b;
   };
@@ -126,9 +166,11 @@ function owns(live: KubeObject | undefined, want: KubeObject): boolean {
 
 async function pool<T>(items: T[], n: number, f: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await f(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await f(items[next++]!);
+    }),
+  );
 }
 
 /**
@@ -136,12 +178,20 @@ async function pool<T>(items: T[], n: number, f: (t: T) => Promise<void>): Promi
  * hosts APPi.DOMAIN (apply) or exactly those pairs removed (delete); with wait, the VIP AKO gave
  * each host and which virtual service on the controller serves it.
  */
-export async function runDummyIngress(o: DummyIngressOptions, c: { kube: Kube; avi?: AviClient }, events: Events, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<DummyIngressResult> {
+export async function runDummyIngress(
+  o: DummyIngressOptions,
+  c: { kube: Kube; avi?: AviClient },
+  events: Events,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<DummyIngressResult> {
   const wanted = names(o);
   if (o.ingressClass && o.action === "apply" && !(await c.kube.get("networking.k8s.io/v1", "IngressClass", o.ingressClass))) {
     throw new UsageError(`ingress class "${o.ingressClass}" does not exist in the cluster`, "list them with: kubectl get ingressclass");
   }
-  const [svcs, ings] = await Promise.all([c.kube.list("v1", "Service", o.namespace), c.kube.list("networking.k8s.io/v1", "Ingress", o.namespace)]);
+  const [svcs, ings] = await Promise.all([
+    c.kube.list("v1", "Service", o.namespace),
+    c.kube.list("networking.k8s.io/v1", "Ingress", o.namespace),
+  ]);
   const live = (list: KubeObject[], name: string) => list.find((x) => x.metadata?.name === name);
   const pairs: DummyPair[] = [];
   let writes = 0;
@@ -152,7 +202,10 @@ export async function runDummyIngress(o: DummyIngressOptions, c: { kube: Kube; a
       const s = service(o, name);
       const i = ingress(o, name, host);
       const [ls, li] = [live(svcs, name), live(ings, name)];
-      for (const [want, cur] of [[s, ls], [i, li]] as const) {
+      for (const [want, cur] of [
+        [s, ls],
+        [i, li],
+      ] as const) {
         if (owns(cur, want)) continue;
         await c.kube.apply(want);
         writes++;
@@ -162,7 +215,10 @@ export async function runDummyIngress(o: DummyIngressOptions, c: { kube: Kube; a
       // Only pairs avictl made for this APP go, never a same-named object someone else owns.
       const mine = (x?: KubeObject) => (x?.metadata?.labels as Record<string, string> | undefined)?.[MANAGED] === o.app;
       pair.action = "absent";
-      for (const [apiVersion, kind, cur] of [["networking.k8s.io/v1", "Ingress", live(ings, name)], ["v1", "Service", live(svcs, name)]] as const) {
+      for (const [apiVersion, kind, cur] of [
+        ["networking.k8s.io/v1", "Ingress", live(ings, name)],
+        ["v1", "Service", live(svcs, name)],
+      ] as const) {
         if (!mine(cur)) continue;
         if (await c.kube.delete(apiVersion, kind, name, o.namespace)) writes++;
         pair.action = "deleted";
@@ -180,12 +236,18 @@ export async function runDummyIngress(o: DummyIngressOptions, c: { kube: Kube; a
   for (;;) {
     const now = await c.kube.list("networking.k8s.io/v1", "Ingress", o.namespace);
     for (const p of pairs) {
-      const st = (live(now, p.name)?.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress ?? [];
+      const st =
+        (live(now, p.name)?.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer
+          ?.ingress ?? [];
       p.vip = (st.find((e) => e.hostname === p.host) ?? st[0])?.ip;
     }
     const missing = pairs.filter((p) => !p.vip);
     if (missing.length === 0) break;
-    if (Date.now() > deadline) throw new OperationError(`${missing.length} of ${pairs.length} ingresses have no status.loadBalancer after ${Math.round(o.timeoutMs / 1000)}s (first: ${missing[0]!.name})`, "check AKO with: avictl ako status");
+    if (Date.now() > deadline)
+      throw new OperationError(
+        `${missing.length} of ${pairs.length} ingresses have no status.loadBalancer after ${Math.round(o.timeoutMs / 1000)}s (first: ${missing[0]!.name})`,
+        "check AKO with: avictl ako status",
+      );
     events.progress(pairs.length - missing.length, pairs.length);
     await sleep(500);
   }
@@ -214,7 +276,8 @@ async function virtualServicesByVip(avi: AviClient): Promise<Map<string, string>
   const out = new Map<string, string>();
   for (const vs of vses) {
     const vsvip = vsvips.find((v) => typeof vs.vsvip_ref === "string" && vs.vsvip_ref.endsWith(`/${v.uuid}`));
-    for (const vip of (vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined) ?? []) if (vip.ip_address?.addr) out.set(vip.ip_address.addr, vs.name!);
+    for (const vip of (vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined) ?? [])
+      if (vip.ip_address?.addr) out.set(vip.ip_address.addr, vs.name!);
   }
   return out;
 }

@@ -82,7 +82,13 @@ export async function ensure<T extends AviObject = AviObject>(
  * `_last_modified` of the read: a concurrent writer in between makes the controller answer 412, and
  * the fields are recomputed from a fresh read (see retryConcurrent).
  */
-export async function updateOwned<T extends AviObject>(avi: AviClient, type: string, actual: T, desired: Desired<T>, opts: { dryRun: boolean }): Promise<EnsureOutcome<T>> {
+export async function updateOwned<T extends AviObject>(
+  avi: AviClient,
+  type: string,
+  actual: T,
+  desired: Desired<T>,
+  opts: { dryRun: boolean },
+): Promise<EnsureOutcome<T>> {
   return retryConcurrent(avi, type, actual, async (current) => {
     const want = resolve(desired, current);
     const diff = diffOwned(want, current);
@@ -130,10 +136,15 @@ export async function ensureListEntries<T extends AviObject, E>(
     const existing = (current[field] as E[] | undefined) ?? [];
     const missing = entries.filter((e) => !existing.some((x) => key(x) === key(e) && same(x, e)));
     const wanted = new Set(entries.map(key));
-    const stale = existing.filter((x) => (wanted.has(key(x)) && !entries.some((e) => key(e) === key(x) && same(x, e))) || (replaces(x) && !wanted.has(key(x))));
+    const stale = existing.filter(
+      (x) => (wanted.has(key(x)) && !entries.some((e) => key(e) === key(x) && same(x, e))) || (replaces(x) && !wanted.has(key(x))),
+    );
     const base = { kind: type, name: current.name ?? "", uuid: current.uuid };
     if (missing.length === 0 && stale.length === 0) return { item: { ...base, action: "unchanged", diff: [] }, object: current };
-    const diff: FieldChange[] = [...missing.map((e) => ({ path: `${field}[${key(e)}]`, to: e })), ...stale.filter((x) => !wanted.has(key(x))).map((x) => ({ path: `${field}[${key(x)}]`, from: x }))];
+    const diff: FieldChange[] = [
+      ...missing.map((e) => ({ path: `${field}[${key(e)}]`, to: e })),
+      ...stale.filter((x) => !wanted.has(key(x))).map((x) => ({ path: `${field}[${key(x)}]`, from: x })),
+    ];
     const item: PlanItem = { ...base, action: "update", diff };
     if (opts.dryRun) return { item, object: current };
     let updated = current;
@@ -165,7 +176,12 @@ export async function retryConcurrent<T extends AviObject, R>(
     } catch (err) {
       if (!isConcurrentChange(err)) throw err;
       const label = `${type} ${current.name ?? current.uuid}`;
-      if (attempt >= ATTEMPTS) throw new OperationError(`${label} kept changing under concurrent writers; gave up after ${ATTEMPTS} attempts`, "re-run the command once the other writers are done", { cause: err });
+      if (attempt >= ATTEMPTS)
+        throw new OperationError(
+          `${label} kept changing under concurrent writers; gave up after ${ATTEMPTS} attempts`,
+          "re-run the command once the other writers are done",
+          { cause: err },
+        );
       await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
       const fresh = await reread();
       if (!fresh) throw new OperationError(`${label} disappeared while avictl was updating it`, undefined, { cause: err });
@@ -175,7 +191,10 @@ export async function retryConcurrent<T extends AviObject, R>(
 }
 
 function isConcurrentChange(err: unknown): boolean {
-  return isPreconditionFailed(err) || (err instanceof AviApiError && err.status === 400 && /Unique constraints \S+ has duplicated value/.test(err.detail));
+  return (
+    isPreconditionFailed(err) ||
+    (err instanceof AviApiError && err.status === 400 && /Unique constraints \S+ has duplicated value/.test(err.detail))
+  );
 }
 
 /** Field-level differences where `desired` is not contained in `actual`. */

@@ -69,7 +69,11 @@ export async function getStatus(avi: AviClient): Promise<StatusResult> {
       clusterLabel: ((s.labels as { key: string; value: string }[] | undefined) ?? []).find((l) => l.key === "clustername")?.value,
       virtualServices: vsPerSeg.get(s.uuid ?? "") ?? 0,
     })),
-    vrfs: vrfs.map((v) => ({ name: String(v.name), cloud: refName(v.cloud_ref), staticRoutes: ((v.static_routes as unknown[]) ?? []).length })),
+    vrfs: vrfs.map((v) => ({
+      name: String(v.name),
+      cloud: refName(v.cloud_ref),
+      staticRoutes: ((v.static_routes as unknown[]) ?? []).length,
+    })),
     dnsVirtualServices: dnsRows,
     gslb: gslbRole(gslbs[0], String(cluster.uuid ?? "")),
     healthy: clusterState.startsWith("CLUSTER_UP") && cloudRows.every((c) => c.ready),

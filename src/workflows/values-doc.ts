@@ -23,7 +23,8 @@ export function readValuesFile(path: string, what = "values file"): string {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`${what} ${path} does not exist or cannot be read`);
   }
-  if (size > MAX_VALUES_BYTES) throw new UsageError(`${what} ${path} is ${(size / MAX_VALUES_BYTES).toFixed(1)} MiB; values files are limited to 1 MiB`);
+  if (size > MAX_VALUES_BYTES)
+    throw new UsageError(`${what} ${path} is ${(size / MAX_VALUES_BYTES).toFixed(1)} MiB; values files are limited to 1 MiB`);
   try {
     return readFileSync(path, "utf8");
   } catch {
@@ -42,10 +43,13 @@ export function parseValues(text: string, file: string): Obj {
   try {
     values = load(text, { schema: CORE_SCHEMA, filename: file });
   } catch (err) {
-    throw new UsageError(`${file} is not valid YAML: ${((err as YAMLException).reason ?? (err as Error).message).split("\n")[0]}${(err as YAMLException).mark ? ` (line ${(err as YAMLException).mark.line + 1})` : ""}`);
+    throw new UsageError(
+      `${file} is not valid YAML: ${((err as YAMLException).reason ?? (err as Error).message).split("\n")[0]}${(err as YAMLException).mark ? ` (line ${(err as YAMLException).mark.line + 1})` : ""}`,
+    );
   }
   if (values === null || values === undefined) return {};
-  if (typeof values !== "object" || Array.isArray(values)) throw new UsageError(`${file} must be a map of values (key: value), not ${Array.isArray(values) ? "a list" : "a single value"}`);
+  if (typeof values !== "object" || Array.isArray(values))
+    throw new UsageError(`${file} must be a map of values (key: value), not ${Array.isArray(values) ? "a list" : "a single value"}`);
   // Aliases share one object; count the values as they would be expanded and stop early.
   let budget = MAX_EXPANDED;
   const walk = (v: unknown): void => {

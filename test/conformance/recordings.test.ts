@@ -22,20 +22,62 @@ interface Interaction {
  * entry must still match something (a fixed difference is removed from this list).
  */
 const KNOWN: [RegExp, string][] = [
-  [/^test_basic_auth\.json#\d+ .*/, "HTTP Basic authentication (systemconfiguration.portal_configuration.allow_basic_authentication) is not modelled; the lab requires a login session"],
-  [/^test_user_login\.json#\d+ PUT \/api\/useraccount: status 404 \(recorded 200\)/, "the useraccount endpoint (a user changing its own password) is not modelled"],
-  [/^test_ssl_vs\.json#\d+ POST \/api\/sslkeyandcertificate: status 404 \(recorded 201\)/, "SSL key and certificate objects are not modelled (no schema among the lab's object types)"],
-  [/^test_ssl_vs\.json#\d+ (GET \/api\/sslkeyandcertificate|DELETE \/api\/sslkeyandcertificate\/).*/, "follows from sslkeyandcertificate not being modelled"],
-  [/^test_ssl_vs\.json#\d+ POST \/api\/virtualservice: status 40\d \(recorded 201\)/, "the VS refers to the SSL certificate the lab did not create"],
-  [/^test_clone_vs\.json#\d+ POST \/api\/pool: status 400 \(recorded 201\): .*Object analyticsprofile/, "analytics profiles are not modelled: the cloned pool refers to the recorded controller's System-Analytics-Profile"],
-  [/^test_clone_vs\.json#\d+ POST \/api\/virtualservice: status 400 \(recorded 201\): .*Unknown field/, "the clone sends back every field a 20.1.1 GET returned; some (e.g. redis_db) are absent from the 30.2.1 schemas, the lab's only field source"],
-  [/^test_clone_vs\.json#\d+ DELETE \/api\/(virtualservice|pool)\/.*status 404 \(recorded 204\)/, "follows from the cloned pool and VS not being created"],
-  [/^test_clone_vs\.json#\d+ GET \/api\/cloud\/.*: body keys not recorded: vcenter_configuration/, "the lab's cloud is the blog's vCenter cloud; the recorded controller's is CLOUD_NONE"],
-  [/^test_ssl_vs\.json#\d+ (GET \/api\/virtualservice\?name=ssl_vs|DELETE \/api\/virtualservice\/).*/, "follows from the SSL VS not being created"],
-  [/\/api\/tenant.*: body keys missing: (results\[0\]\.)?config_settings$/, "sub-objects the controller creates with their defaults when absent (Tenant.config_settings) are not created; defaults are filled only inside sub-objects the request has"],
-  [/(GET|PUT) \/api\/systemconfiguration: body keys missing: /, "the lab's system configuration holds only what avictl and the lab use, not the real controller's portal, e-mail, SSH and DNS settings"],
-  [/POST \/login: body keys missing: (system_config|version\.Date|user\.email, full_name, ui_property)$/, "login details of the real controller's own setup (UI properties, user e-mail, build date) that no client reads"],
-  [/: body keys missing: .*(analytics_profile_ref|capacity_estimation|east_west_placement|hostname|auto_allocate_ip|avi_allocated_vip|enable_http2|apic_mode)/, "scalars whose default is implicit (false/0, absent from the official schemas' defaults) and refs to objects the lab does not model (analytics profiles); the lab fills every schema default, the rest of the keys match with the recorded types"],
+  [
+    /^test_basic_auth\.json#\d+ .*/,
+    "HTTP Basic authentication (systemconfiguration.portal_configuration.allow_basic_authentication) is not modelled; the lab requires a login session",
+  ],
+  [
+    /^test_user_login\.json#\d+ PUT \/api\/useraccount: status 404 \(recorded 200\)/,
+    "the useraccount endpoint (a user changing its own password) is not modelled",
+  ],
+  [
+    /^test_ssl_vs\.json#\d+ POST \/api\/sslkeyandcertificate: status 404 \(recorded 201\)/,
+    "SSL key and certificate objects are not modelled (no schema among the lab's object types)",
+  ],
+  [
+    /^test_ssl_vs\.json#\d+ (GET \/api\/sslkeyandcertificate|DELETE \/api\/sslkeyandcertificate\/).*/,
+    "follows from sslkeyandcertificate not being modelled",
+  ],
+  [
+    /^test_ssl_vs\.json#\d+ POST \/api\/virtualservice: status 40\d \(recorded 201\)/,
+    "the VS refers to the SSL certificate the lab did not create",
+  ],
+  [
+    /^test_clone_vs\.json#\d+ POST \/api\/pool: status 400 \(recorded 201\): .*Object analyticsprofile/,
+    "analytics profiles are not modelled: the cloned pool refers to the recorded controller's System-Analytics-Profile",
+  ],
+  [
+    /^test_clone_vs\.json#\d+ POST \/api\/virtualservice: status 400 \(recorded 201\): .*Unknown field/,
+    "the clone sends back every field a 20.1.1 GET returned; some (e.g. redis_db) are absent from the 30.2.1 schemas, the lab's only field source",
+  ],
+  [
+    /^test_clone_vs\.json#\d+ DELETE \/api\/(virtualservice|pool)\/.*status 404 \(recorded 204\)/,
+    "follows from the cloned pool and VS not being created",
+  ],
+  [
+    /^test_clone_vs\.json#\d+ GET \/api\/cloud\/.*: body keys not recorded: vcenter_configuration/,
+    "the lab's cloud is the blog's vCenter cloud; the recorded controller's is CLOUD_NONE",
+  ],
+  [
+    /^test_ssl_vs\.json#\d+ (GET \/api\/virtualservice\?name=ssl_vs|DELETE \/api\/virtualservice\/).*/,
+    "follows from the SSL VS not being created",
+  ],
+  [
+    /\/api\/tenant.*: body keys missing: (results\[0\]\.)?config_settings$/,
+    "sub-objects the controller creates with their defaults when absent (Tenant.config_settings) are not created; defaults are filled only inside sub-objects the request has",
+  ],
+  [
+    /(GET|PUT) \/api\/systemconfiguration: body keys missing: /,
+    "the lab's system configuration holds only what avictl and the lab use, not the real controller's portal, e-mail, SSH and DNS settings",
+  ],
+  [
+    /POST \/login: body keys missing: (system_config|version\.Date|user\.email, full_name, ui_property)$/,
+    "login details of the real controller's own setup (UI properties, user e-mail, build date) that no client reads",
+  ],
+  [
+    /: body keys missing: .*(analytics_profile_ref|capacity_estimation|east_west_placement|hostname|auto_allocate_ip|avi_allocated_vip|enable_http2|apic_mode)/,
+    "scalars whose default is implicit (false/0, absent from the official schemas' defaults) and refs to objects the lab does not model (analytics profiles); the lab fills every schema default, the rest of the keys match with the recorded types",
+  ],
 ];
 
 /** The API version a cassette was recorded at: the login's version, else the requests' header. */
@@ -68,7 +110,8 @@ async function replay(file: string): Promise<string[]> {
     } else if (Array.isArray(rec) && Array.isArray(got)) rec.forEach((r, i) => learn(r, got[i]));
     else if (isObj(rec) && isObj(got)) for (const k of Object.keys(rec)) learn(rec[k], got[k]);
   };
-  const local = (text: string) => [...uuids].reduce((t, [from, to]) => t.split(from).join(to), text.split("https://avi-controller").join(lab.ctrl.url));
+  const local = (text: string) =>
+    [...uuids].reduce((t, [from, to]) => t.split(from).join(to), text.split("https://avi-controller").join(lab.ctrl.url));
   let cookie = "";
   let csrf = "";
   const login = async (contentType: string, body: string) => {
@@ -87,11 +130,14 @@ async function replay(file: string): Promise<string[]> {
       const pathOnly = new URL(request.uri).pathname + new URL(request.uri).search;
       const label = `${file}#${n} ${request.method} ${pathOnly.replace(/-[0-9a-f]{4}[0-9a-f-]{20,}/g, "/")}`.replace(/\/\//g, "/");
       const h: Record<string, string> = {};
-      for (const k of ["Content-Type", "X-Avi-Version", "X-Avi-Tenant", "X-Avi-Tenant-UUID", "Slug"]) if (request.headers[k]) h[k] = local(request.headers[k]![0]!);
+      for (const k of ["Content-Type", "X-Avi-Version", "X-Avi-Tenant", "X-Avi-Tenant-UUID", "Slug"])
+        if (request.headers[k]) h[k] = local(request.headers[k]![0]!);
       let body = request.body ?? undefined;
       const isLogin = pathOnly === "/login";
       if (isLogin) {
-        body = String(h["Content-Type"] ?? "").includes("form") ? new URLSearchParams({ username: "admin", password: LAB_PASSWORD }).toString() : JSON.stringify({ username: "admin", password: LAB_PASSWORD });
+        body = String(h["Content-Type"] ?? "").includes("form")
+          ? new URLSearchParams({ username: "admin", password: LAB_PASSWORD }).toString()
+          : JSON.stringify({ username: "admin", password: LAB_PASSWORD });
       } else {
         if (request.headers.Referer) h.Referer = local(request.headers.Referer[0]!);
         if (request.headers.Authorization) h.Authorization = `Basic ${Buffer.from(`admin:${LAB_PASSWORD}`).toString("base64")}`;
@@ -101,7 +147,9 @@ async function replay(file: string): Promise<string[]> {
         }
         if (body) body = local(body);
       }
-      const res = isLogin ? await login(h["Content-Type"] ?? "application/json", body!) : await lab.fetch(local(pathOnly), { method: request.method, headers: h, body });
+      const res = isLogin
+        ? await login(h["Content-Type"] ?? "application/json", body!)
+        : await lab.fetch(local(pathOnly), { method: request.method, headers: h, body });
       const text = await res.text();
       const diff = (what: string) => found.push(`${label}: ${what}`);
       const code = response.status.code;
@@ -110,14 +158,26 @@ async function replay(file: string): Promise<string[]> {
         continue;
       }
       const recType = response.headers["Content-Type"]?.[0];
-      if (recType && res.headers.get("content-type") !== recType) diff(`content type ${res.headers.get("content-type")} (recorded ${recType})`);
-      const names = (list: string[]) => list.map((c) => c.split("=")[0]).sort().join(",");
+      if (recType && res.headers.get("content-type") !== recType)
+        diff(`content type ${res.headers.get("content-type")} (recorded ${recType})`);
+      const names = (list: string[]) =>
+        list
+          .map((c) => c.split("=")[0])
+          .sort()
+          .join(",");
       const recCookies = names(response.headers["Set-Cookie"] ?? []);
-      if (names(res.headers.getSetCookie()) !== recCookies) diff(`cookies ${names(res.headers.getSetCookie()) || "none"} (recorded ${recCookies || "none"})`);
+      if (names(res.headers.getSetCookie()) !== recCookies)
+        diff(`cookies ${names(res.headers.getSetCookie()) || "none"} (recorded ${recCookies || "none"})`);
       const recLocation = response.headers.Location?.[0];
       const location = res.headers.get("location");
       if (Boolean(recLocation) !== Boolean(location)) diff(`Location ${location ?? "absent"} (recorded ${recLocation ?? "absent"})`);
-      else if (recLocation && location && location.replace(/\/[^/#]+#/, "/#").replace(lab.ctrl.url, "") !== recLocation.replace(/\/[^/#]+#/, "/#").replace("https://avi-controller", "")) diff(`Location ${location} (recorded ${recLocation})`);
+      else if (
+        recLocation &&
+        location &&
+        location.replace(/\/[^/#]+#/, "/#").replace(lab.ctrl.url, "") !==
+          recLocation.replace(/\/[^/#]+#/, "/#").replace("https://avi-controller", "")
+      )
+        diff(`Location ${location} (recorded ${recLocation})`);
       const recText = response.body.string;
       if (code >= 400) {
         if (text !== recText) diff(`error text ${JSON.stringify(text)} (recorded ${JSON.stringify(recText)})`);
@@ -144,7 +204,8 @@ async function replay(file: string): Promise<string[]> {
 /** Keys and value types, one level into objects and the first element of lists. */
 function compareShape(rec: unknown, got: unknown, at: string, diff: (what: string) => void, isLogin: boolean): void {
   if (typeOf(rec) !== typeOf(got)) return diff(`${at || "body"} is ${typeOf(got)} (recorded ${typeOf(rec)})`);
-  if (Array.isArray(rec) && Array.isArray(got) && rec.length > 0 && got.length > 0) return compareShape(rec[0], got[0], `${at}[0]`, diff, isLogin);
+  if (Array.isArray(rec) && Array.isArray(got) && rec.length > 0 && got.length > 0)
+    return compareShape(rec[0], got[0], `${at}[0]`, diff, isLogin);
   if (!isObj(rec) || !isObj(got)) return;
   const missingKeys = Object.keys(rec).filter((k) => !(k in got));
   if (missingKeys.length) diff(`body keys missing: ${at ? `${at}.` : ""}${missingKeys.sort().join(", ")}`);
@@ -162,7 +223,10 @@ function compareShape(rec: unknown, got: unknown, at: string, diff: (what: strin
 describe.skipIf(Boolean(missing))("the lab against recorded controller traffic", () => {
   it("answers every recorded request as the controller did, apart from the differences listed with their reason", async () => {
     const found: string[] = [];
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) found.push(...(await replay(file)));
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort())
+      found.push(...(await replay(file)));
     if (process.env.SHOW_DIFFERENCES) console.log(found.join("\n"));
     const unexplained = found.filter((d) => !KNOWN.some(([re]) => re.test(d)));
     const stale = KNOWN.filter(([re]) => !found.some((d) => re.test(d))).map(([re, why]) => `${re.source} (${why})`);

@@ -18,11 +18,23 @@ import { isolatedConfig, runCli } from "./run-cli.js";
 export async function startAkoCluster(ctrl: LabControllerHandle, name = "s1az1") {
   const kube: KubeApiHandle = await startKubeApi({
     name,
-    ako: { started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes), sync: (config, s, i) => akoSync(ctrl.store, ctrl.url, config, s, i) },
+    ako: {
+      started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes),
+      sync: (config, s, i) => akoSync(ctrl.store, ctrl.url, config, s, i),
+    },
   });
-  const call = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> => {
+  const call = async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = "application/json",
+  ): Promise<T> => {
     // The lab's Kubernetes API is HTTPS under the same per-process lab CA as the controller.
-    const res = await caFetch(ctrl.caCert)(`${kube.url}${path}`, { method, headers: { authorization: `Bearer ${kube.token}`, "content-type": contentType }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await caFetch(ctrl.caCert)(`${kube.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${kube.token}`, "content-type": contentType },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return JSON.parse(text) as T;
@@ -36,16 +48,26 @@ export async function startAkoCluster(ctrl: LabControllerHandle, name = "s1az1")
       await call("POST", "/api/v1/namespaces/avi-system/configmaps", { metadata: { name: "avi-k8s-config" }, data: config });
       await call("POST", "/apis/apps/v1/namespaces/avi-system/statefulsets", {
         metadata: { name: "ako" },
-        spec: { replicas: 1, serviceName: "ako", selector: { matchLabels: { app: "ako" } }, template: { metadata: { labels: { app: "ako" } }, spec: { containers: [{ name: "ako", image }] } } },
+        spec: {
+          replicas: 1,
+          serviceName: "ako",
+          selector: { matchLabels: { app: "ako" } },
+          template: { metadata: { labels: { app: "ako" } }, spec: { containers: [{ name: "ako", image }] } },
+        },
       });
     },
     async deployment(ns: string, app: string, replicas: number, image = "gcr.io/kuar-demo/kuard-amd64:1"): Promise<void> {
       await call("POST", `/apis/apps/v1/namespaces/${ns}/deployments`, {
         metadata: { name: app, labels: { app } },
-        spec: { replicas, selector: { matchLabels: { app } }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: app, image }] } } },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app } },
+          template: { metadata: { labels: { app } }, spec: { containers: [{ name: app, image }] } },
+        },
       });
     },
-    scale: (ns: string, app: string, replicas: number) => call("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/${app}`, { spec: { replicas } }, "application/merge-patch+json"),
+    scale: (ns: string, app: string, replicas: number) =>
+      call("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/${app}`, { spec: { replicas } }, "application/merge-patch+json"),
     close: () => kube.close(),
   };
 }
@@ -67,7 +89,18 @@ export async function startAkoLab(dir: string, akoConfig: Record<string, string>
     ["seg", "create", "S1-AZ1-SE-Group", "--cluster-label", "S1-AZ1"],
     ["seg", "create", "DNS-SE-Group", "--prefix", "dns", "--buffer-se", "0"],
     // On the other zone's network, so AKO has the whole AZ1 pool (20 VIPs: DEDICATED for 20 hosts).
-    ["dns-vs", "create", "local-dns-site1", "--network", az2.name, "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--set-system-dns"],
+    [
+      "dns-vs",
+      "create",
+      "local-dns-site1",
+      "--network",
+      az2.name,
+      "--authoritative",
+      "avi.iberia.local",
+      "--invalid-query",
+      "respond",
+      "--set-system-dns",
+    ],
   ]) {
     const r = await runCli(args, { env });
     expect(r.code, r.stderr).toBe(0);
@@ -75,7 +108,16 @@ export async function startAkoLab(dir: string, akoConfig: Record<string, string>
   await dns.ready();
   const server = dns.endpoints().find((e) => e.vs === "local-dns-site1")!;
   const cluster = await startAkoCluster(lab.ctrl);
-  const config = { clusterName: "S1-AZ1", cloudName: "Default-Cloud", vipNetworkList: JSON.stringify([{ networkName: net.name, cidr: net.cidr }]), serviceEngineGroupName: "S1-AZ1-SE-Group", shardVSSize: "LARGE", serviceType: "ClusterIP", autoFQDN: "default", ...akoConfig };
+  const config = {
+    clusterName: "S1-AZ1",
+    cloudName: "Default-Cloud",
+    vipNetworkList: JSON.stringify([{ networkName: net.name, cidr: net.cidr }]),
+    serviceEngineGroupName: "S1-AZ1-SE-Group",
+    shardVSSize: "LARGE",
+    serviceType: "ClusterIP",
+    autoFQDN: "default",
+    ...akoConfig,
+  };
   await cluster.installAko(config);
   const vips = startVipListeners(lab.ctrl.store, (ip) => podInfo(cluster.kube.objects("v1", "Pod"), ip));
   const kubeconfig = join(dir, "kubeconfig");
@@ -105,7 +147,10 @@ export async function startAkoLab(dir: string, akoConfig: Record<string, string>
     /** Change AKO's ConfigMap and restart its pod, as `ako reload` does. */
     async reconfigure(change: Record<string, string>): Promise<void> {
       Object.assign(config, change);
-      await cluster.call("PUT", "/api/v1/namespaces/avi-system/configmaps/avi-k8s-config", { metadata: { name: "avi-k8s-config", namespace: "avi-system" }, data: config });
+      await cluster.call("PUT", "/api/v1/namespaces/avi-system/configmaps/avi-k8s-config", {
+        metadata: { name: "avi-k8s-config", namespace: "avi-system" },
+        data: config,
+      });
       await cluster.call("DELETE", "/api/v1/namespaces/avi-system/pods/ako-0");
     },
     async close(): Promise<void> {

@@ -22,7 +22,11 @@ export const BLOG_AMKO: Omit<AmkoValuesInput, "chartVersion"> = {
   members: ["s1az1", "s1az2", "s2"],
   currentCluster: "s1az1",
   selector: { app: "gslb" },
-  trafficSplit: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }],
+  trafficSplit: [
+    { cluster: "s1az1", weight: 6 },
+    { cluster: "s1az2", weight: 3 },
+    { cluster: "s2", weight: 1 },
+  ],
 };
 
 /** The lab's site1 networks: the blog's port groups, discovered on loopback subnets (127.10.x where the blog has 10.10.x). */

@@ -78,13 +78,18 @@ zone:
     file: "${zone}.zone"
 `,
   );
-  const child: ChildProcess = spawn("timeout", ["300", which("knotd")!, "-c", join(dir, "knot.conf")], { stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn("timeout", ["300", which("knotd")!, "-c", join(dir, "knot.conf")], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   for (let i = 0; i < 100; i++) {
     try {
       await query({ host: "127.0.0.1", port }, zone, "SOA", { timeoutMs: 100, retries: 0 });
-      return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", () => r()), child.kill("SIGTERM")))) };
+      return {
+        port,
+        stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", () => r()), child.kill("SIGTERM")))),
+      };
     } catch {
       if (child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 100));

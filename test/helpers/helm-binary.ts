@@ -38,7 +38,9 @@ export function realBinary(name: "helm" | "kubectl"): { path?: string; reason?: 
 export const chartsDir = resolve(import.meta.dirname, "../../../shared/charts");
 
 /** Why chart tests cannot run here (the archives are not beside the project), or undefined. */
-export const chartsMissing: string | undefined = ["ako-1.4.2", "ako-1.13.4", "amko-1.4.1", "amko-1.13.1"].every((c) => existsSync(join(chartsDir, `${c}.tgz`)))
+export const chartsMissing: string | undefined = ["ako-1.4.2", "ako-1.13.4", "amko-1.4.1", "amko-1.13.1"].every((c) =>
+  existsSync(join(chartsDir, `${c}.tgz`)),
+)
   ? undefined
   : `the AKO/AMKO chart archives are not in ${chartsDir}`;
 export const swaggerDir = resolve(import.meta.dirname, "../../../shared/avi-swagger");

@@ -12,13 +12,29 @@ export const LAB_PASSWORD = "Lab-Pa55word-for-tests";
  * Start a lab controller (HTTPS, certificate from its own lab CA) for a test file. env() points the CLI
  * at it with TLS verification on: AVI_CA_CERT names the CA file (caFile).
  */
-export async function startTestController(opts: { version?: string; seed?: "site1" | "site2" | "leader" | "empty"; faults?: FaultOptions } = {}) {
-  const ctrl = await startController({ name: "site1", port: 0, version: opts.version ?? "30.2.1", seed: opts.seed ?? "site1", username: "admin", password: LAB_PASSWORD, faults: opts.faults });
+export async function startTestController(
+  opts: { version?: string; seed?: "site1" | "site2" | "leader" | "empty"; faults?: FaultOptions } = {},
+) {
+  const ctrl = await startController({
+    name: "site1",
+    port: 0,
+    version: opts.version ?? "30.2.1",
+    seed: opts.seed ?? "site1",
+    username: "admin",
+    password: LAB_PASSWORD,
+    faults: opts.faults,
+  });
   const caFile = writeCaFile(ctrl.caCert);
   return {
     ctrl,
     caFile,
-    env: (extra: Record<string, string> = {}): Record<string, string> => ({ AVI_CONTROLLER: ctrl.url, AVI_USERNAME: "admin", AVI_PASSWORD: LAB_PASSWORD, AVI_CA_CERT: caFile, ...extra }),
+    env: (extra: Record<string, string> = {}): Record<string, string> => ({
+      AVI_CONTROLLER: ctrl.url,
+      AVI_USERNAME: "admin",
+      AVI_PASSWORD: LAB_PASSWORD,
+      AVI_CA_CERT: caFile,
+      ...extra,
+    }),
     admin: <T>(path: string, init?: RequestInit) => labAdmin<T>(ctrl, path, init),
     fetch: (path: string, init?: RequestInit) => labFetch(ctrl, path, init),
   };

@@ -15,12 +15,18 @@ export interface DiscoveredNetwork {
 
 const num = (ip: string) => ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
 const ip = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
-const uuidOf = (ref: unknown) => String(ref ?? "").split("#")[0]!.split("/").pop()!;
+const uuidOf = (ref: unknown) =>
+  String(ref ?? "")
+    .split("#")[0]!
+    .split("/")
+    .pop()!;
 
 /** The lab's discovered networks, read from the lab (never hard-coded CIDRs). */
 export function discoveredNetworks(ctrl: LabControllerHandle): DiscoveredNetwork[] {
   return ctrl.store.list("network").map((n) => {
-    const runtime = ctrl.store.get("vimgrnwruntime", uuidOf(n.vimgrnw_ref)) as { discovered_subnet: { ip_addr: { addr: string }; mask: number }[] };
+    const runtime = ctrl.store.get("vimgrnwruntime", uuidOf(n.vimgrnw_ref)) as {
+      discovered_subnet: { ip_addr: { addr: string }; mask: number }[];
+    };
     const s = runtime.discovered_subnet[0]!;
     const base = num(s.ip_addr.addr);
     const at = (offset: number) => ip(base + offset);

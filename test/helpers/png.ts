@@ -15,7 +15,8 @@ export function decodePng(buf: Buffer): { width: number; height: number; pixel(x
     if (type === "IHDR") {
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
-      if (data[8] !== 8 || data[12] !== 0 || (data[9] !== 2 && data[9] !== 6)) throw new Error("only 8-bit non-interlaced RGB/RGBA PNGs are supported");
+      if (data[8] !== 8 || data[12] !== 0 || (data[9] !== 2 && data[9] !== 6))
+        throw new Error("only 8-bit non-interlaced RGB/RGBA PNGs are supported");
       channels = data[9] === 6 ? 4 : 3;
     } else if (type === "IDAT") idat.push(data);
     pos += 12 + len;
@@ -31,10 +32,15 @@ export function decodePng(buf: Buffer): { width: number; height: number; pixel(x
       const b = y > 0 ? out[(y - 1) * stride + i]! : 0;
       const c = y > 0 && i >= channels ? out[(y - 1) * stride + i - channels]! : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
       const pred = [0, a, b, (a + b) >> 1, paeth][filter]!;
       out[y * stride + i] = (x + pred) & 0xff;
     }
   }
-  return { width, height, pixel: (x, y) => [out[y * stride + x * channels]!, out[y * stride + x * channels + 1]!, out[y * stride + x * channels + 2]!] };
+  return {
+    width,
+    height,
+    pixel: (x, y) => [out[y * stride + x * channels]!, out[y * stride + x * channels + 1]!, out[y * stride + x * channels + 2]!],
+  };
 }

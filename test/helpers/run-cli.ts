@@ -20,12 +20,18 @@ export function isolatedConfig(): string {
  * Run the built CLI as a child process, exactly as a user would: NO_COLOR, CI=1, an isolated config,
  * no inherited AVI_* variables unless given, and a timeout.
  */
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return startCli(args, opts).result;
 }
 
 /** runCli with the child process at hand, e.g. to interrupt it. */
-export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): { child: ChildProcess; result: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+): { child: ChildProcess; result: Promise<CliResult> } {
   const base: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("AVI") && k !== "KUBECONFIG") base[k] = v;
   const env = { ...base, NO_COLOR: "1", CI: "1", AVICTL_RETRY_BASE_MS: "20", ...opts.env };

@@ -70,7 +70,13 @@ export class StubServer {
     req.on("data", (d: Buffer) => (body += d.toString()));
     req.on("end", () => {
       const u = new URL(req.url ?? "/", "http://x");
-      const rec: RecordedRequest = { method: req.method ?? "", path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body };
+      const rec: RecordedRequest = {
+        method: req.method ?? "",
+        path: u.pathname,
+        query: Object.fromEntries(u.searchParams),
+        headers: req.headers,
+        body,
+      };
       this.requests.push(rec);
       const stub = this.stubs.find((s) => s.method === rec.method && s.path === rec.path && s.used < s.times);
       if (!stub) {

@@ -11,9 +11,17 @@ import { SwaggerConformance } from "../helpers/swagger-conformance.js";
 let ako: Awaited<ReturnType<typeof startAkoLab>>;
 let server: { host: string; port: number };
 const net = LAB_SITE1.az1Vip;
-const [poolBegin, poolEnd] = net.pool.split("-").map((a) => a.split(".").map(Number).reduce((n, o) => n * 256 + o, 0)) as [number, number];
+const [poolBegin, poolEnd] = net.pool.split("-").map((a) =>
+  a
+    .split(".")
+    .map(Number)
+    .reduce((n, o) => n * 256 + o, 0),
+) as [number, number];
 const inPool = (ip: string) => {
-  const n = ip.split(".").map(Number).reduce((a, o) => a * 256 + o, 0);
+  const n = ip
+    .split(".")
+    .map(Number)
+    .reduce((a, o) => a * 256 + o, 0);
   return n >= poolBegin && n <= poolEnd;
 };
 
@@ -43,7 +51,10 @@ const cluster = () => ako.cluster;
 describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual service", () => {
   it("kuard deployment + LoadBalancer service → VS, VsVip, pool with the blog's names; status IP in the pool range; DNS answers", async () => {
     await cluster().deployment("default", "kuard", 1);
-    await cluster().call("POST", "/api/v1/namespaces/default/services", { metadata: { name: "kuard" }, spec: { type: "LoadBalancer", selector: { app: "kuard" }, ports: [{ port: 8080, targetPort: 8080 }] } });
+    await cluster().call("POST", "/api/v1/namespaces/default/services", {
+      metadata: { name: "kuard" },
+      spec: { type: "LoadBalancer", selector: { app: "kuard" }, ports: [{ port: 8080, targetPort: 8080 }] },
+    });
     const vs = store().findByName("virtualservice", "S1-AZ1--default-kuard")!;
     expect(vs).toBeDefined();
     const pool = store().findByName("pool", "S1-AZ1--default-kuard--8080")!;
@@ -54,7 +65,10 @@ describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual servi
     expect(store().get("applicationprofile", String(vs.application_profile_ref).split("/").pop()!)?.name).toBe("System-L4-Application");
     expect(store().get("networkprofile", String(vs.network_profile_ref).split("/").pop()!)?.name).toBe("System-TCP-Proxy");
     expect(store().get("serviceenginegroup", String(vs.se_group_ref).split("/").pop()!)?.name).toBe("S1-AZ1-SE-Group");
-    const svc = await cluster().call<{ status: { loadBalancer: { ingress: { ip: string; hostname: string }[] } } }>("GET", "/api/v1/namespaces/default/services/kuard");
+    const svc = await cluster().call<{ status: { loadBalancer: { ingress: { ip: string; hostname: string }[] } } }>(
+      "GET",
+      "/api/v1/namespaces/default/services/kuard",
+    );
     const { ip, hostname } = svc.status.loadBalancer.ingress[0]!;
     expect(inPool(ip)).toBe(true);
     expect(hostname).toBe("kuard.default.avi.iberia.local");
@@ -86,9 +100,20 @@ describe("AKO in the lab: Part 3, a LoadBalancer Service becomes a virtual servi
 
   it("every object AKO made is valid against the official schemas", () => {
     if (!checker) return expect.fail("the Avi schemas are not beside the project (../shared/avi-swagger)");
-    const owned = ["virtualservice", "pool", "vsvip"].flatMap((t) => store().list(t).filter((o) => String(o.name).startsWith("S1-AZ1--")).map((o) => [t, o] as const));
+    const owned = ["virtualservice", "pool", "vsvip"].flatMap((t) =>
+      store()
+        .list(t)
+        .filter((o) => String(o.name).startsWith("S1-AZ1--"))
+        .map((o) => [t, o] as const),
+    );
     expect(owned.length).toBe(3);
-    const problems = owned.flatMap(([t, o]) => checker.check({ method: "POST", path: `/api/${t}`, body: Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith("__"))) }));
+    const problems = owned.flatMap(([t, o]) =>
+      checker.check({
+        method: "POST",
+        path: `/api/${t}`,
+        body: Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith("__"))),
+      }),
+    );
     expect(problems).toEqual([]);
   });
 

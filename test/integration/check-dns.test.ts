@@ -31,8 +31,27 @@ beforeAll(async () => {
   env = { AVICTL_CONFIG: isolatedConfig(), ...lab.env() };
   for (const args of SETUP) expect((await runCli(args, { env })).code).toBe(0);
   const ips = backends.backends.map((b) => b.host).join(",");
-  dnsVsArgs = ["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--ttl", "15",
-    "--record", "test.avi.iberia.local=127.10.25.99", "--record", `hello.avi.iberia.local=${ips}`, "--record", "down.avi.iberia.local=127.0.0.9", "--answers-per-query", "1"];
+  dnsVsArgs = [
+    "dns-vs",
+    "create",
+    "local-dns-site1",
+    "--network",
+    "AVI_FRONTEND_3025",
+    "--authoritative",
+    "avi.iberia.local",
+    "--invalid-query",
+    "respond",
+    "--ttl",
+    "15",
+    "--record",
+    "test.avi.iberia.local=127.10.25.99",
+    "--record",
+    `hello.avi.iberia.local=${ips}`,
+    "--record",
+    "down.avi.iberia.local=127.0.0.9",
+    "--answers-per-query",
+    "1",
+  ];
   const r = await runCli(dnsVsArgs, { env });
   expect(r.code, r.stderr).toBe(0);
   await dns.ready();
@@ -46,7 +65,11 @@ afterAll(async () => {
   await lab?.ctrl.close();
 });
 
-const json = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+const json = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe.skipIf(!which("dig"))("dig against the lab's DNS virtual service", () => {
   it("returns the records created through the API, with the profile's TTL and aa", async () => {
@@ -65,31 +88,74 @@ describe.skipIf(!which("dig"))("dig against the lab's DNS virtual service", () =
   });
 
   it("answers a record changed through the API at once, and logs each query for the analytics API", async () => {
-    const r = await runCli(["dns-vs", "create", "local-dns-site1", "--network", "AVI_FRONTEND_3025", "--authoritative", "avi.iberia.local", "--invalid-query", "respond", "--ttl", "15", "--record", "new.avi.iberia.local=127.10.25.98"], { env });
+    const r = await runCli(
+      [
+        "dns-vs",
+        "create",
+        "local-dns-site1",
+        "--network",
+        "AVI_FRONTEND_3025",
+        "--authoritative",
+        "avi.iberia.local",
+        "--invalid-query",
+        "respond",
+        "--ttl",
+        "15",
+        "--record",
+        "new.avi.iberia.local=127.10.25.98",
+      ],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     const [host, port] = server.split(":") as [string, string];
     expect((await dig(host, Number(port), "new.avi.iberia.local", "A")).answers.map((a) => a.data)).toEqual(["127.10.25.98"]);
     // Earlier records stay: ours are merged by name.
     expect((await dig(host, Number(port), "test.avi.iberia.local", "A")).answers.map((a) => a.data)).toEqual(["127.10.25.99"]);
     const vs = lab.ctrl.store.findByName("virtualservice", "local-dns-site1")!;
-    const login = await lab.fetch("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
-    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const login = await lab.fetch("/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     // DNS logs are connection logs (type 0); answered queries are non-significant (nf); answer addresses are the model's integers.
     // The controller indexes logs a moment after they arrive: read once nothing is left to index.
     type Logs = { percent_remaining: number; results: { dns_fqdn: string; dns_ips: number[]; client_ip: string }[] };
     let logs: Logs;
     for (let i = 0; ; i++) {
-      logs = (await (await lab.fetch(`/api/analytics/logs?type=0&nf=true&virtualservice=${vs.uuid}&page_size=100&duration=3600`, { headers: { Cookie: cookie } })).json()) as Logs;
+      logs = (await (
+        await lab.fetch(`/api/analytics/logs?type=0&nf=true&virtualservice=${vs.uuid}&page_size=100&duration=3600`, {
+          headers: { Cookie: cookie },
+        })
+      ).json()) as Logs;
       if (logs.percent_remaining === 0 || i >= 50) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(logs.results.find((l) => l.dns_fqdn === "new.avi.iberia.local")).toMatchObject({ dns_ips: [127 * 2 ** 24 + 10 * 2 ** 16 + 25 * 256 + 98], client_ip: "127.0.0.1" });
+    expect(logs.results.find((l) => l.dns_fqdn === "new.avi.iberia.local")).toMatchObject({
+      dns_ips: [127 * 2 ** 24 + 10 * 2 ** 16 + 25 * 256 + 98],
+      client_ip: "127.0.0.1",
+    });
   });
 });
 
 describe("check-dns against the lab", () => {
   it("shows the MESSAGE of each site and a summary whose shares match the round-robin record", async () => {
-    const r = await runCli(["check-dns", "hello.avi.iberia.local", "0.01", "--server", server, "--port", httpPort, "--count", "30", "-o", "json"]);
+    const r = await runCli([
+      "check-dns",
+      "hello.avi.iberia.local",
+      "0.01",
+      "--server",
+      server,
+      "--port",
+      httpPort,
+      "--count",
+      "30",
+      "-o",
+      "json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const lines = json(r.stdout);
     const its = lines.slice(0, -1) as { label: string; http: { status: number; message: string; pod: string } }[];
@@ -101,7 +167,11 @@ describe("check-dns against the lab", () => {
     }
     const summary = (lines.at(-1) as { summary: { shares: { label: string; count: number }[]; queries: number } }).summary;
     expect(summary.queries).toBe(30);
-    expect(summary.shares.map((s) => [s.label, s.count]).sort()).toEqual([["SITE1 AZ1", 10], ["SITE1 AZ2", 10], ["SITE2", 10]]);
+    expect(summary.shares.map((s) => [s.label, s.count]).sort()).toEqual([
+      ["SITE1 AZ1", 10],
+      ["SITE1 AZ2", 10],
+      ["SITE2", 10],
+    ]);
   });
 
   it("--expect passes on a matching split and exits 3 on a wrong one, printing the test", async () => {
@@ -116,16 +186,60 @@ describe("check-dns against the lab", () => {
   });
 
   it("--qps load mode reports the split without HTTP", async () => {
-    const r = await runCli(["check-dns", "hello.avi.iberia.local", "--server", server, "--qps", "200", "--count", "300", "--label", "127.0.0.11=s1az1", "--label", "127.0.0.12=s1az2", "--label", "127.0.0.13=s2", "--expect", "s1az1=1,s1az2=1,s2=1", "-o", "json"]);
+    const r = await runCli([
+      "check-dns",
+      "hello.avi.iberia.local",
+      "--server",
+      server,
+      "--qps",
+      "200",
+      "--count",
+      "300",
+      "--label",
+      "127.0.0.11=s1az1",
+      "--label",
+      "127.0.0.12=s1az2",
+      "--label",
+      "127.0.0.13=s2",
+      "--expect",
+      "s1az1=1,s1az2=1,s2=1",
+      "-o",
+      "json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const s = (json(r.stdout).at(-1) as { summary: { mode: string; httpFailures: number; shares: { label: string; count: number }[]; rate: { requested: number; achieved: number } } }).summary;
+    const s = (
+      json(r.stdout).at(-1) as {
+        summary: {
+          mode: string;
+          httpFailures: number;
+          shares: { label: string; count: number }[];
+          rate: { requested: number; achieved: number };
+        };
+      }
+    ).summary;
     expect(s.mode).toBe("load");
-    expect(s.shares.map((x) => [x.label, x.count]).sort()).toEqual([["s1az1", 100], ["s1az2", 100], ["s2", 100]]);
+    expect(s.shares.map((x) => [x.label, x.count]).sort()).toEqual([
+      ["s1az1", 100],
+      ["s1az2", 100],
+      ["s2", 100],
+    ]);
     expect(s.rate.requested).toBe(200);
   });
 
   it("an unreachable HTTP address gives one line per failure and is counted", async () => {
-    const unreachable = await runCli(["check-dns", "down.avi.iberia.local", "0.01", "--server", server, "--port", "9", "--count", "3", "--timeout", "300ms"]);
+    const unreachable = await runCli([
+      "check-dns",
+      "down.avi.iberia.local",
+      "0.01",
+      "--server",
+      server,
+      "--port",
+      "9",
+      "--count",
+      "3",
+      "--timeout",
+      "300ms",
+    ]);
     expect(unreachable.stdout.split("\n").filter((l) => /✗ HTTP 127\.0\.0\.9:9 connect ECONNREFUSED/.test(l))).toHaveLength(3);
     expect(unreachable.stdout).toMatch(/HTTP failures 3/);
   });
@@ -151,7 +265,10 @@ describe("the lab's system DNS address and the context's DNS server", () => {
     const at = `${sys.host}:${sys.port}`;
     expect(dns.endpoints().map((e) => e.port)).not.toContain(sys.port);
     // Nothing registered yet: the address refuses.
-    const before = await runCli(["check-dns", "hello.avi.iberia.local", "0.05", "--count", "1", "--no-http", "--server", at, "-o", "json"], { env });
+    const before = await runCli(
+      ["check-dns", "hello.avi.iberia.local", "0.05", "--count", "1", "--no-http", "--server", at, "-o", "json"],
+      { env },
+    );
     expect(before.stdout).toContain("REFUSED");
     const set = await runCli([...dnsVsArgs, "--set-system-dns"], { env });
     expect(set.code, set.stderr).toBe(0);

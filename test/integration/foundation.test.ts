@@ -113,7 +113,9 @@ describe("a locked lab admin", () => {
     const locked = await startTestController();
     try {
       const cfg = isolatedConfig();
-      const set = await runCli(["config", "set-context", "lab", "--controller", locked.ctrl.url, "--ca-cert", locked.caFile], { env: { AVICTL_CONFIG: cfg } });
+      const set = await runCli(["config", "set-context", "lab", "--controller", locked.ctrl.url, "--ca-cert", locked.caFile], {
+        env: { AVICTL_CONFIG: cfg },
+      });
       expect(set.code, set.stderr).toBe(0);
       const wrong = { AVICTL_CONFIG: cfg, AVI_PASSWORD: "wrong" };
       for (let i = 0; i < 3; i++) expect((await runCli(["status"], { env: wrong })).stderr).toContain("Invalid credentials");

@@ -77,12 +77,38 @@ async function interruptDuringHelm(args: string[], signal: NodeJS.Signals) {
 }
 
 const releases = async (ctx: string) =>
-  (JSON.parse((await run(helm.path!, ["list", "-A", "--deployed", "--failed", "--pending", "--kube-context", ctx, "-o", "json"], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG } })).stdout) as { name: string }[]).map((r) => r.name);
+  (
+    JSON.parse(
+      (
+        await run(helm.path!, ["list", "-A", "--deployed", "--failed", "--pending", "--kube-context", ctx, "-o", "json"], {
+          env: { ...process.env, KUBECONFIG: env.KUBECONFIG },
+        })
+      ).stdout,
+    ) as { name: string }[]
+  ).map((r) => r.name);
 
 /** AKO 1.4.2 values for the blog's S1-AZ1 settings, rendered offline. */
 async function akoValues(logLevel: string): Promise<string> {
   const values = join(dir, `ako-values-${logLevel}.yaml`);
-  const rendered = await runCli(["ako", "values", "--cluster-name", S1AZ1.clusterName, "--vip-network", `${S1AZ1.vipNetwork.name}=${S1AZ1.vipNetwork.cidr}`, "--se-group", S1AZ1.seGroup, "--controller-version", S1AZ1.controllerVersion, "--chart-version", "1.4.2", "--out", values], { env });
+  const rendered = await runCli(
+    [
+      "ako",
+      "values",
+      "--cluster-name",
+      S1AZ1.clusterName,
+      "--vip-network",
+      `${S1AZ1.vipNetwork.name}=${S1AZ1.vipNetwork.cidr}`,
+      "--se-group",
+      S1AZ1.seGroup,
+      "--controller-version",
+      S1AZ1.controllerVersion,
+      "--chart-version",
+      "1.4.2",
+      "--out",
+      values,
+    ],
+    { env },
+  );
   expect(rendered.code, rendered.stderr).toBe(0);
   writeFileSync(values, readFileSync(values, "utf8").replace(/logLevel: "?\w+"?/, `logLevel: "${logLevel}"`));
   return values;
@@ -95,7 +121,16 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
     const c = lab.state.controllers[0]!;
     password = readFileSync(c.passwordFile, "utf8").trim();
     mkdirSync(tmp);
-    env = { AVICTL_CONFIG: isolatedConfig(), AVI_CONTROLLER: c.url, AVI_USERNAME: c.username, AVI_PASSWORD_FILE: c.passwordFile, AVI_CA_CERT: c.caCert, KUBECONFIG: lab.state.kubeconfig!, AVICTL_HELM: slowHelm(), TMPDIR: tmp };
+    env = {
+      AVICTL_CONFIG: isolatedConfig(),
+      AVI_CONTROLLER: c.url,
+      AVI_USERNAME: c.username,
+      AVI_PASSWORD_FILE: c.passwordFile,
+      AVI_CA_CERT: c.caCert,
+      KUBECONFIG: lab.state.kubeconfig!,
+      AVICTL_HELM: slowHelm(),
+      TMPDIR: tmp,
+    };
   });
   afterAll(async () => lab?.close());
 
@@ -109,9 +144,30 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
     writeFileSync(join(marks, "slow"), "");
     let args: string[];
     if (release === "ako") {
-      args = ["ako", "install", "-f", await akoValues("INFO"), "--chart", join(chartsDir, "ako-1.4.2.tgz"), "--skip-preflight", "--kube-context", ctx];
+      args = [
+        "ako",
+        "install",
+        "-f",
+        await akoValues("INFO"),
+        "--chart",
+        join(chartsDir, "ako-1.4.2.tgz"),
+        "--skip-preflight",
+        "--kube-context",
+        ctx,
+      ];
     } else {
-      args = ["amko", "install", "--leader-context", ctx, "--member", "s1az1=s1az1", "--member", "s2=s2", "--chart", join(chartsDir, "amko-1.13.1.tgz")];
+      args = [
+        "amko",
+        "install",
+        "--leader-context",
+        ctx,
+        "--member",
+        "s1az1=s1az1",
+        "--member",
+        "s2=s2",
+        "--chart",
+        join(chartsDir, "amko-1.13.1.tgz"),
+      ];
     }
     const r = await interruptDuringHelm(args, signal as NodeJS.Signals);
     expect(r.during).toEqual([]);
@@ -141,18 +197,42 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
       const r = await runCli(args, { env });
       expect(r.code, r.stderr).toBe(0);
     }
-    const installed = await runCli(["ako", "install", "-f", await akoValues("WARN"), "--chart", chart, "--skip-preflight", "--kube-context", "s1az2", "--wait-timeout", "90s"], { env, timeoutMs: 240_000 });
+    const installed = await runCli(
+      [
+        "ako",
+        "install",
+        "-f",
+        await akoValues("WARN"),
+        "--chart",
+        chart,
+        "--skip-preflight",
+        "--kube-context",
+        "s1az2",
+        "--wait-timeout",
+        "90s",
+      ],
+      { env, timeoutMs: 240_000 },
+    );
     expect(installed.code, installed.stderr).toBe(0);
     rmSync(join(marks, "upgraded"), { force: true });
     writeFileSync(join(marks, "pids"), "");
     writeFileSync(join(marks, "slow"), "");
-    const r = await interruptDuringHelm(["ako", "reload", "-f", await akoValues("DEBUG"), "--chart", chart, "--skip-preflight", "--kube-context", "s1az2"], "SIGINT");
+    const r = await interruptDuringHelm(
+      ["ako", "reload", "-f", await akoValues("DEBUG"), "--chart", chart, "--skip-preflight", "--kube-context", "s1az2"],
+      "SIGINT",
+    );
     expect(r.during).toEqual([]);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/cancelled: interrupted; helm was stopped and ako rolled back to revision 1/);
     await until(() => !r.pids.some(alive), "the helm processes to go").catch(() => undefined);
     for (const pid of r.pids) expect(alive(pid), `helm process ${pid} still running`).toBe(false);
-    const values = JSON.parse((await run(helm.path!, ["get", "values", "ako", "-n", "avi-system", "--kube-context", "s1az2", "-o", "json"], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG } })).stdout) as { AKOSettings: { logLevel: string } };
+    const values = JSON.parse(
+      (
+        await run(helm.path!, ["get", "values", "ako", "-n", "avi-system", "--kube-context", "s1az2", "-o", "json"], {
+          env: { ...process.env, KUBECONFIG: env.KUBECONFIG },
+        })
+      ).stdout,
+    ) as { AKOSettings: { logLevel: string } };
     expect(values.AKOSettings.logLevel).toBe("WARN");
     expect(filesHolding(tmp, password)).toEqual([]);
   });

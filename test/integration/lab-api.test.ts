@@ -14,7 +14,11 @@ const writes = async () => (await lab.admin<{ writes: number }>("/lab/stats")).w
 
 /** A raw API call in a session, as a controller client sends it. */
 async function api(method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
-  const res = await lab.fetch(path, { method, headers: { ...headers, "X-Avi-Version": "30.2.1", ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await lab.fetch(path, {
+    method,
+    headers: { ...headers, "X-Avi-Version": "30.2.1", ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...extra },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let json: unknown;
   try {
@@ -27,15 +31,28 @@ async function api(method: string, path: string, body?: unknown, extra: Record<s
 
 beforeAll(async () => {
   lab = await startTestController();
-  const res = await lab.fetch("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
+  const res = await lab.fetch("/login", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }),
+  });
   const pairs = res.headers.getSetCookie().map((c) => c.split(";")[0]!);
-  headers = { Cookie: pairs.join("; "), "X-CSRFToken": pairs.find((p) => p.startsWith("csrftoken="))!.split("=")[1]!, Referer: `${lab.ctrl.url}/` };
+  headers = {
+    Cookie: pairs.join("; "),
+    "X-CSRFToken": pairs.find((p) => p.startsWith("csrftoken="))!.split("=")[1]!,
+    Referer: `${lab.ctrl.url}/`,
+  };
 });
 afterAll(async () => lab?.ctrl.close());
 
 describe("paths a controller does not have", () => {
   it("answers 404 for unknown types and sub-resources, reads and writes alike, and stores nothing", async () => {
-    for (const [method, path] of [["GET", "/api/unknowntype"], ["POST", "/api/nosuchtype"], ["GET", "/api/virtualservce"], ["GET", "/api/cloud/nosuch/extra/path"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/unknowntype"],
+      ["POST", "/api/nosuchtype"],
+      ["GET", "/api/virtualservce"],
+      ["GET", "/api/cloud/nosuch/extra/path"],
+    ] as const) {
       const r = await api(method, path, method === "POST" ? { name: "x" } : undefined);
       expect([method, path, r.status]).toEqual([method, path, 404]);
     }
@@ -80,12 +97,15 @@ describe("tenants", () => {
       expect((await api("GET", "/api/serviceenginegroup?name=T1-SE-Group", undefined, { "X-Avi-Tenant": tenant })).json.count).toBe(0);
       expect((await api("GET", `/api/serviceenginegroup/${made.uuid}`, undefined, { "X-Avi-Tenant": tenant })).status).toBe(404);
     }
-    expect((await api("GET", "/api/serviceenginegroup?name=T1-SE-Group", undefined, { "X-Avi-Tenant-UUID": String(t1.uuid) })).json.count).toBe(1);
+    expect(
+      (await api("GET", "/api/serviceenginegroup?name=T1-SE-Group", undefined, { "X-Avi-Tenant-UUID": String(t1.uuid) })).json.count,
+    ).toBe(1);
     expect((await api("GET", "/api/serviceenginegroup?name=T1-SE-Group", undefined, { "X-Avi-Tenant": "*" })).json.count).toBe(1);
   });
 
   it("shows the admin tenant's shared infrastructure in other tenants, not its applications", async () => {
-    const inT2 = async (type: string) => ((await api("GET", `/api/${type}`, undefined, { "X-Avi-Tenant": "t2" })).json.results as Obj[]).map((o) => o.name);
+    const inT2 = async (type: string) =>
+      ((await api("GET", `/api/${type}`, undefined, { "X-Avi-Tenant": "t2" })).json.results as Obj[]).map((o) => o.name);
     expect(await inT2("cloud")).toContain("Default-Cloud");
     expect(await inT2("vrfcontext")).toEqual(expect.arrayContaining(["global", "management"]));
     const pool = await api("POST", "/api/pool", { name: "admin-pool" });
@@ -99,20 +119,40 @@ describe("tenants", () => {
 
 describe("response shapes as recorded", () => {
   it("201: defaults filled, url and Location with #name, values coerced to their schema types", async () => {
-    const r = await api("POST", "/api/pool", { name: "shape-pool", default_server_port: "8080", servers: [{ ip: { addr: "127.0.0.1", type: "V4" }, port: "80", enabled: "true" }] });
+    const r = await api("POST", "/api/pool", {
+      name: "shape-pool",
+      default_server_port: "8080",
+      servers: [{ ip: { addr: "127.0.0.1", type: "V4" }, port: "80", enabled: "true" }],
+    });
     expect(r.status).toBe(201);
     expect(r.headers.get("content-type")).toBe("application/json");
     expect(r.json.url).toBe(`${lab.ctrl.url}/api/pool/${String(r.json.uuid)}#shape-pool`);
     expect(r.headers.get("location")).toBe(r.json.url);
-    expect(r.json).toMatchObject({ default_server_port: 8080, enabled: true, graceful_disable_timeout: 1, lb_algorithm: "LB_ALGORITHM_LEAST_CONNECTIONS", tenant_ref: `${lab.ctrl.url}/api/tenant/admin#admin` });
+    expect(r.json).toMatchObject({
+      default_server_port: 8080,
+      enabled: true,
+      graceful_disable_timeout: 1,
+      lb_algorithm: "LB_ALGORITHM_LEAST_CONNECTIONS",
+      tenant_ref: `${lab.ctrl.url}/api/tenant/admin#admin`,
+    });
     expect((r.json.servers as Obj[])[0]).toMatchObject({ port: 80, enabled: true, ratio: 1 });
   });
 
   it("accepts a VIP without vip_id and the *_name convenience fields of 20.1 clients; VsVip shows its vs_refs", async () => {
-    const vip = await api("POST", "/api/vsvip", { name: "shape-vip", vip: [{ ip_address: { addr: "127.0.0.9", type: "V4" } }] }, { "X-Avi-Version": "20.1.5" });
+    const vip = await api(
+      "POST",
+      "/api/vsvip",
+      { name: "shape-vip", vip: [{ ip_address: { addr: "127.0.0.9", type: "V4" } }] },
+      { "X-Avi-Version": "20.1.5" },
+    );
     expect(vip.status).toBe(201);
     expect((vip.json.vip as Obj[])[0]!.vip_id).toBe("0");
-    const vs = await api("POST", "/api/virtualservice", { name: "shape-vs", vsvip_ref: String(vip.json.url), application_profile_name: "System-HTTP", services: [{ port: 80 }] }, { "X-Avi-Version": "20.1.5" });
+    const vs = await api(
+      "POST",
+      "/api/virtualservice",
+      { name: "shape-vs", vsvip_ref: String(vip.json.url), application_profile_name: "System-HTTP", services: [{ port: 80 }] },
+      { "X-Avi-Version": "20.1.5" },
+    );
     expect(vs.status, vs.text).toBe(201);
     expect(String(vs.json.application_profile_ref)).toMatch(/\/api\/applicationprofile\/.+#System-HTTP$/);
     expect(vs.json.application_profile_name).toBeUndefined();

@@ -54,10 +54,17 @@ describe.concurrent("lab demo", () => {
       expect(demo.stdout).toMatch(/\$ avictl dns-vs create local-dns-site1 /);
       expect(demo.stdout).toContain("skipped: needs the ako-1.13.4 chart archive: pass --charts DIR");
       // The final table (piped: tab-separated): step, command, result, time.
-      const rows = demo.stdout.split("\n").filter((l) => /^\d+\tavictl /.test(l)).map((l) => l.split("\t"));
+      const rows = demo.stdout
+        .split("\n")
+        .filter((l) => /^\d+\tavictl /.test(l))
+        .map((l) => l.split("\t"));
       const result = (cmd: RegExp) => rows.filter((r) => cmd.test(r[1]!)).map((r) => r[2]);
-      expect(result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns|lab env)/).every((r) => r === "ok")).toBe(true);
-      expect(result(/^avictl (ako (lint|install|reload)|amko install)/)).toEqual(expect.arrayContaining([expect.stringMatching(/^skipped: needs the (ako|amko)-[\d.]+ chart archive: pass --charts DIR$/)]));
+      expect(
+        result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns|lab env)/).every((r) => r === "ok"),
+      ).toBe(true);
+      expect(result(/^avictl (ako (lint|install|reload)|amko install)/)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^skipped: needs the (ako|amko)-[\d.]+ chart archive: pass --charts DIR$/)]),
+      );
       expect(result(/^avictl ako status/)).toEqual(["skipped: needs step ako-install-s1az1, which did not pass"]);
       expect(rows.filter((r) => r[2] === "failed")).toEqual([]);
       // Without charts the controller-only parts still run: the log export's verdict and the GSLB blackout.
@@ -72,7 +79,9 @@ describe.concurrent("lab demo", () => {
       const s = JSON.parse(status.stdout) as LabStatus;
       expect(isAlive(s.pid)).toBe(true);
       expect(s.controllers.map((c) => c.name)).toEqual(["site1", "site2", "leader"]);
-      expect(s.controllers[0]).toEqual(expect.objectContaining({ name: "site1", state: "up", faults: { latencyMs: 0, errorRate: 0, resetRate: 0 } }));
+      expect(s.controllers[0]).toEqual(
+        expect.objectContaining({ name: "site1", state: "up", faults: { latencyMs: 0, errorRate: 0, resetRate: 0 } }),
+      );
       expect(s.clusters.map((c) => c.name)).toEqual(["s1az1", "s1az2", "s2"]);
       expect(s.clusters.every((c) => c.server?.startsWith("http"))).toBe(true);
       expect(s.dns.map((d) => d.vs).sort()).toEqual(["g-dns", "g-dns-site2", "local-dns-site1"]);
@@ -87,8 +96,14 @@ describe.concurrent("lab demo", () => {
 
       const set = await runCli(["lab", "faults", "--latency", "50ms", "--error-rate", "0.2", "--reset-rate", "0.1", "-o", "json"], { env });
       expect(set.code, set.stderr).toBe(0);
-      expect(JSON.parse(set.stdout)).toEqual(["site1", "site2", "leader"].map((controller) => ({ controller, faults: { latencyMs: 50, errorRate: 0.2, resetRate: 0.1 } })));
-      expect((JSON.parse((await runCli(["lab", "status", "-o", "json"], { env })).stdout) as LabStatus).controllers[0]!.faults).toEqual({ latencyMs: 50, errorRate: 0.2, resetRate: 0.1 });
+      expect(JSON.parse(set.stdout)).toEqual(
+        ["site1", "site2", "leader"].map((controller) => ({ controller, faults: { latencyMs: 50, errorRate: 0.2, resetRate: 0.1 } })),
+      );
+      expect((JSON.parse((await runCli(["lab", "status", "-o", "json"], { env })).stdout) as LabStatus).controllers[0]!.faults).toEqual({
+        latencyMs: 50,
+        errorRate: 0.2,
+        resetRate: 0.1,
+      });
       // Every API request answered with a 5xx: the controller is unusable until the faults are cleared.
       expect((await runCli(["lab", "faults", "--error-rate", "1"], { env })).code).toBe(0);
       const broken = await runCli(["status"], { env });
@@ -116,11 +131,33 @@ describe.concurrent("lab demo", () => {
   it.skipIf(Boolean(missing))(
     "with --charts: every step passes (AKO in the three clusters, reload, AMKO 6:3:1, shards, log export, GSLB and the blackout); no lab process remains",
     async () => {
-      const r = await runCli(["lab", "demo", "--charts", chartsDir, "-o", "json"], { env: { AVICTL_CONFIG: isolatedConfig(), AVICTL_HELM: helm.path! }, timeoutMs: LONG });
+      const r = await runCli(["lab", "demo", "--charts", chartsDir, "-o", "json"], {
+        env: { AVICTL_CONFIG: isolatedConfig(), AVICTL_HELM: helm.path! },
+        timeoutMs: LONG,
+      });
       expect(r.code, r.stderr).toBe(0);
       const demo = JSON.parse(r.stdout) as DemoResult;
       const outcome = Object.fromEntries(demo.steps.map((s) => [s.id, s.outcome]));
-      for (const id of ["ako-lint-s1az1", "ako-install-s1az1", "ako-install-s1az2", "ako-install-s2", "ako-reload-s1az1", "ako-status-s1az1", "amko-install", "amko-split", "amko-status", "infra-setting", "dummy-ingress", "vs-list", "export-logs", "gslb-site2", "gslb-status-down", "recovery", "lab-down"]) expect(outcome[id], id).toBe("ok");
+      for (const id of [
+        "ako-lint-s1az1",
+        "ako-install-s1az1",
+        "ako-install-s1az2",
+        "ako-install-s2",
+        "ako-reload-s1az1",
+        "ako-status-s1az1",
+        "amko-install",
+        "amko-split",
+        "amko-status",
+        "infra-setting",
+        "dummy-ingress",
+        "vs-list",
+        "export-logs",
+        "gslb-site2",
+        "gslb-status-down",
+        "recovery",
+        "lab-down",
+      ])
+        expect(outcome[id], id).toBe("ok");
       expect(demo.steps.filter((s) => s.outcome !== "ok")).toEqual([]);
       expect(demo.steps.find((s) => s.id === "amko-split")!.stdout).toMatch(/^s1az1\t6\t10\t60(\.0)?%$/m);
       const lab = labFrom(demo);
@@ -133,7 +170,10 @@ describe.concurrent("lab demo", () => {
   it(
     "Ctrl-C during a step stops it, stops the lab and exits 130, leaving no lab process or port",
     async () => {
-      const child = spawn(process.execPath, [binPath, "lab", "demo"], { env: { ...process.env, AVICTL_CONFIG: isolatedConfig(), NO_COLOR: "1", CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [binPath, "lab", "demo"], {
+        env: { ...process.env, AVICTL_CONFIG: isolatedConfig(), NO_COLOR: "1", CI: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       const code = await new Promise<number | null>((resolve) => {
         child.stdout.on("data", (d: Buffer) => {

@@ -20,11 +20,23 @@ afterAll(async () => {
 describe("lab sites", () => {
   it("publishes a context per controller, lab = site1, each with its own credentials", async () => {
     const r = await cli("config", "get-contexts");
-    expect(r.stdout.split("\n").map((l) => l.replace(/^\*?\s*/, "").split(/\s+/)[0]).filter(Boolean)).toEqual(expect.arrayContaining(["lab", "lab-site1", "lab-site2", "lab-leader"]));
+    expect(
+      r.stdout
+        .split("\n")
+        .map((l) => l.replace(/^\*?\s*/, "").split(/\s+/)[0])
+        .filter(Boolean),
+    ).toEqual(expect.arrayContaining(["lab", "lab-site1", "lab-site2", "lab-leader"]));
     for (const ctx of ["lab-leader", "lab-site1", "lab-site2"]) expect((await cli("--context", ctx, "-o", "json", "status")).code).toBe(0);
-    const uuids = await Promise.all(["lab-leader", "lab-site1", "lab-site2"].map(async (ctx) => (JSON.parse((await cli("--context", ctx, "-o", "json", "status")).stdout) as { cluster: { uuid: string } }).cluster.uuid));
+    const uuids = await Promise.all(
+      ["lab-leader", "lab-site1", "lab-site2"].map(
+        async (ctx) =>
+          (JSON.parse((await cli("--context", ctx, "-o", "json", "status")).stdout) as { cluster: { uuid: string } }).cluster.uuid,
+      ),
+    );
     expect(new Set(uuids).size).toBe(3);
-    const state = JSON.parse((await cli("-o", "json", "lab", "env")).stdout) as { controllers: { name: string; url: string; passwordFile: string }[] };
+    const state = JSON.parse((await cli("-o", "json", "lab", "env")).stdout) as {
+      controllers: { name: string; url: string; passwordFile: string }[];
+    };
     const [site1, site2] = ["site1", "site2"].map((n) => state.controllers.find((c) => c.name === n)!);
     const crossed = await runCli(["--controller", site1!.url, "--password-file", site2!.passwordFile, "status"], { env });
     expect(crossed.code).toBe(1);

@@ -11,7 +11,11 @@ const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, {
 
 /** A logged-in session's cookies and CSRF token, for raw requests. */
 async function login(): Promise<{ cookie: string; csrf: string }> {
-  const res = await lab.fetch("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
+  const res = await lab.fetch("/login", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }),
+  });
   expect(res.status).toBe(200);
   const pairs = res.headers.getSetCookie().map((c) => c.split(";")[0]!);
   return { cookie: pairs.join("; "), csrf: pairs.find((p) => p.startsWith("csrftoken="))!.slice("csrftoken=".length) };
@@ -27,7 +31,11 @@ afterAll(async () => {
 describe("the lab controller speaks HTTPS like a controller", () => {
   it("serves HTTPS only, with HSTS and Secure cookies", async () => {
     expect(lab.ctrl.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const res = await lab.fetch("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
+    const res = await lab.fetch("/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }),
+    });
     expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubdomains");
     expect(res.headers.get("content-type")).toBe("application/json");
     const cookies = res.headers.getSetCookie();
@@ -59,11 +67,24 @@ describe("the lab controller speaks HTTPS like a controller", () => {
   it("refuses writes without a Referer or with a foreign one, as Django's CSRF check does", async () => {
     const { cookie, csrf } = await login();
     const post = (referer?: string) =>
-      lab.fetch("/api/tenant", { method: "POST", headers: { Cookie: cookie, "X-CSRFToken": csrf, "X-Avi-Version": "30.2.1", "Content-Type": "application/json", ...(referer ? { Referer: referer } : {}) }, body: JSON.stringify({ name: "t-referer" }) });
+      lab.fetch("/api/tenant", {
+        method: "POST",
+        headers: {
+          Cookie: cookie,
+          "X-CSRFToken": csrf,
+          "X-Avi-Version": "30.2.1",
+          "Content-Type": "application/json",
+          ...(referer ? { Referer: referer } : {}),
+        },
+        body: JSON.stringify({ name: "t-referer" }),
+      });
     const missing = await post();
     expect([missing.status, await missing.text()]).toEqual([401, "Referer checking failed - no Referer."]);
     const foreign = await post("https://evil.example/");
-    expect([foreign.status, await foreign.text()]).toEqual([401, "Referer checking failed - https://evil.example/ does not match any trusted origins."]);
+    expect([foreign.status, await foreign.text()]).toEqual([
+      401,
+      "Referer checking failed - https://evil.example/ does not match any trusted origins.",
+    ]);
     const plain = await post(lab.ctrl.url.replace("https:", "http:"));
     expect(plain.status).toBe(401);
     expect(lab.ctrl.store.findByName("tenant", "t-referer")).toBeUndefined();
@@ -74,7 +95,11 @@ describe("the lab controller speaks HTTPS like a controller", () => {
 
   it("answers a bad CSRF token with the recorded 401: text body, JSON content type, session cookies re-sent", async () => {
     const { cookie } = await login();
-    const res = await lab.fetch("/api/tenant", { method: "POST", headers: { Cookie: cookie, "X-CSRFToken": "invalid", Referer: `${lab.ctrl.url}/`, "Content-Type": "application/json" }, body: "{}" });
+    const res = await lab.fetch("/api/tenant", {
+      method: "POST",
+      headers: { Cookie: cookie, "X-CSRFToken": "invalid", Referer: `${lab.ctrl.url}/`, "Content-Type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(401);
     expect(await res.text()).toBe("CSRF token missing or incorrect.");
     expect(res.headers.get("content-type")).toBe("application/json");
@@ -85,7 +110,13 @@ describe("the lab controller speaks HTTPS like a controller", () => {
 describe("lab admin endpoints", () => {
   it("refuse requests without the lab admin token (401) and serve it", async () => {
     const raw = caFetch(lab.ctrl.caCert);
-    for (const [method, path] of [["GET", "/lab/requests"], ["GET", "/lab/sessions"], ["POST", "/lab/faults"], ["DELETE", "/lab/requests"], ["GET", "/lab/stats"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/lab/requests"],
+      ["GET", "/lab/sessions"],
+      ["POST", "/lab/faults"],
+      ["DELETE", "/lab/requests"],
+      ["GET", "/lab/stats"],
+    ] as const) {
       const res = await raw(`${lab.ctrl.url}${path}`, { method, headers: { Authorization: "Bearer wrong" } });
       expect([method, path, res.status]).toEqual([method, path, 401]);
       expect((await raw(`${lab.ctrl.url}${path}`, { method })).status).toBe(401);

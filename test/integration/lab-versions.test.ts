@@ -15,9 +15,17 @@ describe("API versions on a 20.1.5 lab controller", () => {
   afterAll(async () => lab?.ctrl.close());
 
   const session = async () => {
-    const res = await lab.fetch("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }) });
+    const res = await lab.fetch("/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: LAB_PASSWORD }),
+    });
     const pairs = res.headers.getSetCookie().map((c) => c.split(";")[0]!);
-    return { Cookie: pairs.join("; "), "X-CSRFToken": pairs.find((p) => p.startsWith("csrftoken="))!.split("=")[1]!, Referer: `${lab.ctrl.url}/` };
+    return {
+      Cookie: pairs.join("; "),
+      "X-CSRFToken": pairs.find((p) => p.startsWith("csrftoken="))!.split("=")[1]!,
+      Referer: `${lab.ctrl.url}/`,
+    };
   };
 
   it("refuses requests for a newer API version, reads and writes alike, and serves its own", async () => {
@@ -25,7 +33,11 @@ describe("API versions on a 20.1.5 lab controller", () => {
     const newer = await lab.fetch("/api/cloud", { headers: { ...h, "X-Avi-Version": "30.2.1" } });
     expect(newer.status).toBe(400);
     expect(((await newer.json()) as { error: string }).error).toMatch(/^Invalid version 30\.2\.1/);
-    const write = await lab.fetch("/api/tenant", { method: "POST", headers: { ...h, "X-Avi-Version": "20.1.6", "Content-Type": "application/json" }, body: JSON.stringify({ name: "never" }) });
+    const write = await lab.fetch("/api/tenant", {
+      method: "POST",
+      headers: { ...h, "X-Avi-Version": "20.1.6", "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "never" }),
+    });
     expect(write.status).toBe(400);
     expect(lab.ctrl.store.findByName("tenant", "never")).toBeUndefined();
     const own = await lab.fetch("/api/cloud", { headers: { ...h, "X-Avi-Version": "20.1.5" } });
@@ -61,7 +73,9 @@ describe("lab up / lab env", () => {
   it("puts the lab CA into the lab context, exports it without a version pin, and a negotiating client drives a 20.1.5 lab", async () => {
     const up = await runCli(["lab", "up", "--detach", "--ttl", "10m", "--avi-version", "20.1.5"], { env, timeoutMs: 120_000 });
     expect(up.code, up.stderr).toBe(0);
-    const ctx = (parse(readFileSync(config, "utf8")) as { contexts: { name: string; controller: string; caCert?: string }[] }).contexts.find((c) => c.name === "lab")!;
+    const ctx = (
+      parse(readFileSync(config, "utf8")) as { contexts: { name: string; controller: string; caCert?: string }[] }
+    ).contexts.find((c) => c.name === "lab")!;
     expect(ctx.controller).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(isAbsolute(ctx.caCert!)).toBe(true);
     expect(readFileSync(ctx.caCert!, "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----/);

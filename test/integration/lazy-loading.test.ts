@@ -19,14 +19,17 @@ function importsOf(args: string[]): string[] {
 }
 
 describe("lazy loading", () => {
-  it.each([["--help"], ["--version"], ["status", "--help"], ["config", "get-contexts"]])("avictl %s loads neither Kubernetes, inquirer nor the lab", (...args) => {
-    const mods = importsOf(args);
-    expect(mods.some((m) => m.includes("/dist/cli/main.js"))).toBe(true);
-    expect(mods.filter((m) => m.includes("@kubernetes/client-node"))).toEqual([]);
-    expect(mods.filter((m) => m.includes("@inquirer"))).toEqual([]);
-    expect(mods.filter((m) => m.includes("/dist/lab/"))).toEqual([]);
-    expect(mods.filter((m) => m.includes("/node_modules/axios/"))).toEqual([]);
-  });
+  it.each([["--help"], ["--version"], ["status", "--help"], ["config", "get-contexts"]])(
+    "avictl %s loads neither Kubernetes, inquirer nor the lab",
+    (...args) => {
+      const mods = importsOf(args);
+      expect(mods.some((m) => m.includes("/dist/cli/main.js"))).toBe(true);
+      expect(mods.filter((m) => m.includes("@kubernetes/client-node"))).toEqual([]);
+      expect(mods.filter((m) => m.includes("@inquirer"))).toEqual([]);
+      expect(mods.filter((m) => m.includes("/dist/lab/"))).toEqual([]);
+      expect(mods.filter((m) => m.includes("/node_modules/axios/"))).toEqual([]);
+    },
+  );
 
   it("a controller command loads the Avi client but not Kubernetes", () => {
     const mods = importsOf(["--controller", "http://127.0.0.1:9", "--password-file", "/dev/null", "status"]);
@@ -35,7 +38,18 @@ describe("lazy loading", () => {
   });
 
   it("ako values rendered offline loads neither Kubernetes nor the Avi client", () => {
-    const mods = importsOf(["ako", "values", "--cluster-name", "S1-AZ1", "--vip-network", "N=10.10.25.0/24", "--se-group", "S", "--controller-version", "20.1.5"]);
+    const mods = importsOf([
+      "ako",
+      "values",
+      "--cluster-name",
+      "S1-AZ1",
+      "--vip-network",
+      "N=10.10.25.0/24",
+      "--se-group",
+      "S",
+      "--controller-version",
+      "20.1.5",
+    ]);
     expect(mods.some((m) => m.includes("/dist/workflows/ako/render.js"))).toBe(true);
     expect(mods.filter((m) => m.includes("@kubernetes/client-node") || m.includes("/node_modules/axios/"))).toEqual([]);
   });
@@ -43,6 +57,8 @@ describe("lazy loading", () => {
   it("check-dns loads the DNS client but neither the Avi client nor Kubernetes", () => {
     const mods = importsOf(["check-dns", "localhost", "--server", "127.0.0.1:9", "--count", "1", "--no-http", "--timeout", "50ms"]);
     expect(mods.some((m) => m.includes("/dist/clients/dns.js"))).toBe(true);
-    expect(mods.filter((m) => m.includes("@kubernetes/client-node") || m.includes("/node_modules/axios/") || m.includes("/dist/clients/avi/"))).toEqual([]);
+    expect(
+      mods.filter((m) => m.includes("@kubernetes/client-node") || m.includes("/node_modules/axios/") || m.includes("/dist/clients/avi/")),
+    ).toEqual([]);
   });
 });

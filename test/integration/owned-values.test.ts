@@ -30,7 +30,10 @@ afterAll(async () => {
 
 const cli = (args: string[]) => runCli(["-o", "json", ...args], { env });
 const plan = (stdout: string) => (JSON.parse(stdout) as { plan: PlanItem[] }).plan;
-const defaults = (vrf: string) => ((lab.ctrl.store.findByName("vrfcontext", vrf)?.static_routes as Route[] | undefined) ?? []).filter((r) => r.prefix.ip_addr.addr === "0.0.0.0" && Number(r.prefix.mask) === 0);
+const defaults = (vrf: string) =>
+  ((lab.ctrl.store.findByName("vrfcontext", vrf)?.static_routes as Route[] | undefined) ?? []).filter(
+    (r) => r.prefix.ip_addr.addr === "0.0.0.0" && Number(r.prefix.mask) === 0,
+  );
 const subnets = (net: string) => (lab.ctrl.store.findByName("network", net)?.configured_subnets as Subnet[] | undefined) ?? [];
 const pools = (net: string) => subnets(net).flatMap((s) => s.static_ip_ranges.map((p) => `${p.range.begin.addr}-${p.range.end.addr}`));
 
@@ -40,13 +43,26 @@ describe("owned values are replaced, not accumulated", () => {
     expect((await cli(["create-vrf", "VRF_GW", "--default-gateway", net.at(1)])).code).toBe(0);
     // AKO's own default route in the same VRF (labelled with its cluster) is not avictl's to replace.
     const vrf = lab.ctrl.store.findByName("vrfcontext", "VRF_GW")!;
-    const ako: Route = { route_id: "S1-AZ1-0", prefix: { ip_addr: { addr: "0.0.0.0" }, mask: 0 }, next_hop: { addr: net.at(3) }, labels: [{ key: "clustername", value: "S1-AZ1" }] };
+    const ako: Route = {
+      route_id: "S1-AZ1-0",
+      prefix: { ip_addr: { addr: "0.0.0.0" }, mask: 0 },
+      next_hop: { addr: net.at(3) },
+      labels: [{ key: "clustername", value: "S1-AZ1" }],
+    };
     lab.ctrl.store.put("vrfcontext", { ...vrf, static_routes: [...(vrf.static_routes as Route[]), ako] });
 
     const r = await cli(["create-vrf", "VRF_GW", "--default-gateway", net.at(2)]);
     expect(r.code, r.stderr).toBe(0);
-    expect(plan(r.stdout).find((p) => p.kind === "vrfcontext" && p.action === "update")?.diff.map((d) => d.path)).toEqual([`static_routes[0.0.0.0/0>${net.at(2)}]`, `static_routes[0.0.0.0/0>${net.at(1)}]`]);
-    expect(defaults("VRF_GW").map((d) => d.next_hop.addr).sort()).toEqual([net.at(2), net.at(3)].sort());
+    expect(
+      plan(r.stdout)
+        .find((p) => p.kind === "vrfcontext" && p.action === "update")
+        ?.diff.map((d) => d.path),
+    ).toEqual([`static_routes[0.0.0.0/0>${net.at(2)}]`, `static_routes[0.0.0.0/0>${net.at(1)}]`]);
+    expect(
+      defaults("VRF_GW")
+        .map((d) => d.next_hop.addr)
+        .sort(),
+    ).toEqual([net.at(2), net.at(3)].sort());
 
     const before = lab.ctrl.writes;
     const again = await cli(["create-vrf", "VRF_GW", "--default-gateway", net.at(2)]);
@@ -56,13 +72,32 @@ describe("owned values are replaced, not accumulated", () => {
 
   it("bootstrap cloud: a changed --mgmt-gateway and a corrected --mgmt-pool replace the earlier ones", async () => {
     const mgmt = nets[1]!;
-    const run = (pool: string, gateway: string) => cli(["bootstrap", "cloud", "--dns-domain", "owned.example", "--mgmt-network", mgmt.name, "--mgmt-subnet", mgmt.subnet, "--mgmt-pool", pool, "--mgmt-gateway", gateway]);
+    const run = (pool: string, gateway: string) =>
+      cli([
+        "bootstrap",
+        "cloud",
+        "--dns-domain",
+        "owned.example",
+        "--mgmt-network",
+        mgmt.name,
+        "--mgmt-subnet",
+        mgmt.subnet,
+        "--mgmt-pool",
+        pool,
+        "--mgmt-gateway",
+        gateway,
+      ]);
     expect((await run(mgmt.pool(45, 50), mgmt.at(1))).code).toBe(0);
     const r = await run(mgmt.pool(45, 60), mgmt.at(254));
     expect(r.code, r.stderr).toBe(0);
     expect(defaults("management").map((d) => d.next_hop.addr)).toEqual([mgmt.at(254)]);
     expect(pools(mgmt.name)).toEqual([mgmt.pool(45, 60)]);
-    expect(plan(r.stdout).filter((p) => p.action === "update").map((p) => p.kind).sort()).toEqual(["network", "vrfcontext"]);
+    expect(
+      plan(r.stdout)
+        .filter((p) => p.action === "update")
+        .map((p) => p.kind)
+        .sort(),
+    ).toEqual(["network", "vrfcontext"]);
   });
 
   it("create-vrf: a corrected pool replaces the one set earlier", async () => {
@@ -99,11 +134,34 @@ describe("owned values are replaced, not accumulated", () => {
 
   it("dns-vs create: a record given again with other addresses replaces ours; other records stay", async () => {
     const net = nets[2]!;
-    for (const args of [["create-vrf", "VRF_POOL", "--network", `${net.name}=${net.subnet}@${net.pool(100, 119)}`], ["seg", "create", "DNS-SE-Group", "--buffer-se", "0"]]) {
+    for (const args of [
+      ["create-vrf", "VRF_POOL", "--network", `${net.name}=${net.subnet}@${net.pool(100, 119)}`],
+      ["seg", "create", "DNS-SE-Group", "--buffer-se", "0"],
+    ]) {
       expect((await cli(args)).code).toBe(0);
     }
-    const records = () => (lab.ctrl.store.findByName("virtualservice", "owned-dns")?.static_dns_records as { fqdn: string[]; ip_address: { ip_address: { addr: string } }[] }[]).map((r) => `${r.fqdn.join()}=${r.ip_address.map((a) => a.ip_address.addr).join()}`);
-    expect((await cli(["dns-vs", "create", "owned-dns", "--network", net.name, "--record", "a.owned.example=192.0.2.1", "--record", "b.owned.example=192.0.2.9"])).code).toBe(0);
+    const records = () =>
+      (
+        lab.ctrl.store.findByName("virtualservice", "owned-dns")?.static_dns_records as {
+          fqdn: string[];
+          ip_address: { ip_address: { addr: string } }[];
+        }[]
+      ).map((r) => `${r.fqdn.join()}=${r.ip_address.map((a) => a.ip_address.addr).join()}`);
+    expect(
+      (
+        await cli([
+          "dns-vs",
+          "create",
+          "owned-dns",
+          "--network",
+          net.name,
+          "--record",
+          "a.owned.example=192.0.2.1",
+          "--record",
+          "b.owned.example=192.0.2.9",
+        ])
+      ).code,
+    ).toBe(0);
     const r = await cli(["dns-vs", "create", "owned-dns", "--network", net.name, "--record", "a.owned.example=192.0.2.2"]);
     expect(r.code, r.stderr).toBe(0);
     expect(plan(r.stdout).find((p) => p.kind === "virtualservice")?.action).toBe("update");
@@ -120,7 +178,18 @@ describe("owned values are replaced, not accumulated", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(words);
     expect(lab.ctrl.writes).toBe(before);
-    const m = await cli(["bootstrap", "cloud", "--dns-domain", "owned.example", "--mgmt-network", net.name, "--mgmt-subnet", net.subnet, "--mgmt-pool", pool(net)]);
+    const m = await cli([
+      "bootstrap",
+      "cloud",
+      "--dns-domain",
+      "owned.example",
+      "--mgmt-network",
+      net.name,
+      "--mgmt-subnet",
+      net.subnet,
+      "--mgmt-pool",
+      pool(net),
+    ]);
     expect(m.code).toBe(2);
     expect(m.stderr).toContain(words);
   });

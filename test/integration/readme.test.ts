@@ -45,8 +45,13 @@ async function reference(): Promise<string> {
 describe("command table", () => {
   it("lists each top-level command with the description and arguments of its module", async () => {
     const program = await fullTree();
-    const args = (c: Command) => c.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? "..." : ""}>` : `[${a.name()}${a.variadic ? "..." : ""}]`)).join(" ");
-    expect(commandModules.map((m) => [m.name, m.description, m.args ?? ""])).toEqual(program.commands.map((c) => [c.name(), c.description(), args(c)]));
+    const args = (c: Command) =>
+      c.registeredArguments
+        .map((a) => (a.required ? `<${a.name()}${a.variadic ? "..." : ""}>` : `[${a.name()}${a.variadic ? "..." : ""}]`))
+        .join(" ");
+    expect(commandModules.map((m) => [m.name, m.description, m.args ?? ""])).toEqual(
+      program.commands.map((c) => [c.name(), c.description(), args(c)]),
+    );
   });
 });
 
@@ -98,8 +103,10 @@ const runBlocks = shellBlocks.filter((b) => !b.marker?.startsWith("shown only"))
 
 describe("README blocks", () => {
   it("say what they are: sh blocks run, other languages are shown, nothing is unmarked", () => {
-    for (const b of readmeBlocks(readmeText)) expect(b.lang, `README line ${b.line}: give the block a language (sh runs; text is shown)`).not.toBe("");
-    for (const b of shellBlocks) if (b.marker) expect(b.marker, `README line ${b.line}`).toMatch(/^(shown only \(.+\)|needs (dig|helm and the chart archives))$/);
+    for (const b of readmeBlocks(readmeText))
+      expect(b.lang, `README line ${b.line}: give the block a language (sh runs; text is shown)`).not.toBe("");
+    for (const b of shellBlocks)
+      if (b.marker) expect(b.marker, `README line ${b.line}`).toMatch(/^(shown only \(.+\)|needs (dig|helm and the chart archives))$/);
   });
 
   it("run against loopback only, from lab up to lab down", () => {
@@ -118,7 +125,8 @@ const skipReason = (b: Block): string | undefined =>
 describe("README: the by-hand path against a fresh lab", () => {
   const work = mkdtempSync(join(tmpdir(), "avictl-readme-"));
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("AVI") && k !== "KUBECONFIG" && !k.startsWith("LAB_")) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith("AVI") && k !== "KUBECONFIG" && !k.startsWith("LAB_")) env[k] = v;
   Object.assign(env, {
     NO_COLOR: "1",
     CI: "1",
@@ -156,7 +164,12 @@ describe("README: the by-hand path against a fresh lab", () => {
     });
     const reached = readFileSync(marks, "utf8").trim();
     const failed = runBlocks[Number(reached)];
-    expect(reached, failed ? `README block at line ${failed.line} failed (exit ${r.code}):\n${failed.text}\n--- output ---\n${r.out.slice(-4000)}` : r.out).toBe("done");
+    expect(
+      reached,
+      failed
+        ? `README block at line ${failed.line} failed (exit ${r.code}):\n${failed.text}\n--- output ---\n${r.out.slice(-4000)}`
+        : r.out,
+    ).toBe("done");
     expect(r.code).toBe(0);
     // What the README promises along the way.
     expect(r.out).toContain("SIMULATION");

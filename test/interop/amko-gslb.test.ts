@@ -31,10 +31,26 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on the lab
   });
 
   it("amko install with weights 6:3:1 → GSLB service on the leader, replicated, answered 6:3:1 by a follower's DNS VS", async () => {
-    const kubectl = (ctx: string, ...args: string[]) => exec(kubectlBin.path!, ["--context", ctx, ...args], { env: { ...process.env, KUBECONFIG: g.lab.state.kubeconfig }, timeout: 60_000 });
+    const kubectl = (ctx: string, ...args: string[]) =>
+      exec(kubectlBin.path!, ["--context", ctx, ...args], { env: { ...process.env, KUBECONFIG: g.lab.state.kubeconfig }, timeout: 60_000 });
     const vips: string[] = [];
     const ingress = join(g.dir, "ingress.json");
-    writeFileSync(ingress, JSON.stringify({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "hello", namespace: "default", labels: { app: "gslb" } }, spec: { rules: [{ host: HOST, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "hello", port: { number: 80 } } } }] } }] } }));
+    writeFileSync(
+      ingress,
+      JSON.stringify({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: "hello", namespace: "default", labels: { app: "gslb" } },
+        spec: {
+          rules: [
+            {
+              host: HOST,
+              http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "hello", port: { number: 80 } } } }] },
+            },
+          ],
+        },
+      }),
+    );
     for (const [cluster, site, network] of CLUSTERS) {
       // What AKO makes for the ingress at the cluster's site (AKO's data plane is emulated elsewhere).
       vips.push((await g.akoVs(site, cluster, network, HOST)).ip);
@@ -42,7 +58,23 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on the lab
     }
     const install = await g.cli(
       "lab-leader",
-      ["amko", "install", "--leader-context", "s1az1", "--kubeconfig", g.lab.state.kubeconfig!, ...CLUSTERS.flatMap(([c]) => ["--member", `${c}=${c}`]), "--selector", "app=gslb", "--split", CLUSTERS.map(([c, , , w]) => `${c}=${w}`).join(","), "--ttl", "5", "--chart", join(chartsDir, "amko-1.13.1.tgz")],
+      [
+        "amko",
+        "install",
+        "--leader-context",
+        "s1az1",
+        "--kubeconfig",
+        g.lab.state.kubeconfig!,
+        ...CLUSTERS.flatMap(([c]) => ["--member", `${c}=${c}`]),
+        "--selector",
+        "app=gslb",
+        "--split",
+        CLUSTERS.map(([c, , , w]) => `${c}=${w}`).join(","),
+        "--ttl",
+        "5",
+        "--chart",
+        join(chartsDir, "amko-1.13.1.tgz"),
+      ],
       { env: { AVICTL_HELM: helmBin.path! }, timeoutMs: 240_000 },
     );
     expect(install.code, install.stderr).toBe(0);
@@ -54,14 +86,33 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on the lab
     const members = (gs.groups as { members: { ip: { addr: string }; ratio: number }[] }[])[0]!.members;
     expect(members.map((m) => [m.ip.addr, m.ratio])).toEqual(vips.map((ip, i) => [ip, CLUSTERS[i]![3]]));
 
-    const st = await g.cli("lab-leader", ["-o", "json", "amko", "status", "--kubeconfig", g.lab.state.kubeconfig!, "--kube-context", "s1az1"], { env: { AVICTL_HELM: helmBin.path! } });
+    const st = await g.cli(
+      "lab-leader",
+      ["-o", "json", "amko", "status", "--kubeconfig", g.lab.state.kubeconfig!, "--kube-context", "s1az1"],
+      { env: { AVICTL_HELM: helmBin.path! } },
+    );
     expect(st.code, st.stderr).toBe(0);
     const made = (JSON.parse(st.stdout) as { gslbServices: { name: string; members: { ratio: number }[] }[] }).gslbServices;
     expect(made.map((x) => [x.name, x.members.map((m) => m.ratio)])).toEqual([[HOST, [6, 3, 1]]]);
 
     const dns = g.lab.state.dns.find((d) => d.vs === "g-dns-site1")!;
     const labels = vips.flatMap((ip, i) => ["--label", `${ip}=${CLUSTERS[i]![0]}`]);
-    const r = await runCli(["check-dns", HOST, "0", "--no-http", "--server", `${dns.host}:${dns.port}`, "--count", "300", ...labels, "--expect", "s1az1=6,s1az2=3,s2=1"], { env: { AVICTL_CONFIG: g.config }, timeoutMs: 120_000 });
+    const r = await runCli(
+      [
+        "check-dns",
+        HOST,
+        "0",
+        "--no-http",
+        "--server",
+        `${dns.host}:${dns.port}`,
+        "--count",
+        "300",
+        ...labels,
+        "--expect",
+        "s1az1=6,s1az2=3,s2=1",
+      ],
+      { env: { AVICTL_CONFIG: g.config }, timeoutMs: 120_000 },
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
   }, 300_000);
 });

@@ -20,7 +20,21 @@ const BARS: Bar[] = [
 
 /** Headless Chromium (root needs --no-sandbox), local files only, no network. */
 function browse(args: string[]): { stdout: string; code: number | null } {
-  const r = spawnSync(chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--disable-extensions", "--disable-background-networking", "--user-data-dir=" + join(dir, "profile"), ...args], { encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(
+    chromium!,
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--hide-scrollbars",
+      "--no-first-run",
+      "--disable-extensions",
+      "--disable-background-networking",
+      "--user-data-dir=" + join(dir, "profile"),
+      ...args,
+    ],
+    { encoding: "utf8", timeout: 120_000 },
+  );
   return { stdout: r.stdout, code: r.status };
 }
 

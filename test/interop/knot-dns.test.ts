@@ -20,7 +20,14 @@ slow    86400 IN A  10.10.25.47
 ${MANY}
 `;
 
-type Line = { rcode?: string; aa?: boolean; answers: { name: string; type: string; ttl: number; data: string }[]; authority: { name: string; type: string; ttl: number; data: string }[]; tcp?: boolean; dnsError?: string };
+type Line = {
+  rcode?: string;
+  aa?: boolean;
+  answers: { name: string; type: string; ttl: number; data: string }[];
+  authority: { name: string; type: string; ttl: number; data: string }[];
+  tcp?: boolean;
+  dnsError?: string;
+};
 
 describe.skipIf(missing.length > 0)("check-dns against Knot, compared with dig", () => {
   let knot: Knot;
@@ -30,11 +37,27 @@ describe.skipIf(missing.length > 0)("check-dns against Knot, compared with dig",
   afterAll(async () => knot?.stop());
 
   const checkDns = async (name: string, type = "A") => {
-    const r = await runCli(["check-dns", name, "--server", `127.0.0.1:${knot.port}`, "--count", "1", "--no-http", "--type", type, "-o", "json"]);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Line & { summary?: unknown });
+    const r = await runCli([
+      "check-dns",
+      name,
+      "--server",
+      `127.0.0.1:${knot.port}`,
+      "--count",
+      "1",
+      "--no-http",
+      "--type",
+      type,
+      "-o",
+      "json",
+    ]);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Line & { summary?: unknown });
     return { code: r.code, stderr: r.stderr, it: lines[0]!, summary: lines[1]!.summary as { dnsFailures: number; answered: number } };
   };
-  const norm = (rs: { name: string; type: string; ttl: number; data: string }[]) => rs.map((r) => `${r.name.replace(/\.$/, "")} ${r.ttl} ${r.type} ${r.data.replace(/\.(?=\s|$)/g, "")}`).sort();
+  const norm = (rs: { name: string; type: string; ttl: number; data: string }[]) =>
+    rs.map((r) => `${r.name.replace(/\.$/, "")} ${r.ttl} ${r.type} ${r.data.replace(/\.(?=\s|$)/g, "")}`).sort();
 
   it.each([
     ["hello.interop.test", "A"],
@@ -68,9 +91,24 @@ describe.skipIf(missing.length > 0)("check-dns against Knot, compared with dig",
   });
 
   it("--qps load mode against Knot counts every query and the split of first answers", async () => {
-    const r = await runCli(["check-dns", "slow.interop.test", "--server", `127.0.0.1:${knot.port}`, "--qps", "max", "--count", "2000", "-o", "json"]);
+    const r = await runCli([
+      "check-dns",
+      "slow.interop.test",
+      "--server",
+      `127.0.0.1:${knot.port}`,
+      "--qps",
+      "max",
+      "--count",
+      "2000",
+      "-o",
+      "json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const s = (JSON.parse(r.stdout.trim().split("\n").pop()!) as { summary: { queries: number; answered: number; shares: { label: string; count: number }[] } }).summary;
+    const s = (
+      JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+        summary: { queries: number; answered: number; shares: { label: string; count: number }[] };
+      }
+    ).summary;
     expect(s.queries).toBe(2000);
     expect(s.answered).toBe(2000);
     expect(s.shares).toEqual([{ label: "10.10.25.47", addresses: ["10.10.25.47"], count: s.answered, share: 1 }]);
@@ -82,7 +120,17 @@ describe("check-dns against a server that never answers", () => {
     const silent = createSocket("udp4");
     await new Promise<void>((r) => silent.bind(0, "127.0.0.1", r));
     try {
-      const r = await runCli(["check-dns", "hello.avi.iberia.local", "0.05", "--server", `127.0.0.1:${silent.address().port}`, "--count", "2", "--timeout", "150ms"]);
+      const r = await runCli([
+        "check-dns",
+        "hello.avi.iberia.local",
+        "0.05",
+        "--server",
+        `127.0.0.1:${silent.address().port}`,
+        "--count",
+        "2",
+        "--timeout",
+        "150ms",
+      ]);
       expect(r.code).toBe(3);
       const lines = r.stdout.split("\n").filter((l) => /no answer from 127\.0\.0\.1:\d+ after 2 attempt\(s\) of 150 ms/.test(l));
       expect(lines).toHaveLength(2);

@@ -140,7 +140,11 @@ export class RestAviClient implements AviClient {
     const cached = this.refCache.get(key);
     if (cached) return cached;
     const obj = await this.getByName(type, name, scope);
-    if (!obj?.uuid) throw new OperationError(`${type} "${name}" not found on controller ${new URL(this.controller).host}`, `check the name with 'avictl status' or the controller UI`);
+    if (!obj?.uuid)
+      throw new OperationError(
+        `${type} "${name}" not found on controller ${new URL(this.controller).host}`,
+        `check the name with 'avictl status' or the controller UI`,
+      );
     const ref = this.ref(type, obj.uuid);
     this.refCache.set(key, ref);
     return ref;

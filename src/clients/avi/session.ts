@@ -81,7 +81,10 @@ export class AviSession {
     const body = parse(res.data) as { version?: { Version?: string } } | undefined;
     this.controllerVersion = body?.version?.Version ?? "";
     if (!this.apiVersion) {
-      const known = this.controllerVersion && compareVersions(this.controllerVersion, MAX_KNOWN_VERSION) < 0 ? this.controllerVersion : MAX_KNOWN_VERSION;
+      const known =
+        this.controllerVersion && compareVersions(this.controllerVersion, MAX_KNOWN_VERSION) < 0
+          ? this.controllerVersion
+          : MAX_KNOWN_VERSION;
       this.apiVersion = this.opts.apiVersion ?? known;
     }
     this.loggedIn = true;
@@ -179,15 +182,27 @@ export class AviSession {
     const e = err as { code?: string; message?: string };
     const code = e.code ?? "";
     if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EHOSTUNREACH") {
-      return new OperationError(`cannot reach controller ${this.host} (${code === "ECONNREFUSED" ? "connection refused" : code})`, "check --controller / AVI_CONTROLLER, or start the lab with 'avictl lab up'");
+      return new OperationError(
+        `cannot reach controller ${this.host} (${code === "ECONNREFUSED" ? "connection refused" : code})`,
+        "check --controller / AVI_CONTROLLER, or start the lab with 'avictl lab up'",
+      );
     }
     if (/certificate|self.signed|CERT_|UNABLE_TO_VERIFY/i.test(`${code} ${e.message ?? ""}`)) {
-      return new OperationError(`TLS verification of controller ${this.host} failed (${code || "certificate"})`, "pass --ca-cert FILE with the controller's CA, or --insecure to skip verification");
+      return new OperationError(
+        `TLS verification of controller ${this.host} failed (${code || "certificate"})`,
+        "pass --ca-cert FILE with the controller's CA, or --insecure to skip verification",
+      );
     }
     if (code === "ECONNABORTED" || code === "ETIMEDOUT") {
-      return new OperationError(`controller ${this.host} did not answer in time`, "raise --timeout or check the network path to the controller");
+      return new OperationError(
+        `controller ${this.host} did not answer in time`,
+        "raise --timeout or check the network path to the controller",
+      );
     }
-    return new OperationError(`request to controller ${this.host} failed (${code || e.message || "unknown error"})`, "retry, or run with --debug for details");
+    return new OperationError(
+      `request to controller ${this.host} failed (${code || e.message || "unknown error"})`,
+      "retry, or run with --debug for details",
+    );
   }
 }
 

@@ -17,5 +17,6 @@ export function compareVersions(a: string, b: string): number {
 /** An API version to send as X-Avi-Version: dotted digits, no newer than the newest schema avictl knows. */
 export function checkApiVersion(value: string, what: string): void {
   if (!/^\d{2}\.\d{1,2}\.\d{1,2}$/.test(value)) throw new UsageError(`${what} "${value}" is not an Avi API version like 22.1.3`);
-  if (compareVersions(value, MAX_KNOWN_VERSION) > 0) throw new UsageError(`${what} ${value} is newer than any Avi version avictl knows (${MAX_KNOWN_VERSION})`);
+  if (compareVersions(value, MAX_KNOWN_VERSION) > 0)
+    throw new UsageError(`${what} ${value} is newer than any Avi version avictl knows (${MAX_KNOWN_VERSION})`);
 }

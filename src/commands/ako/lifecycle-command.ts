@@ -14,12 +14,18 @@ import { renderPreflight } from "./preflight.js";
 export function lifecycleCommand(app: App, mode: "install" | "reload", description: string, examples: string): Command {
   const cmd = withKubeOptions(withValueFlags(new Command(mode).description(description)))
     .option("-f, --values <file>", "AKO values file (instead of, or as the base of, the value flags)")
-    .option("--chart <path|ref>", "AKO chart: archive, directory or chart reference (default: the published OCI chart, with --chart-version)")
+    .option(
+      "--chart <path|ref>",
+      "AKO chart: archive, directory or chart reference (default: the published OCI chart, with --chart-version)",
+    )
     .option("-n, --namespace <ns>", "release namespace (AKO 1.4.2 and older only work in avi-system)", "avi-system")
     .option("--release <name>", "release name (default: the existing AKO release, else ako)")
     .option("--wait-timeout <duration>", "how long to wait for AKO to connect", "5m")
     .option("--skip-preflight", "do not run the preflight checks first");
-  if (mode === "reload") cmd.option("--force", "allow a shardVSSize or clusterName change").option("--latest", "the newest released chart version of --chart (a classic repository reference)");
+  if (mode === "reload")
+    cmd
+      .option("--force", "allow a shardVSSize or clusterName change")
+      .option("--latest", "the newest released chart version of --chart (a classic repository reference)");
   return cmd.addHelpText("after", examples).action(async (raw: Record<string, string | boolean | undefined>) => {
     const { readValuesFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
     const { runAko } = await import("../../workflows/ako/lifecycle.js");
@@ -27,7 +33,8 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     const chart = await requireChart(raw as { chart?: string; chartVersion?: string; latest?: boolean });
     const { compareVersions } = await import("../../clients/avi/version.js");
     // AKO up to 1.4.2 looks for its ConfigMap and Secret in avi-system whatever its own namespace.
-    if (compareVersions(chart.version, "1.4.3") < 0 && raw.namespace !== "avi-system") throw new UsageError(`AKO ${chart.version} only works in namespace avi-system, not ${String(raw.namespace)}`);
+    if (compareVersions(chart.version, "1.4.3") < 0 && raw.namespace !== "avi-system")
+      throw new UsageError(`AKO ${chart.version} only works in namespace avi-system, not ${String(raw.namespace)}`);
     const waitTimeoutMs = parseDuration(String(raw.waitTimeout), "--wait-timeout");
     // Values: the file as given, or rendered from the flags (with the file as base).
     let text: string;
@@ -40,7 +47,11 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
       const { planAko } = await import("../../workflows/ako/plan.js");
       try {
         const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path);
-        const plan = await planAko(mode, { values, chart, namespace: String(raw.namespace), release: raw.release as string | undefined }, deps);
+        const plan = await planAko(
+          mode,
+          { values, chart, namespace: String(raw.namespace), release: raw.release as string | undefined },
+          deps,
+        );
         await writeOutput(app.output(), app.io, plan, renderPlan);
       } finally {
         tmp.dispose();
@@ -53,7 +64,16 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
       const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path);
       result = await runAko(
         mode,
-        { values, chart, namespace: String(raw.namespace), release: raw.release as string | undefined, waitTimeoutMs, credentials: await app.clients.credentials(), force: Boolean(raw.force), skipPreflight: Boolean(raw.skipPreflight) },
+        {
+          values,
+          chart,
+          namespace: String(raw.namespace),
+          release: raw.release as string | undefined,
+          waitTimeoutMs,
+          credentials: await app.clients.credentials(),
+          force: Boolean(raw.force),
+          skipPreflight: Boolean(raw.skipPreflight),
+        },
         deps,
         events,
       );
@@ -72,17 +92,31 @@ function renderPlan(io: Io, p: AkoPlan): void {
     const s = v === undefined ? "-" : JSON.stringify(v);
     return io.stdoutTTY && s.length > 40 ? `${s.slice(0, 39)}…` : s;
   };
-  io.out(`${p.mode} ${p.release} in ${p.namespace}: chart ${p.chart.from ? `${p.chart.from} → ` : ""}${p.chart.to}${p.unchanged ? " (unchanged: no new revision)" : ""}\n`);
+  io.out(
+    `${p.mode} ${p.release} in ${p.namespace}: chart ${p.chart.from ? `${p.chart.from} → ` : ""}${p.chart.to}${p.unchanged ? " (unchanged: no new revision)" : ""}\n`,
+  );
   io.out(`AKO restarts: ${p.restart.yes ? "yes" : "no"} (${p.restart.why})\n`);
-  printTable(io, ["VALUE", "INSTALLED", "NEW"], p.values.map((v) => [v.path, short(v.from), short(v.to)]));
-  printTable(io, ["CRD", "ACTION"], p.crds.map((c) => [c.name, c.action]));
+  printTable(
+    io,
+    ["VALUE", "INSTALLED", "NEW"],
+    p.values.map((v) => [v.path, short(v.from), short(v.to)]),
+  );
+  printTable(
+    io,
+    ["CRD", "ACTION"],
+    p.crds.map((c) => [c.name, c.action]),
+  );
   if (io.stderrTTY) io.err(io.dim("dry run: nothing was changed\n"));
 }
 
 function renderRun(io: Io, r: AkoRunResult): void {
   if (r.preflight && (!r.preflight.passed || io.stdoutTTY)) renderPreflight(io, r.preflight);
   if (r.preflight && !r.preflight.passed) return;
-  printTable(io, ["STEP", "DETAIL"], r.steps.map((s) => [s.step, s.detail]));
+  printTable(
+    io,
+    ["STEP", "DETAIL"],
+    r.steps.map((s) => [s.step, s.detail]),
+  );
   io.out(`${io.ok(`${r.release} (${r.chart}) revision ${r.revision ?? "?"} in ${r.namespace}: AKO connected`)}\n`);
   io.out(`static routes in VRF ${r.routes.vrf || "-"}: ${r.routes.found} for ${r.routes.expected} node(s)\n`);
 }

@@ -13,8 +13,16 @@ import { readValuesFile } from "../../workflows/values-doc.js";
 /** Shared by the ako commands: files, charts, helm and the clients a lifecycle run needs. */
 export { readValuesFile } from "../../workflows/values-doc.js";
 
-export async function renderValuesFile(app: App, raw: Record<string, string | boolean | undefined>, chart?: LoadedChart): Promise<{ yaml: string; warnings: string[] }> {
-  const o = toAkoValuesOptions({ ...(raw as Record<string, string | undefined>), servicesApi: raw.servicesApi === true ? true : undefined, chartVersion: (raw.chartVersion as string | undefined) ?? chart?.version });
+export async function renderValuesFile(
+  app: App,
+  raw: Record<string, string | boolean | undefined>,
+  chart?: LoadedChart,
+): Promise<{ yaml: string; warnings: string[] }> {
+  const o = toAkoValuesOptions({
+    ...(raw as Record<string, string | undefined>),
+    servicesApi: raw.servicesApi === true ? true : undefined,
+    chartVersion: (raw.chartVersion as string | undefined) ?? chart?.version,
+  });
   if (typeof raw.values === "string") o.base = { text: readValuesFile(raw.values), file: raw.values };
   if (offline(o)) {
     const target = await app.clients.target().catch(() => undefined);
@@ -27,7 +35,8 @@ export async function renderValuesFile(app: App, raw: Record<string, string | bo
 /** --out must name a file in an existing folder; checked before anything is rendered or written. */
 export function checkOutFile(out: string): void {
   const folder = dirname(resolve(out));
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
   if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${out} is a directory; name a file`);
 }
 
@@ -42,7 +51,10 @@ export function emitValues(app: App, r: { yaml: string; warnings: string[] }, ou
 }
 
 /** The chart named by --chart / --chart-version / --latest (or AVICTL_CHART_DIR), pulled with helm when it is not local. */
-export function requireChart(raw: { chart?: string; chartVersion?: string | boolean; latest?: string | boolean }, kind: "ako" | "amko" = "ako"): Promise<LoadedChart> {
+export function requireChart(
+  raw: { chart?: string; chartVersion?: string | boolean; latest?: string | boolean },
+  kind: "ako" | "amko" = "ako",
+): Promise<LoadedChart> {
   return resolveChart({ ...raw, chartDir: process.env.AVICTL_CHART_DIR || undefined }, kind, new Helm());
 }
 

@@ -8,7 +8,9 @@ import type { AkoStatus } from "../../workflows/ako/status.js";
 
 export function build(app: App): Command {
   return withKubeOptions(
-    new Command("status").description("AKO release, pod, connection, recent errors and its objects on the controller").option("-n, --namespace <ns>", "release namespace", "avi-system"),
+    new Command("status")
+      .description("AKO release, pod, connection, recent errors and its objects on the controller")
+      .option("-n, --namespace <ns>", "release namespace", "avi-system"),
   )
     .addHelpText("after", `\nExit status: 3 when AKO is not deployed, not ready or not connected.`)
     .action(async (raw: { namespace: string; kubeconfig?: string; kubeContext?: string }) => {
@@ -16,9 +18,14 @@ export function build(app: App): Command {
       const { Helm } = await import("../../clients/helm.js");
       const kube = await app.clients.kube(kubeTarget(raw));
       const avi = await app.clients.avi().catch(() => undefined);
-      const status = await akoStatus(raw.namespace, { kube, helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }), avi });
+      const status = await akoStatus(raw.namespace, {
+        kube,
+        helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
+        avi,
+      });
       await writeOutput(app.output(), app.io, status, render);
-      if (!status.healthy) throw new VerificationFailed(status.release ? `AKO is ${status.connection.toLowerCase()}` : `no AKO release in ${raw.namespace}`);
+      if (!status.healthy)
+        throw new VerificationFailed(status.release ? `AKO is ${status.connection.toLowerCase()}` : `no AKO release in ${raw.namespace}`);
     });
 }
 
@@ -28,10 +35,19 @@ function render(io: Io, s: AkoStatus): void {
     io.out(`${io.warn("no AKO release found")}\n`);
     return;
   }
-  io.out(`${c.bold("Release")}    ${s.release.name} ${s.release.chart} (app ${s.release.appVersion}) revision ${s.release.revision} ${s.release.status}\n`);
+  io.out(
+    `${c.bold("Release")}    ${s.release.name} ${s.release.chart} (app ${s.release.appVersion}) revision ${s.release.revision} ${s.release.status}\n`,
+  );
   io.out(`${c.bold("Cluster")}    ${s.clusterName ?? "-"}\n`);
-  io.out(`${c.bold("Pod")}        ${s.pod ? `${s.pod.name} ${s.pod.phase}${s.pod.ready ? " ready" : " not ready"}, ${s.pod.restarts} restart(s)` : "absent"}\n`);
-  io.out(`${c.bold("Connection")} ${s.connection === "CONNECTED" ? c.green(s.connection) : c.red(s.connection)}${s.connectionSource ? io.dim(` (from ${s.connectionSource === "log" ? "the log" : "/api/status"})`) : ""}\n`);
-  if (s.controller) io.out(`${c.bold("Controller")} ${s.controller.virtualServices} virtual service(s), ${s.controller.staticRoutes} static route(s) in VRF ${s.controller.vrf ?? "-"}, SE group label ${s.controller.seGroupLabel ?? "-"}\n`);
+  io.out(
+    `${c.bold("Pod")}        ${s.pod ? `${s.pod.name} ${s.pod.phase}${s.pod.ready ? " ready" : " not ready"}, ${s.pod.restarts} restart(s)` : "absent"}\n`,
+  );
+  io.out(
+    `${c.bold("Connection")} ${s.connection === "CONNECTED" ? c.green(s.connection) : c.red(s.connection)}${s.connectionSource ? io.dim(` (from ${s.connectionSource === "log" ? "the log" : "/api/status"})`) : ""}\n`,
+  );
+  if (s.controller)
+    io.out(
+      `${c.bold("Controller")} ${s.controller.virtualServices} virtual service(s), ${s.controller.staticRoutes} static route(s) in VRF ${s.controller.vrf ?? "-"}, SE group label ${s.controller.seGroupLabel ?? "-"}\n`,
+    );
   for (const e of s.recentErrors) io.out(`  ${io.dim(e)}\n`);
 }

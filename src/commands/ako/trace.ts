@@ -10,12 +10,17 @@ import type { TraceResult } from "../../workflows/ako/trace.js";
 export function build(app: App): Command {
   return withKubeOptions(
     new Command("trace")
-      .description("follow a Service or Ingress through AKO: VS → VsVip → pool → servers → DNS record → DNS answer; explain the first broken link")
+      .description(
+        "follow a Service or Ingress through AKO: VS → VsVip → pool → servers → DNS record → DNS answer; explain the first broken link",
+      )
       .argument("<kind>", "service or ingress")
       .argument("<ns/name>", "the object, e.g. default/kuard")
       .option("--dns-server <ip[:port]>", "DNS server to ask for the name (default: the context's --dns-server; the lab context has one)"),
   )
-    .addHelpText("after", `\nExamples:\n  avictl ako trace service default/kuard --kube-context s1az1\n  avictl ako trace ingress default/hello1 --kube-context s1az1 --dns-server 127.10.25.40\n\nExit status: 3 when a link is broken.`)
+    .addHelpText(
+      "after",
+      `\nExamples:\n  avictl ako trace service default/kuard --kube-context s1az1\n  avictl ako trace ingress default/hello1 --kube-context s1az1 --dns-server 127.10.25.40\n\nExit status: 3 when a link is broken.`,
+    )
     .action(async (kind: string, ref: string, raw: { kubeconfig?: string; kubeContext?: string; dnsServer?: string }) => {
       if (kind !== "service" && kind !== "ingress") throw new UsageError(`kind must be service or ingress, not "${kind}"`);
       const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(ref);
@@ -30,7 +35,11 @@ export function build(app: App): Command {
       const { traceAko } = await import("../../workflows/ako/trace.js");
       const { query } = await import("../../clients/dns.js");
       const kube = await app.clients.kube(kubeTarget(raw));
-      const result = await traceAko(kind, m[1]!, m[3]!, { kube, avi: await app.clients.avi(), resolve: server ? (name) => query(server, name, "A", { timeoutMs: 2000, retries: 1 }) : undefined });
+      const result = await traceAko(kind, m[1]!, m[3]!, {
+        kube,
+        avi: await app.clients.avi(),
+        resolve: server ? (name) => query(server, name, "A", { timeoutMs: 2000, retries: 1 }) : undefined,
+      });
       await writeOutput(app.output(), app.io, result, render);
       if (!result.ok) throw new VerificationFailed(result.broken);
     });

@@ -13,7 +13,10 @@ export function build(app: App): Command {
       .option("--events <list>", "comma-separated events", "GS_UP,GS_DOWN,GS_MEMBER_UP,GS_MEMBER_DOWN")
       .option("--channel <name>", "Slack channel to post to (default: the webhook's)")
       .option("--test", "post a sample GS_MEMBER_DOWN message to the webhook and report the HTTP status")
-      .addHelpText("after", `\nExample:\n  avictl --context lab-leader alerts slack --webhook-url-file ~/.slack-webhook --channel '#gslb' --test`)
+      .addHelpText(
+        "after",
+        `\nExample:\n  avictl --context lab-leader alerts slack --webhook-url-file ~/.slack-webhook --channel '#gslb' --test`,
+      )
       .action(async (raw: Record<string, string | boolean | undefined>) => {
         const { toSlackOptions, readWebhookUrl, slackAlerts } = await import("../../workflows/alerts/slack.js");
         const { postJson } = await import("../../clients/http.js");
@@ -30,16 +33,26 @@ export function build(app: App): Command {
         if (warning) r.warnings.push(warning);
         await writeOutput(app.output(), app.io, r, (io, res) => {
           renderPlan(io, res);
-          if (res.test) io.err(`${res.test.status >= 200 && res.test.status < 300 ? io.ok(`test message posted: HTTP ${res.test.status}`) : io.warn(`test message: the webhook answered HTTP ${res.test.status}`)}\n`);
+          if (res.test)
+            io.err(
+              `${res.test.status >= 200 && res.test.status < 300 ? io.ok(`test message posted: HTTP ${res.test.status}`) : io.warn(`test message: the webhook answered HTTP ${res.test.status}`)}\n`,
+            );
         });
-        if (r.test && (r.test.status < 200 || r.test.status >= 300)) throw new OperationError(`the Slack webhook answered HTTP ${r.test.status} to the test message`);
+        if (r.test && (r.test.status < 200 || r.test.status >= 300))
+          throw new OperationError(`the Slack webhook answered HTTP ${r.test.status} to the test message`);
       }),
   );
   cmd.addCommand(
     new Command("list").description("the alert configs avictl made, with their events").action(async () => {
       const { listAlerts } = await import("../../workflows/alerts/slack.js");
       const rows = await listAlerts(await app.clients.avi());
-      await writeOutput(app.output(), app.io, rows, (io, r) => printTable(io, ["NAME", "EVENTS", "ACTION GROUP", "THROTTLE", "ENABLED"], r.map((a) => [a.name, a.events.join(","), a.actionGroup ?? "-", a.throttle ?? "-", a.enabled ? "yes" : "no"])));
+      await writeOutput(app.output(), app.io, rows, (io, r) =>
+        printTable(
+          io,
+          ["NAME", "EVENTS", "ACTION GROUP", "THROTTLE", "ENABLED"],
+          r.map((a) => [a.name, a.events.join(","), a.actionGroup ?? "-", a.throttle ?? "-", a.enabled ? "yes" : "no"]),
+        ),
+      );
     }),
   );
   cmd.addCommand(
@@ -51,7 +64,9 @@ export function build(app: App): Command {
         const only = raw.events?.split(",").map((e) => e.trim().toUpperCase());
         const bad = only?.find((e) => !(GS_EVENTS as readonly string[]).includes(e));
         if (bad) throw new UsageError(`--events: unknown event "${bad}" (choose from ${GS_EVENTS.join(", ")})`);
-        await runPlan(app, "deleting alerts", (avi) => deleteAlerts(avi, only as typeof GS_EVENTS[number][] | undefined, Boolean(app.globals().dryRun)));
+        await runPlan(app, "deleting alerts", (avi) =>
+          deleteAlerts(avi, only as (typeof GS_EVENTS)[number][] | undefined, Boolean(app.globals().dryRun)),
+        );
       }),
   );
   return cmd;

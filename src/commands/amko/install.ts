@@ -25,51 +25,82 @@ Example:
   avictl amko install --leader-context s1az1 --member s1az1=s1az1 --member s1az2=s1az2 --member s2=s2 \\
       --selector app=gslb --split s1az1=6,s1az2=3,s2=1 --chart amko-1.13.1.tgz`,
     )
-    .action(async (raw: { leaderContext: string; member?: string[]; selector: string; split?: string; ttl?: string; chart?: string; chartVersion?: string; kubeconfig?: string; waitTimeout: string }) => {
-      const { installAmko, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
-      const { parseSplit } = await import("../../workflows/amko/traffic-split.js");
-      const { renderAmkoValues } = await import("../../workflows/amko/render.js");
-      const { parseCount } = await import("../../workflows/infra/net.js");
-      const { requireChart, scratch } = await import("../ako/run.js");
-      const { controllerHostOf } = await import("../../workflows/ako/values.js");
-      const { Kube } = await import("../../clients/k8s.js");
-      const { Helm } = await import("../../clients/helm.js");
-      const members = parseMembers(raw.member ?? []);
-      const split = raw.split ? parseSplit([raw.split]) : [];
-      const selector = parseSelector(raw.selector);
-      const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
-      const chart = await requireChart(raw, "amko");
-      const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
-      const target = await app.clients.target();
-      const avi = await app.clients.avi();
-      const credentials = await app.clients.credentials();
-      const tmp = scratch();
-      const { events, spinner } = app.progress("AMKO install");
-      let result: AmkoInstallResult;
-      try {
-        result = await installAmko(
-          { leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext }, members, selector, split, ttl, chart, leaderController: controllerHostOf(target.controller.value), controllerVersion: avi.controllerVersion, credentials, waitTimeoutMs },
-          {
-            helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: raw.leaderContext, signal: app.signal }),
-            render: renderAmkoValues,
-            writeValues: (text) => tmp.write("values.yaml", text),
-            connect: (t) => Kube.connect(t),
-            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-            now: () => Date.now(),
-          },
-          events,
-        );
-      } finally {
-        spinner.stop();
-        tmp.dispose();
-      }
-      await writeOutput(app.output(), app.io, result, render);
-    });
+    .action(
+      async (raw: {
+        leaderContext: string;
+        member?: string[];
+        selector: string;
+        split?: string;
+        ttl?: string;
+        chart?: string;
+        chartVersion?: string;
+        kubeconfig?: string;
+        waitTimeout: string;
+      }) => {
+        const { installAmko, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
+        const { parseSplit } = await import("../../workflows/amko/traffic-split.js");
+        const { renderAmkoValues } = await import("../../workflows/amko/render.js");
+        const { parseCount } = await import("../../workflows/infra/net.js");
+        const { requireChart, scratch } = await import("../ako/run.js");
+        const { controllerHostOf } = await import("../../workflows/ako/values.js");
+        const { Kube } = await import("../../clients/k8s.js");
+        const { Helm } = await import("../../clients/helm.js");
+        const members = parseMembers(raw.member ?? []);
+        const split = raw.split ? parseSplit([raw.split]) : [];
+        const selector = parseSelector(raw.selector);
+        const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
+        const chart = await requireChart(raw, "amko");
+        const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
+        const target = await app.clients.target();
+        const avi = await app.clients.avi();
+        const credentials = await app.clients.credentials();
+        const tmp = scratch();
+        const { events, spinner } = app.progress("AMKO install");
+        let result: AmkoInstallResult;
+        try {
+          result = await installAmko(
+            {
+              leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext },
+              members,
+              selector,
+              split,
+              ttl,
+              chart,
+              leaderController: controllerHostOf(target.controller.value),
+              controllerVersion: avi.controllerVersion,
+              credentials,
+              waitTimeoutMs,
+            },
+            {
+              helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: raw.leaderContext, signal: app.signal }),
+              render: renderAmkoValues,
+              writeValues: (text) => tmp.write("values.yaml", text),
+              connect: (t) => Kube.connect(t),
+              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+              now: () => Date.now(),
+            },
+            events,
+          );
+        } finally {
+          spinner.stop();
+          tmp.dispose();
+        }
+        await writeOutput(app.output(), app.io, result, render);
+      },
+    );
 }
 
 function render(io: Io, r: AmkoInstallResult): void {
-  printTable(io, ["MEMBER", "CONTEXT", "API SERVER", "VERSION"], r.members.map((m) => [m.name, m.context, m.server, m.version]));
-  printTable(io, ["CLUSTER", "WEIGHT", "EXPECTED SHARE"], r.shares.map((s) => [s.cluster, s.weight, `${(s.share * 100).toFixed(1)}%`]));
+  printTable(
+    io,
+    ["MEMBER", "CONTEXT", "API SERVER", "VERSION"],
+    r.members.map((m) => [m.name, m.context, m.server, m.version]),
+  );
+  printTable(
+    io,
+    ["CLUSTER", "WEIGHT", "EXPECTED SHARE"],
+    r.shares.map((s) => [s.cluster, s.weight, `${(s.share * 100).toFixed(1)}%`]),
+  );
   for (const w of r.warnings) io.err(`${io.warn(w)}\n`);
   io.out(`${io.ok(`${r.release} (${r.chart}) running in ${r.namespace}${r.amkoUUID ? `, amkoUUID ${r.amkoUUID} kept` : ""}`)}\n`);
 }

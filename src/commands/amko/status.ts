@@ -7,14 +7,19 @@ import { printTable, writeOutput } from "../../cli/output.js";
 import type { AmkoStatus } from "../../workflows/amko/status.js";
 
 export function build(app: App): Command {
-  return withKubeOptions(new Command("status").description("AMKO release, pod, GSLBConfig state and the traffic split with expected shares"))
+  return withKubeOptions(
+    new Command("status").description("AMKO release, pod, GSLBConfig state and the traffic split with expected shares"),
+  )
     .addHelpText("after", `\nExit status: 3 when AMKO is not deployed or not ready, or reports an error.`)
     .action(async (raw: { kubeconfig?: string; kubeContext?: string }) => {
       const { amkoStatus } = await import("../../workflows/amko/status.js");
       const { Helm } = await import("../../clients/helm.js");
       const kube = await app.clients.kube(kubeTarget(raw));
       // The GSLB services AMKO made are read on the leader when a controller is configured (e.g. --context lab-leader).
-      const leader = await app.clients.target().then(() => () => app.clients.avi(), () => undefined);
+      const leader = await app.clients.target().then(
+        () => () => app.clients.avi(),
+        () => undefined,
+      );
       const status = await amkoStatus({ kube, helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }), leader });
       await writeOutput(app.output(), app.io, status, render);
       if (!status.healthy) throw new VerificationFailed(status.release ? "AMKO is not healthy" : "no AMKO release in avi-system");
@@ -29,15 +34,36 @@ function render(io: Io, s: AmkoStatus): void {
   }
   io.out(`${c.bold("Release")}     ${s.release.name} ${s.release.chart} revision ${s.release.revision} ${s.release.status}\n`);
   io.out(`${c.bold("Pod")}         amko-0 ${s.pod ? `${s.pod.phase}${s.pod.ready ? " ready" : " not ready"}` : "absent"}\n`);
-  if (s.gslbConfig) io.out(`${c.bold("GSLBConfig")}  ${s.gslbConfig.state}; leader ${s.gslbConfig.leader ?? "-"}; members ${s.gslbConfig.members.join(", ")}${s.gslbConfig.amkoUUID ? `; uuid ${s.gslbConfig.amkoUUID}` : ""}\n`);
+  if (s.gslbConfig)
+    io.out(
+      `${c.bold("GSLBConfig")}  ${s.gslbConfig.state}; leader ${s.gslbConfig.leader ?? "-"}; members ${s.gslbConfig.members.join(", ")}${s.gslbConfig.amkoUUID ? `; uuid ${s.gslbConfig.amkoUUID}` : ""}\n`,
+    );
   if (s.gdp) {
     io.out(`${c.bold("GDP")}         global-gdp: ${s.gdp.status}\n`);
-    printTable(io, ["CLUSTER", "WEIGHT", "PRIORITY", "EXPECTED SHARE"], s.gdp.shares.map((x) => [x.cluster, x.weight, x.priority, `${(x.share * 100).toFixed(1)}%`]));
+    printTable(
+      io,
+      ["CLUSTER", "WEIGHT", "PRIORITY", "EXPECTED SHARE"],
+      s.gdp.shares.map((x) => [x.cluster, x.weight, x.priority, `${(x.share * 100).toFixed(1)}%`]),
+    );
   }
   if (s.gslbServices) {
     io.out(`${c.bold("GSLB services on the leader")}\n`);
     if (s.gslbServices.length === 0) io.out(io.dim("none made by this AMKO yet\n"));
-    printTable(io, ["SERVICE", "TTL", "MEMBER", "SITE", "RATIO", "HEALTH", "SHARE"], s.gslbServices.flatMap((g) => g.members.map((m) => [g.name, g.ttl ?? "-", m.ip, m.site ?? "-", m.ratio, m.health.replace(/^OPER_/, ""), `${(m.expectedShare * 100).toFixed(1)}%`])));
+    printTable(
+      io,
+      ["SERVICE", "TTL", "MEMBER", "SITE", "RATIO", "HEALTH", "SHARE"],
+      s.gslbServices.flatMap((g) =>
+        g.members.map((m) => [
+          g.name,
+          g.ttl ?? "-",
+          m.ip,
+          m.site ?? "-",
+          m.ratio,
+          m.health.replace(/^OPER_/, ""),
+          `${(m.expectedShare * 100).toFixed(1)}%`,
+        ]),
+      ),
+    );
   }
   if (s.leaderError) io.err(`${io.warn(`GSLB services on the leader not read: ${s.leaderError}`)}\n`);
 }

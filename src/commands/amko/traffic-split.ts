@@ -32,5 +32,9 @@ Then measure it: avictl check-dns hello.avi.iberia.local --qps 100 --count 5000 
 function render(io: Parameters<typeof renderPlan>[0], r: TrafficSplitResult): void {
   renderPlan(io, r);
   io.out("\n");
-  printTable(io, ["CLUSTER", "WEIGHT", "PRIORITY", "EXPECTED SHARE"], r.shares.map((s) => [s.cluster, s.weight, s.priority, `${(s.share * 100).toFixed(1)}%`]));
+  printTable(
+    io,
+    ["CLUSTER", "WEIGHT", "PRIORITY", "EXPECTED SHARE"],
+    r.shares.map((s) => [s.cluster, s.weight, s.priority, `${(s.share * 100).toFixed(1)}%`]),
+  );
 }

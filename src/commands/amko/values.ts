@@ -5,7 +5,11 @@ import { collect } from "../../cli/options.js";
 export function build(app: App): Command {
   return new Command("values")
     .description("render commented AMKO Helm values: leader, members, federation, GDP selector and weights (no credentials in them)")
-    .option("--member <name>", "GSLB member cluster as AMKO names it (its context in gslb-members); NAME=KUBECONTEXT is accepted too (repeatable)", collect)
+    .option(
+      "--member <name>",
+      "GSLB member cluster as AMKO names it (its context in gslb-members); NAME=KUBECONTEXT is accepted too (repeatable)",
+      collect,
+    )
     .option("--current-cluster <name>", "the member this AMKO runs on (default: the first --member)")
     .option("--follower", "values for a follower AMKO (federation, chart 1.4.2+): it creates no GSLB services")
     .option("--selector <key=value>", "label that marks Ingresses/Services for GSLB (default: app=gslb)")
@@ -38,8 +42,13 @@ Examples:
       if (typeof raw.values === "string") o.base = { text: readValuesFile(raw.values), file: raw.values };
       const offline = amkoOffline(o);
       // Offline, a context is optional: it only supplies the leader's address when no flag does.
-      const target = o.leaderController && offline ? undefined : await (offline ? app.clients.target().catch(() => undefined) : app.clients.target());
+      const target =
+        o.leaderController && offline ? undefined : await (offline ? app.clients.target().catch(() => undefined) : app.clients.target());
       const leader = o.leaderController ?? (target ? controllerHostOf(target.controller.value) : undefined);
-      emitValues(app, await amkoValues(o, leader, offline ? undefined : await app.clients.avi()), typeof raw.out === "string" ? raw.out : undefined);
+      emitValues(
+        app,
+        await amkoValues(o, leader, offline ? undefined : await app.clients.avi()),
+        typeof raw.out === "string" ? raw.out : undefined,
+      );
     });
 }

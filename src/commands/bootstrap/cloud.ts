@@ -3,7 +3,6 @@ import { collect } from "../../cli/options.js";
 import type { App } from "../../cli/app.js";
 import { runPlan } from "../../cli/plan.js";
 
-
 export function build(app: App): Command {
   return new Command("cloud")
     .description("internal IPAM and DNS profiles attached to the cloud, state-based DNS registration, SE management network")

@@ -8,7 +8,9 @@ import { build as deleteContext } from "./delete-context.js";
 import { build as view } from "./view.js";
 
 export function build(app: App): Command {
-  const cmd = new Command("config").description("named contexts for several controllers ($XDG_CONFIG_HOME/avictl/config.yaml, AVICTL_CONFIG)");
+  const cmd = new Command("config").description(
+    "named contexts for several controllers ($XDG_CONFIG_HOME/avictl/config.yaml, AVICTL_CONFIG)",
+  );
   for (const b of [setContext, useContext, getContexts, currentContext, deleteContext, view]) cmd.addCommand(b(app));
   return cmd;
 }

@@ -5,7 +5,9 @@ import { UsageError } from "../../cli/errors.js";
 
 export function build(app: App): Command {
   return new Command("set-context")
-    .description("create or update a context from the global flags (--controller, --username, --tenant, --api-version, --ca-cert, --insecure)")
+    .description(
+      "create or update a context from the global flags (--controller, --username, --tenant, --api-version, --ca-cert, --insecure)",
+    )
     .argument("<name>", "context name")
     .option("--kube-context <name>", "Kubernetes context used with this controller")
     .option("--password-env <var>", "read the password from this environment variable at run time")

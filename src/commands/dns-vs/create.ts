@@ -3,7 +3,6 @@ import { collect } from "../../cli/options.js";
 import type { App } from "../../cli/app.js";
 import { runPlan } from "../../cli/plan.js";
 
-
 export function build(app: App): Command {
   return new Command("create")
     .description("a DNS virtual service: VIP from IPAM on a network, UDP 53, the DNS SE group, static records")

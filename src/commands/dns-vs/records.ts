@@ -12,7 +12,11 @@ export function build(app: App): Command {
       const rows = await listDnsRecords({ name, cloud: raw.cloud }, await app.clients.avi());
       await writeOutput(app.output(), app.io, rows, (io, r) => {
         if (r.length === 0 && io.stderrTTY) io.err("no records\n");
-        printTable(io, ["FQDN", "TYPE", "ADDRESSES", "TTL", "SOURCE"], r.map((x) => [x.fqdn, x.type, x.addresses.join(","), x.ttl, x.source]));
+        printTable(
+          io,
+          ["FQDN", "TYPE", "ADDRESSES", "TTL", "SOURCE"],
+          r.map((x) => [x.fqdn, x.type, x.addresses.join(","), x.ttl, x.source]),
+        );
       });
     });
 }

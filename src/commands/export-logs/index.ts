@@ -16,7 +16,11 @@ export function build(app: App): Command {
     .option("--end <time>", "window end, ISO 8601")
     .option("--type <kind>", "dns (connection logs of a DNS VS), conn or app", "dns")
     .option("--significant-only", "only significant logs (errors), not every request")
-    .option("--filter <expr>", "logs API filter OP(FIELD,VALUE), e.g. eq(dns_fqdn,hello.avi.iberia.local) (repeatable, all must hold)", collect)
+    .option(
+      "--filter <expr>",
+      "logs API filter OP(FIELD,VALUE), e.g. eq(dns_fqdn,hello.avi.iberia.local) (repeatable, all must hold)",
+      collect,
+    )
     .option("--fields <a,b,c>", "columns; dotted for nested fields, e.g. dns_response.response_code")
     .option("--format <format>", "csv, json or ndjson", "csv")
     .option("--out <file>", "write rows to FILE (default: stdout)")
@@ -53,11 +57,19 @@ Exit status: 1 when fewer rows were read than the controller counted (unless --a
       const progress = (p: ExportProgress) => {
         if (!app.io.stderrTTY) return;
         const rate = Math.round(p.rows / Math.max(0.001, (Date.now() - started) / 1000));
-        spinner.text(`${progressBar(p.covered)} ${p.rows}/${p.reported} records · ${rate}/s · ${Math.round(p.covered * 100)}% of the window`);
+        spinner.text(
+          `${progressBar(p.covered)} ${p.rows}/${p.reported} records · ${rate}/s · ${Math.round(p.covered * 100)}% of the window`,
+        );
       };
       let result: ExportLogsResult;
       try {
-        result = await exportLogs(o, { avi, now: Date.now, sleep: (ms) => sleep(ms, app.signal), signal: app.signal }, sink, events, progress);
+        result = await exportLogs(
+          o,
+          { avi, now: Date.now, sleep: (ms) => sleep(ms, app.signal), signal: app.signal },
+          sink,
+          events,
+          progress,
+        );
       } finally {
         spinner.stop();
       }
@@ -71,7 +83,10 @@ Exit status: 1 when fewer rows were read than the controller counted (unless --a
       }
       if (result.interrupted) throw new Cancelled(`interrupted after ${result.rows} rows`);
       if (!result.complete && !o.allowIncomplete) {
-        throw new OperationError(`read ${result.rows} log records but the controller counted ${result.reported} in the window`, "re-run when the controller has indexed the window (--wait), check the log throttles (avictl vs analytics NAME --log-throttle off), or accept it with --allow-incomplete");
+        throw new OperationError(
+          `read ${result.rows} log records but the controller counted ${result.reported} in the window`,
+          "re-run when the controller has indexed the window (--wait), check the log throttles (avictl vs analytics NAME --log-throttle off), or accept it with --allow-incomplete",
+        );
       }
       const e = result.analysis?.expectation;
       if (e && e.verdict !== "pass") throw new VerificationFailed(`the observed split does not match --expect: ${e.reason}`);
@@ -87,7 +102,12 @@ async function fileSink(path: string): Promise<RowSink> {
   const { createWriteStream } = await import("node:fs");
   const { once } = await import("node:events").then((m) => m.default);
   const stream = createWriteStream(path);
-  await Promise.race([once(stream, "open"), once(stream, "error").then(([err]: unknown[]) => Promise.reject(new OperationError(`cannot write ${path}: ${(err as Error).message}`, "check the --out path")))]);
+  await Promise.race([
+    once(stream, "open"),
+    once(stream, "error").then(([err]: unknown[]) =>
+      Promise.reject(new OperationError(`cannot write ${path}: ${(err as Error).message}`, "check the --out path")),
+    ),
+  ]);
   return {
     write: async (t) => {
       if (!stream.write(t)) await once(stream, "drain");

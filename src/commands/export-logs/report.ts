@@ -7,7 +7,9 @@ import type { ExportLogsResult } from "../../workflows/export-logs/run.js";
 
 export function renderExport(io: Io, r: ExportLogsResult): void {
   const where = r.out ? ` to ${r.out}` : "";
-  const count = r.complete ? io.ok(`${r.rows} rows${where}, as many as the controller counted`) : io.warn(`${r.rows} rows${where}; the controller counted ${r.reported}`);
+  const count = r.complete
+    ? io.ok(`${r.rows} rows${where}, as many as the controller counted`)
+    : io.warn(`${r.rows} rows${where}; the controller counted ${r.reported}`);
   io.out(`${r.virtualService} ${r.window.start} → ${r.window.end}: ${count} (${r.durationS}s)\n`);
   if (r.analysis) renderAnalysis(io, r.analysis);
 }
@@ -28,13 +30,23 @@ export function bars(a: Analysis): Bar[] {
 
 export function renderAnalysis(io: Io, a: Analysis): void {
   io.out(`\n${io.color.bold(`${a.field}`)}: ${a.total} values in ${a.records} records\n`);
-  printTable(io, ["VALUE", "LABEL", "COUNT", "SHARE"], a.counts.map((c) => [c.value, c.label === c.value ? "" : c.label, c.count, `${(c.share * 100).toFixed(1)}%`]));
+  printTable(
+    io,
+    ["VALUE", "LABEL", "COUNT", "SHARE"],
+    a.counts.map((c) => [c.value, c.label === c.value ? "" : c.label, c.count, `${(c.share * 100).toFixed(1)}%`]),
+  );
   if (io.stdoutTTY) for (const line of terminalBars(bars(a), Math.max(10, Math.min(40, io.width - 60)))) io.out(`${io.color.cyan(line)}\n`);
   const e = a.expectation;
   if (!e) return;
   io.out(`\n${io.color.bold("Expected split")} (${e.test}, α=${e.alpha})\n`);
-  printTable(io, ["LABEL", "WEIGHT", "EXPECTED", "OBSERVED", "COUNT"], e.rows.map((r) => [r.label, r.weight, `${(r.expectedShare * 100).toFixed(1)}%`, `${(r.observedShare * 100).toFixed(1)}%`, r.observed]));
-  const dev = e.largestDeviation ? `; largest deviation ${e.largestDeviation.label} ${e.largestDeviation.points > 0 ? "+" : ""}${e.largestDeviation.points} points` : "";
+  printTable(
+    io,
+    ["LABEL", "WEIGHT", "EXPECTED", "OBSERVED", "COUNT"],
+    e.rows.map((r) => [r.label, r.weight, `${(r.expectedShare * 100).toFixed(1)}%`, `${(r.observedShare * 100).toFixed(1)}%`, r.observed]),
+  );
+  const dev = e.largestDeviation
+    ? `; largest deviation ${e.largestDeviation.label} ${e.largestDeviation.points > 0 ? "+" : ""}${e.largestDeviation.points} points`
+    : "";
   const verdict = e.verdict === "pass" ? io.ok("pass") : e.verdict === "fail" ? io.fail("fail") : io.warn("inconclusive");
   io.out(`${verdict}: ${e.reason}; p=${e.pValue}${dev}\n`);
 }

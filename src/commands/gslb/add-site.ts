@@ -7,7 +7,9 @@ import { parseDuration } from "../../cli/context.js";
 
 export function build(app: App): Command {
   return new Command("add-site")
-    .description("add a follower site: log in to it, verify it from the leader, add it, wait until it is reachable, in sync and its DNS VS is up")
+    .description(
+      "add a follower site: log in to it, verify it from the leader, add it, wait until it is reachable, in sync and its DNS VS is up",
+    )
     .argument("<name>", "site name, e.g. gslb-site1")
     .option("--site-controller <addr>", "the follower's controller: host, host:port or URL (default: the site context's)")
     .option("--site-context <ctx>", "context holding the follower's controller and credentials")
@@ -31,9 +33,20 @@ Other sites' credentials are never sent again: the site is added with PATCH add.
     )
     .action(async (name: string, raw: Record<string, string | boolean | undefined>) => {
       const { toAddSiteOptions, addSite } = await import("../../workflows/gslb/add-site.js");
-      if (!raw.siteController && !raw.siteContext) throw new UsageError("give the follower with --site-controller ADDR or --site-context CTX");
-      const opts = toAddSiteOptions(name, { ...raw, waitMs: parseDuration(String(raw.wait), "--wait"), dryRun: app.globals().dryRun } as Parameters<typeof toAddSiteOptions>[1]);
-      const follower = await app.clients.siteAvi({ label: `follower ${name}`, context: raw.siteContext as string | undefined, controller: raw.siteController as string | undefined, username: raw.siteUsername as string | undefined, passwordFile: raw.sitePasswordFile as string | undefined });
+      if (!raw.siteController && !raw.siteContext)
+        throw new UsageError("give the follower with --site-controller ADDR or --site-context CTX");
+      const opts = toAddSiteOptions(name, {
+        ...raw,
+        waitMs: parseDuration(String(raw.wait), "--wait"),
+        dryRun: app.globals().dryRun,
+      } as Parameters<typeof toAddSiteOptions>[1]);
+      const follower = await app.clients.siteAvi({
+        label: `follower ${name}`,
+        context: raw.siteContext as string | undefined,
+        controller: raw.siteController as string | undefined,
+        username: raw.siteUsername as string | undefined,
+        passwordFile: raw.sitePasswordFile as string | undefined,
+      });
       const leader = await app.clients.avi();
       const { events, spinner } = app.progress(`adding site ${name}`);
       let result;
@@ -44,7 +57,10 @@ Other sites' credentials are never sent again: the site is added with PATCH add.
       }
       await writeOutput(app.output(), app.io, result, (io, r) => {
         renderPlan(io, r);
-        if (r.site.ready) io.err(`${io.ok(`site ${r.site.name} (${r.site.address}, cluster ${r.site.clusterUuid}) is reachable, in sync, DNS VS ${r.site.dnsVs} up`)}\n`);
+        if (r.site.ready)
+          io.err(
+            `${io.ok(`site ${r.site.name} (${r.site.address}, cluster ${r.site.clusterUuid}) is reachable, in sync, DNS VS ${r.site.dnsVs} up`)}\n`,
+          );
       });
     });
 }

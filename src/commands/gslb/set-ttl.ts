@@ -10,7 +10,8 @@ export function build(app: App): Command {
     .argument("<seconds>", "TTL, 0–86400")
     .addHelpText("after", `\nExample:\n  avictl --context lab-leader gslb set-ttl hello.avi.iberia.local 2`)
     .action(async (service: string, seconds: string) => {
-      if (!/^\d+$/.test(seconds) || Number(seconds) > 86400) throw new UsageError(`TTL must be a whole number of seconds between 0 and 86400, not "${seconds}"`);
+      if (!/^\d+$/.test(seconds) || Number(seconds) > 86400)
+        throw new UsageError(`TTL must be a whole number of seconds between 0 and 86400, not "${seconds}"`);
       const { setTtl } = await import("../../workflows/gslb/status.js");
       await runPlan(app, `TTL of ${service}`, (avi) => setTtl(avi, service, Number(seconds), Boolean(app.globals().dryRun)));
     });

@@ -9,8 +9,13 @@ const short = (s: string | undefined) => (s ?? "-").replace(/^GSLB_SITE_CFG_|^GS
 
 export function build(app: App): Command {
   return new Command("status")
-    .description("GSLB sites (role, address, DNS VSes, reachable, sync, version) and services (members, ratio, health, expected share, TTL)")
-    .addHelpText("after", `\nExample:\n  avictl --context lab-leader gslb status -o json\n\nExit status: 3 when a site or a GSLB service member is down or out of sync (the report is printed first).`)
+    .description(
+      "GSLB sites (role, address, DNS VSes, reachable, sync, version) and services (members, ratio, health, expected share, TTL)",
+    )
+    .addHelpText(
+      "after",
+      `\nExample:\n  avictl --context lab-leader gslb status -o json\n\nExit status: 3 when a site or a GSLB service member is down or out of sync (the report is printed first).`,
+    )
     .action(async () => {
       const { gslbStatus } = await import("../../workflows/gslb/status.js");
       const r = await gslbStatus(await app.clients.avi());
@@ -36,7 +41,15 @@ function renderStatus(io: Io, r: GslbStatus): void {
   printTable(
     io,
     ["SITE", "ROLE", "ADDRESS", "DNS VS", "REACHABLE", "SYNC", "VERSION"],
-    r.sites.map((s) => [s.name, short(s.role), s.addresses.join(","), s.dnsVses.join(",") || "-", good(s.reachable ? "yes" : "no", s.reachable), good(short(s.syncState), !s.problem), s.version ?? "-"]),
+    r.sites.map((s) => [
+      s.name,
+      short(s.role),
+      s.addresses.join(","),
+      s.dnsVses.join(",") || "-",
+      good(s.reachable ? "yes" : "no", s.reachable),
+      good(short(s.syncState), !s.problem),
+      s.version ?? "-",
+    ]),
   );
   io.out("\n");
   renderServices(io, r.services);
@@ -51,6 +64,17 @@ function renderServices(io: Io, services: GslbServiceStatus[]): void {
   printTable(
     io,
     ["SERVICE", "TTL", "MEMBER", "SITE", "GROUP", "RATIO", "HEALTH", "SHARE"],
-    services.flatMap((s) => s.members.map((m) => [s.name, s.ttl ?? "-", m.ip, m.site ?? "-", `${m.group} (${m.priority})`, m.ratio, m.health === "OPER_UP" ? io.color.green("UP") : io.color.red(short(m.health)), `${(m.expectedShare * 100).toFixed(1)}%`])),
+    services.flatMap((s) =>
+      s.members.map((m) => [
+        s.name,
+        s.ttl ?? "-",
+        m.ip,
+        m.site ?? "-",
+        `${m.group} (${m.priority})`,
+        m.ratio,
+        m.health === "OPER_UP" ? io.color.green("UP") : io.color.red(short(m.health)),
+        `${(m.expectedShare * 100).toFixed(1)}%`,
+      ]),
+    ),
   );
 }

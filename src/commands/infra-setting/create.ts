@@ -4,7 +4,6 @@ import { collect, kubeTarget, withKubeOptions } from "../../cli/options.js";
 import { renderPlan } from "../../cli/plan.js";
 import { writeOutput } from "../../cli/output.js";
 
-
 export function build(app: App): Command {
   return withKubeOptions(
     new Command("create")

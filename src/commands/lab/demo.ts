@@ -10,7 +10,10 @@ export function build(app: App): Command {
     .option("--step <n>", "narrate from step N; the steps before it run first, quietly, because later steps build on them")
     .option("--pause", "wait for Enter before each step (on a terminal)")
     .option("--keep", "leave the lab running with everything the demo made; stop it with 'avictl lab down'")
-    .option("--charts <dir>", "folder of AKO/AMKO chart archives (ako-1.13.4.tgz, ako-1.4.2.tgz, amko-1.13.1.tgz); without it the chart steps are skipped")
+    .option(
+      "--charts <dir>",
+      "folder of AKO/AMKO chart archives (ako-1.13.4.tgz, ako-1.4.2.tgz, amko-1.13.1.tgz); without it the chart steps are skipped",
+    )
     .addHelpText(
       "after",
       `
@@ -63,7 +66,11 @@ Exit status: 1 when a step fails (the rest are skipped and the table says which)
       await writeOutput(app.output(), io, result, (o, res) => renderDemo(o, res, Date.now() - started));
       if (app.signal.aborted) throw new Cancelled("demo interrupted");
       const failed = result.steps.find((s) => s.outcome === "failed");
-      if (failed) throw new OperationError(`demo step ${failed.n} failed: avictl ${failed.args.join(" ")} exited ${failed.code}`, "its output is above; re-run from it with --step");
+      if (failed)
+        throw new OperationError(
+          `demo step ${failed.n} failed: avictl ${failed.args.join(" ")} exited ${failed.code}`,
+          "its output is above; re-run from it with --step",
+        );
     });
 }
 
@@ -73,7 +80,12 @@ function renderDemo(io: App["io"], r: DemoResult, ms: number): void {
   printTable(
     io,
     ["step", "command", { header: "result", style }, "time"],
-    r.steps.map((s) => [s.n, command(io, s), s.outcome === "skipped" ? `skipped: ${s.reason}` : s.outcome, s.outcome === "skipped" ? "" : seconds(s.ms)]),
+    r.steps.map((s) => [
+      s.n,
+      command(io, s),
+      s.outcome === "skipped" ? `skipped: ${s.reason}` : s.outcome,
+      s.outcome === "skipped" ? "" : seconds(s.ms),
+    ]),
   );
   const count = (o: string) => r.steps.filter((s) => s.outcome === o).length;
   io.err(`demo: ${count("ok")} ok, ${count("skipped")} skipped, ${count("failed")} failed in ${seconds(ms)}\n`);

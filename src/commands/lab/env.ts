@@ -25,7 +25,12 @@ export function build(app: App): Command {
         ...(s.kubeconfig ? [`export KUBECONFIG=${s.kubeconfig}`, `# kube contexts: ${s.clusters.join(", ")}`] : []),
         `# avictl contexts: ${s.controllers.map((x) => `lab-${x.name}`).join(", ")} (e.g. avictl --context lab-leader gslb status)`,
         // Ports for the README's commands (dig, check-dns --port): the lab listens on free ports, not 53 and 80.
-        ...(s.systemDns ? [`export LAB_DNS_PORT=${s.systemDns.port}`, `# DNS service (the system DNS VS of ${c.name}): dig @${s.systemDns.host} -p ${s.systemDns.port} <name>`] : []),
+        ...(s.systemDns
+          ? [
+              `export LAB_DNS_PORT=${s.systemDns.port}`,
+              `# DNS service (the system DNS VS of ${c.name}): dig @${s.systemDns.host} -p ${s.systemDns.port} <name>`,
+            ]
+          : []),
         ...(s.backends[0] ? [`export LAB_HTTP_PORT=${new URL(s.backends[0].url).port}`] : []),
         ...s.dns.map((d) => `# DNS VS ${d.vs} (${d.controller}): dig @${d.host} -p ${d.port} <name>`),
         ...s.backends.map((b) => `# backend ${b.site}: ${b.url}`),

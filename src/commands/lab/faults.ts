@@ -24,6 +24,12 @@ Examples:
       const { labFaults, toLabFaultsOptions } = await import("../../workflows/lab/status.js");
       const opts = toLabFaultsOptions(raw);
       const result = await labFaults(opts);
-      await writeOutput(app.output(), app.io, result, (io, r) => printTable(io, ["controller", "faults"], r.map((c) => [c.controller, describeFaults(c.faults)])));
+      await writeOutput(app.output(), app.io, result, (io, r) =>
+        printTable(
+          io,
+          ["controller", "faults"],
+          r.map((c) => [c.controller, describeFaults(c.faults)]),
+        ),
+      );
     });
 }

@@ -9,7 +9,9 @@ import { build as faults } from "./faults.js";
 import { buildStartSite, buildStopSite } from "./site.js";
 
 export function build(app: App): Command {
-  const cmd = new Command("lab").description("the embedded lab: a simulated controller, DNS service, backends and Kubernetes API on loopback");
+  const cmd = new Command("lab").description(
+    "the embedded lab: a simulated controller, DNS service, backends and Kubernetes API on loopback",
+  );
   for (const b of [up, down, env, status, faults, buildStopSite, buildStartSite, demo]) cmd.addCommand(b(app));
   return cmd;
 }

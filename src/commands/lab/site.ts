@@ -4,7 +4,11 @@ import type { App } from "../../cli/app.js";
 function siteCommand(app: App, up: boolean): Command {
   const verb = up ? "start-site" : "stop-site";
   return new Command(verb)
-    .description(up ? "bring a lab site back: its controller, DNS service and VIPs" : "take a whole lab site down (Part 7 blackout): its controller, DNS service and VIPs")
+    .description(
+      up
+        ? "bring a lab site back: its controller, DNS service and VIPs"
+        : "take a whole lab site down (Part 7 blackout): its controller, DNS service and VIPs",
+    )
     .argument("<site>", "lab site: site1, site2 or leader")
     .addHelpText("after", `\nExample:\n  avictl lab ${verb} site2`)
     .action(async (name: string) => {

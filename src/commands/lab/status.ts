@@ -15,15 +15,28 @@ export function build(app: App): Command {
 
 function renderLabStatus(io: App["io"], s: LabStatus): void {
   io.err(`lab pid ${s.pid}, started ${s.startedAt}${s.expiresAt ? `, stops by itself at ${s.expiresAt}` : ""}\n`);
-  printTable(io, ["kind", "name", "address", "detail"], [
-    ...s.controllers.map((c) => ["controller", c.name, c.url, `${c.version}, ${c.state}${c.faults ? `, faults: ${describeFaults(c.faults)}` : ""}`]),
-    ...s.clusters.map((c) => ["cluster", c.name, c.server, s.kubeconfig ? `context ${c.name} in ${s.kubeconfig}` : ""]),
-    ...s.dns.map((d) => ["dns", d.vs, `${d.host}:${d.port}/udp`, `on ${d.controller}`]),
-    ...s.backends.map((b) => ["backend", b.site, b.url, "hello page"]),
-  ]);
+  printTable(
+    io,
+    ["kind", "name", "address", "detail"],
+    [
+      ...s.controllers.map((c) => [
+        "controller",
+        c.name,
+        c.url,
+        `${c.version}, ${c.state}${c.faults ? `, faults: ${describeFaults(c.faults)}` : ""}`,
+      ]),
+      ...s.clusters.map((c) => ["cluster", c.name, c.server, s.kubeconfig ? `context ${c.name} in ${s.kubeconfig}` : ""]),
+      ...s.dns.map((d) => ["dns", d.vs, `${d.host}:${d.port}/udp`, `on ${d.controller}`]),
+      ...s.backends.map((b) => ["backend", b.site, b.url, "hello page"]),
+    ],
+  );
 }
 
 export function describeFaults(f: LabFaults): string {
-  const on = [f.latencyMs ? `latency ${f.latencyMs}ms` : "", f.errorRate ? `5xx ${f.errorRate}` : "", f.resetRate ? `resets ${f.resetRate}` : ""].filter(Boolean);
+  const on = [
+    f.latencyMs ? `latency ${f.latencyMs}ms` : "",
+    f.errorRate ? `5xx ${f.errorRate}` : "",
+    f.resetRate ? `resets ${f.resetRate}` : "",
+  ].filter(Boolean);
   return on.length ? on.join(", ") : "none";
 }

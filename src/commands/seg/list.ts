@@ -10,7 +10,17 @@ export function build(app: App): Command {
       printTable(
         io,
         ["NAME", "HA MODE", "PREFIX", "FOLDER", "BUFFER", "MAX SE", "CLUSTER", "SES", "VIRTUAL SERVICES"],
-        r.map((s) => [s.name, s.haMode, s.prefix, s.folder, s.bufferSe, s.maxSe, s.clusterLabel ?? "-", s.serviceEngines.length, s.virtualServices.join(",") || "-"]),
+        r.map((s) => [
+          s.name,
+          s.haMode,
+          s.prefix,
+          s.folder,
+          s.bufferSe,
+          s.maxSe,
+          s.clusterLabel ?? "-",
+          s.serviceEngines.length,
+          s.virtualServices.join(",") || "-",
+        ]),
       ),
     );
   });

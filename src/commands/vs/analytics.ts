@@ -51,7 +51,11 @@ export function renderVsAnalytics(io: Io, r: VsAnalyticsResult): void {
   printTable(
     io,
     ["SETTING", "BEFORE", r.dryRun ? "PLANNED" : "AFTER"],
-    ROWS.map(([k, label]) => [label, show(r.before[k]), r.before[k] === r.after[k] ? show(r.after[k]) : io.color.yellow(String(show(r.after[k])))]),
+    ROWS.map(([k, label]) => [
+      label,
+      show(r.before[k]),
+      r.before[k] === r.after[k] ? show(r.after[k]) : io.color.yellow(String(show(r.after[k]))),
+    ]),
   );
   renderPlan(io, r);
 }

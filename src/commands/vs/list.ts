@@ -29,5 +29,16 @@ export function stateText(io: Io, v: VsView): string {
 }
 
 function render(io: Io, rows: VsView[]): void {
-  printTable(io, ["NAME", "VIP", "STATE", "SE GROUP", "MEMBERS", "KUBERNETES"], rows.map((v) => [v.name, v.vips.join(",") || "-", stateText(io, v), v.seGroup ?? "-", `${v.members.up}/${v.members.total}`, origin(v.kube)]));
+  printTable(
+    io,
+    ["NAME", "VIP", "STATE", "SE GROUP", "MEMBERS", "KUBERNETES"],
+    rows.map((v) => [
+      v.name,
+      v.vips.join(",") || "-",
+      stateText(io, v),
+      v.seGroup ?? "-",
+      `${v.members.up}/${v.members.total}`,
+      origin(v.kube),
+    ]),
+  );
 }

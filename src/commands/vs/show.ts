@@ -18,7 +18,20 @@ export function build(app: App): Command {
 
 function render(io: Io, v: VsView): void {
   const b = io.color.bold;
-  io.out(`${b("Name")}        ${v.name}\n${b("VIP")}         ${v.vips.join(", ") || "-"}\n${b("State")}       ${stateText(io, v)}\n${b("SE group")}    ${v.seGroup ?? "-"}\n`);
-  io.out(`${b("FQDNs")}       ${v.fqdns.join(", ") || "-"}\n${b("Kubernetes")}  ${origin(v.kube)}${v.kube?.cluster ? ` in cluster ${v.kube.cluster}` : ""}\n${b("Members")}     ${v.members.up}/${v.members.total} up\n\n`);
-  printTable(io, ["POOL", "HOST/PATH", "UP/TOTAL", "SERVERS"], v.pools.map((p) => [p.name, p.host ? `${p.host}${p.path ?? ""}` : "-", `${p.up}/${p.total}`, p.servers.map((s) => `${s.ip}:${s.port ?? ""}`).join(" ") || "-"]));
+  io.out(
+    `${b("Name")}        ${v.name}\n${b("VIP")}         ${v.vips.join(", ") || "-"}\n${b("State")}       ${stateText(io, v)}\n${b("SE group")}    ${v.seGroup ?? "-"}\n`,
+  );
+  io.out(
+    `${b("FQDNs")}       ${v.fqdns.join(", ") || "-"}\n${b("Kubernetes")}  ${origin(v.kube)}${v.kube?.cluster ? ` in cluster ${v.kube.cluster}` : ""}\n${b("Members")}     ${v.members.up}/${v.members.total} up\n\n`,
+  );
+  printTable(
+    io,
+    ["POOL", "HOST/PATH", "UP/TOTAL", "SERVERS"],
+    v.pools.map((p) => [
+      p.name,
+      p.host ? `${p.host}${p.path ?? ""}` : "-",
+      `${p.up}/${p.total}`,
+      p.servers.map((s) => `${s.ip}:${s.port ?? ""}`).join(" ") || "-",
+    ]),
+  );
 }

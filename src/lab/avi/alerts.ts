@@ -22,7 +22,14 @@ const last = new Map<string, number>();
 export function eventDetails(e: GslbEvent): Record<string, unknown> {
   const gs = String(e.gs.name);
   if (e.event_id === "GS_UP" || e.event_id === "GS_DOWN") return { se_hm_gs_details: { gslb_service: gs } };
-  return { se_hm_gsgroup_details: { gslb_service: gs, gsgroup: e.group, gsmember: { ip: { addr: e.member?.ip?.addr, type: "V4" }, site_name: e.site }, ha_reason: e.event_id === "GS_MEMBER_DOWN" ? "health monitor failed" : "health monitor succeeded" } };
+  return {
+    se_hm_gsgroup_details: {
+      gslb_service: gs,
+      gsgroup: e.group,
+      gsmember: { ip: { addr: e.member?.ip?.addr, type: "V4" }, site_name: e.site },
+      ha_reason: e.event_id === "GS_MEMBER_DOWN" ? "health monitor failed" : "health monitor succeeded",
+    },
+  };
 }
 
 /**
@@ -34,7 +41,9 @@ export function eventDetails(e: GslbEvent): Record<string, unknown> {
 export function fireEvent(store: LabStore, e: GslbEvent, scriptDir: string): void {
   for (const ac of store.list("alertconfig") as Obj[]) {
     if (ac.enabled === false) continue;
-    const rules = ((ac.alert_rule as { sys_event_rule?: { event_id: string; not_cond?: boolean }[] } | undefined)?.sys_event_rule ?? []).filter((r) => !r.not_cond);
+    const rules = (
+      (ac.alert_rule as { sys_event_rule?: { event_id: string; not_cond?: boolean }[] } | undefined)?.sys_event_rule ?? []
+    ).filter((r) => !r.not_cond);
     if (!rules.some((r) => r.event_id === e.event_id)) continue;
     if (ac.obj_uuid && ac.obj_uuid !== e.gs.uuid) continue;
     const throttleKey = `${ac.uuid}|${e.gs.uuid}`;
@@ -52,7 +61,15 @@ export function fireEvent(store: LabStore, e: GslbEvent, scriptDir: string): voi
       obj_name: e.gs.name,
       threshold: ac.threshold ?? 1,
       throttle_count: 0,
-      events: [{ event_id: e.event_id, obj_uuid: e.gs.uuid, obj_name: e.gs.name, report_timestamp: Math.floor(e.at / 1000), event_details: eventDetails(e) }],
+      events: [
+        {
+          event_id: e.event_id,
+          obj_uuid: e.gs.uuid,
+          obj_name: e.gs.name,
+          report_timestamp: Math.floor(e.at / 1000),
+          event_details: eventDetails(e),
+        },
+      ],
     };
     runScript(source, JSON.stringify(payload), scriptDir);
   }

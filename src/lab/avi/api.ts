@@ -31,7 +31,23 @@ const SINGLETONS = new Set(["systemconfiguration", "controllerproperties"]);
  * networks, VRFs, SE groups in provider context, the default) and the system profiles tenants refer to.
  * Applications (virtual services, VIPs, pools) stay in their tenant.
  */
-const SHARED_FROM_ADMIN = new Set(["tenant", "cloud", "cloudruntime", "network", "networkruntime", "vrfcontext", "serviceenginegroup", "serviceengine", "ipamdnsproviderprofile", "applicationprofile", "networkprofile", "healthmonitor", "systemconfiguration", "controllerproperties", "cluster"]);
+const SHARED_FROM_ADMIN = new Set([
+  "tenant",
+  "cloud",
+  "cloudruntime",
+  "network",
+  "networkruntime",
+  "vrfcontext",
+  "serviceenginegroup",
+  "serviceengine",
+  "ipamdnsproviderprofile",
+  "applicationprofile",
+  "networkprofile",
+  "healthmonitor",
+  "systemconfiguration",
+  "controllerproperties",
+  "cluster",
+]);
 
 /**
  * The generic REST semantics of /api/<type>[/<uuid>] over the store. Every write handler runs from
@@ -71,7 +87,12 @@ export class AviApi {
     const name = q.get("name");
     if (name !== null) items = items.filter((o) => o.name === name);
     const contains = q.get("name.contains") ?? q.get("name.icontains");
-    if (contains) items = items.filter((o) => String(o.name ?? "").toLowerCase().includes(contains.toLowerCase()));
+    if (contains)
+      items = items.filter((o) =>
+        String(o.name ?? "")
+          .toLowerCase()
+          .includes(contains.toLowerCase()),
+      );
     const cloudUuid = q.get("cloud_ref.uuid") ?? q.get("cloud_uuid");
     if (cloudUuid) items = items.filter((o) => uuidOf(o.cloud_ref) === cloudUuid);
     const cloudName = q.get("cloud_ref.name");
@@ -167,7 +188,7 @@ export class AviApi {
     const ops = (body ?? {}) as Record<string, Obj>;
     const keys = Object.keys(ops);
     if (keys.length !== 1 || !["add", "replace", "delete"].includes(keys[0]!) || typeof ops[keys[0]!] !== "object") {
-      throw new BadRequest("PATCH body must be one of {\"add\": {...}}, {\"replace\": {...}}, {\"delete\": {...}}");
+      throw new BadRequest('PATCH body must be one of {"add": {...}}, {"replace": {...}}, {"delete": {...}}');
     }
     const op = keys[0]!;
     const { _last_modified: token, ...fields } = ops[op]!;
@@ -276,8 +297,20 @@ export class AviApi {
   private checkDuplicate(type: string, o: Obj): void {
     if (o.name === undefined) return;
     const scoped = CLOUD_SCOPED.has(type);
-    const dup = this.store.list(type).find((x) => x.uuid !== o.uuid && x.name === o.name && uuidOf(x.tenant_ref) === uuidOf(o.tenant_ref) && (!scoped || uuidOf(x.cloud_ref) === uuidOf(o.cloud_ref)));
-    if (dup) throw new BadRequest(`${HUMAN[type] ?? definitionOf(type) ?? type} with this Name, Tenant ref${scoped ? " and Cloud ref" : ""} already exists.`, 409);
+    const dup = this.store
+      .list(type)
+      .find(
+        (x) =>
+          x.uuid !== o.uuid &&
+          x.name === o.name &&
+          uuidOf(x.tenant_ref) === uuidOf(o.tenant_ref) &&
+          (!scoped || uuidOf(x.cloud_ref) === uuidOf(o.cloud_ref)),
+      );
+    if (dup)
+      throw new BadRequest(
+        `${HUMAN[type] ?? definitionOf(type) ?? type} with this Name, Tenant ref${scoped ? " and Cloud ref" : ""} already exists.`,
+        409,
+      );
   }
 
   private render(o: AviObject, names: boolean, fields?: string[]): unknown {
@@ -291,11 +324,28 @@ export class AviApi {
     if (!names) return out;
     // Write answers and include_name carry the object's own url as `<url>#<name>` too (recorded).
     const named = withNames(out, this.store) as Record<string, unknown>;
-    return typeof named.url === "string" && named.name !== undefined && !named.url.includes("#") ? { ...named, url: `${named.url}#${String(named.name)}` } : named;
+    return typeof named.url === "string" && named.name !== undefined && !named.url.includes("#")
+      ? { ...named, url: `${named.url}#${String(named.name)}` }
+      : named;
   }
 }
 
-const RESERVED = new Set(["name", "page", "page_size", "fields", "include_name", "sort", "skip_default", "join_subresources", "refers_to", "referred_by", "cloud_uuid", "exclude", "search", "isearch"]);
+const RESERVED = new Set([
+  "name",
+  "page",
+  "page_size",
+  "fields",
+  "include_name",
+  "sort",
+  "skip_default",
+  "join_subresources",
+  "refers_to",
+  "referred_by",
+  "cloud_uuid",
+  "exclude",
+  "search",
+  "isearch",
+]);
 
 function notFound(): Reply {
   return { status: 404, body: { error: "Object not found!" } };
@@ -325,8 +375,13 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object
 function checkUniqueIds(o: Obj): void {
   for (const [field, list] of Object.entries(o)) {
     if (!Array.isArray(list)) continue;
-    const ids = list.filter(isObj).map((e) => e.route_id).filter((id) => id !== undefined).map(String);
-    if (new Set(ids).size !== ids.length) throw new BadRequest(`Field check for ${field} failed: Unique constraints route_id has duplicated value`);
+    const ids = list
+      .filter(isObj)
+      .map((e) => e.route_id)
+      .filter((id) => id !== undefined)
+      .map(String);
+    if (new Set(ids).size !== ids.length)
+      throw new BadRequest(`Field check for ${field} failed: Unique constraints route_id has duplicated value`);
   }
 }
 
@@ -334,6 +389,7 @@ function sameEntry(a: unknown, b: unknown): boolean {
   if (typeof a !== "object" || typeof b !== "object" || !a || !b) return a === b;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  for (const key of ["route_id", "name", "prefix", "ip"]) if (x[key] !== undefined && y[key] !== undefined) return JSON.stringify(x[key]) === JSON.stringify(y[key]);
+  for (const key of ["route_id", "name", "prefix", "ip"])
+    if (x[key] !== undefined && y[key] !== undefined) return JSON.stringify(x[key]) === JSON.stringify(y[key]);
   return JSON.stringify(a) === JSON.stringify(b);
 }

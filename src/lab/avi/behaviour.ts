@@ -56,7 +56,9 @@ export function allocateVips(vsvip: Obj, store: MemoryStore): void {
     const net = netRef ? store.get("network", uuidOf(netRef)) : undefined;
     if (!net) throw new BadRequest("No IPAM network given for auto-allocated VIP; set ipam_network_subnet.network_ref");
     const used = usedAddresses(store, vsvip.uuid);
-    const free = poolRanges(net as Obj, "VIP").flatMap((r) => expand(r)).find((a) => !used.has(a));
+    const free = poolRanges(net as Obj, "VIP")
+      .flatMap((r) => expand(r))
+      .find((a) => !used.has(a));
     if (!free) throw new BadRequest(`No available free IPs in network ${String(net.name)}`);
     vip.ip_address = { addr: free, type: "V4" };
     vip.discovered_networks = [{ network_ref: net.url, subnet: [(net.configured_subnets as Obj[])[0]?.prefix] }];
@@ -119,15 +121,26 @@ export function placeVirtualService(vs: Obj, store: MemoryStore, base: string): 
 /** Runtime of a virtual service, shaped like /api/virtualservice/<uuid>/runtime/. */
 export function vsRuntime(vs: Obj, store?: { get(type: string, uuid: string): AviObject | undefined }): Obj {
   const { state, reason } = vsOperState(vs, store);
-  return { uuid: vs.uuid, name: vs.name, oper_status: { state, reason: reason ? [reason] : [] }, vip_summary: [{ vip_id: "1", oper_status: { state } }] };
+  return {
+    uuid: vs.uuid,
+    name: vs.name,
+    oper_status: { state, reason: reason ? [reason] : [] },
+    vip_summary: [{ vip_id: "1", oper_status: { state } }],
+  };
 }
 
 /** Up when enabled and placed on an SE; an L4 VS whose pools have no servers is down, as on the controller. */
-export function vsOperState(vs: Obj, store?: { get(type: string, uuid: string): AviObject | undefined }): { state: string; reason?: string } {
+export function vsOperState(
+  vs: Obj,
+  store?: { get(type: string, uuid: string): AviObject | undefined },
+): { state: string; reason?: string } {
   const enabled = vs.enabled !== false && vs.enabled !== "false";
   if (!enabled) return { state: "OPER_DISABLED", reason: "virtual service is disabled" };
   if (!vs.__se) return { state: "OPER_RESOURCES", reason: "no service engine" };
-  const pools = [vs.pool_ref, ...((vs.service_pool_select as { service_pool_ref?: string }[] | undefined) ?? []).map((s) => s.service_pool_ref)].filter((r): r is string => typeof r === "string");
+  const pools = [
+    vs.pool_ref,
+    ...((vs.service_pool_select as { service_pool_ref?: string }[] | undefined) ?? []).map((s) => s.service_pool_ref),
+  ].filter((r): r is string => typeof r === "string");
   if (store && pools.length > 0) {
     const servers = pools.flatMap((r) => (store.get("pool", uuidOf(r))?.servers as unknown[] | undefined) ?? []);
     if (servers.length === 0) return { state: "OPER_DOWN", reason: "pool has no servers" };
@@ -137,7 +150,12 @@ export function vsOperState(vs: Obj, store?: { get(type: string, uuid: string): 
 
 /** Refuse deletes the controller refuses: system objects and objects still referred to. */
 export function checkDelete(type: string, o: Obj, store: MemoryStore): void {
-  if (o.system_default === true || /^System-/.test(String(o.name)) || (type === "serviceenginegroup" && o.name === "Default-Group") || type === "cloud") {
+  if (
+    o.system_default === true ||
+    /^System-/.test(String(o.name)) ||
+    (type === "serviceenginegroup" && o.name === "Default-Group") ||
+    type === "cloud"
+  ) {
     throw new BadRequest("Cannot delete system default object", 403);
   }
   const referrers = store.referrers(o.uuid!).filter(([t]) => t !== "serviceengine" && t !== "vimgrnwruntime");
@@ -145,7 +163,8 @@ export function checkDelete(type: string, o: Obj, store: MemoryStore): void {
     const names = referrers.map(([t, r]) => `${t} ${String(r.name ?? r.uuid)}`).join(", ");
     throw new BadRequest(`Cannot delete, object is referred by: [${names}]`, 409);
   }
-  if (type === "serviceenginegroup") for (const se of store.list("serviceengine")) if (uuidOf(se.se_group_ref) === o.uuid) store.remove("serviceengine", se.uuid!);
+  if (type === "serviceenginegroup")
+    for (const se of store.list("serviceengine")) if (uuidOf(se.se_group_ref) === o.uuid) store.remove("serviceengine", se.uuid!);
 }
 
 export function isTrue(v: unknown): boolean {

@@ -33,18 +33,23 @@ export function gslbOf(store: { list(type: string): AviObject[] }): Obj | undefi
 /** GSLB configuration is written on the leader only; followers hold read-only copies. */
 export function leaderOnly(c: BehaviourContext): void {
   const g = gslbOf(c.store);
-  if (g && g.leader_cluster_uuid !== c.clusterUuid) throw new BadRequest("GSLB configuration can be changed only on the leader site; this site is a follower", 403);
+  if (g && g.leader_cluster_uuid !== c.clusterUuid)
+    throw new BadRequest("GSLB configuration can be changed only on the leader site; this site is a follower", 403);
 }
 
 export const gslbBehaviour: TypeBehaviour = {
   write(o, c, current) {
     const existing = gslbOf(c.store);
-    if (existing && existing.uuid !== o.uuid) throw new BadRequest("Gslb object already exists; only one Gslb configuration is allowed", 409);
+    if (existing && existing.uuid !== o.uuid)
+      throw new BadRequest("Gslb object already exists; only one Gslb configuration is allowed", 409);
     leaderOnly(c);
     if (o.leader_cluster_uuid !== c.clusterUuid) {
-      throw new BadRequest(`leader_cluster_uuid ${String(o.leader_cluster_uuid)} is not this controller's cluster (${c.clusterUuid}); create the Gslb on the leader`);
+      throw new BadRequest(
+        `leader_cluster_uuid ${String(o.leader_cluster_uuid)} is not this controller's cluster (${c.clusterUuid}); create the Gslb on the leader`,
+      );
     }
-    if (current && current.leader_cluster_uuid !== o.leader_cluster_uuid) throw new BadRequest("Changing the leader needs gslbsiteops/changeleader");
+    if (current && current.leader_cluster_uuid !== o.leader_cluster_uuid)
+      throw new BadRequest("Changing the leader needs gslbsiteops/changeleader");
     o.send_interval ??= 15;
     o.clear_on_max_retries ??= 20;
     o.is_federated ??= true;
@@ -66,14 +71,27 @@ export const gslbBehaviour: TypeBehaviour = {
     for (const d of leaderSite.dns_vses ?? []) {
       const vs = c.store.get("virtualservice", d.dns_vs_uuid ?? "");
       const app = vs && c.store.get("applicationprofile", uuidOf(vs.application_profile_ref));
-      if (app?.type !== "APPLICATION_PROFILE_TYPE_DNS") throw new BadRequest(`DNS virtual service ${String(d.dns_vs_uuid)} not found on the leader site`);
+      if (app?.type !== "APPLICATION_PROFILE_TYPE_DNS")
+        throw new BadRequest(`DNS virtual service ${String(d.dns_vs_uuid)} not found on the leader site`);
     }
   },
   created(_o, c) {
     for (const [name, type] of GSLB_MONITORS) {
       if (c.store.findByName("healthmonitor", name)) continue;
       const uuid = `healthmonitor-${randomUUID()}`;
-      c.store.put("healthmonitor", { uuid, name, type, url: `${c.base}/api/healthmonitor/${uuid}`, tenant_ref: `${c.base}/api/tenant/admin`, is_federated: true, send_interval: 10, receive_timeout: 4, failed_checks: 2, successful_checks: 2, _last_modified: lastModified() });
+      c.store.put("healthmonitor", {
+        uuid,
+        name,
+        type,
+        url: `${c.base}/api/healthmonitor/${uuid}`,
+        tenant_ref: `${c.base}/api/tenant/admin`,
+        is_federated: true,
+        send_interval: 10,
+        receive_timeout: 4,
+        failed_checks: 2,
+        successful_checks: 2,
+        _last_modified: lastModified(),
+      });
     }
   },
   deleting(_o, c) {
@@ -97,7 +115,8 @@ export const gslbServiceBehaviour: TypeBehaviour = {
     const names = (o.domain_names as string[] | undefined) ?? [];
     if (names.length === 0) throw new BadRequest("domain_names: Ensure this field has at least 1 elements.");
     for (const n of names) {
-      if (!domains.some((d) => lower(n) === d || lower(n).endsWith(`.${d}`))) throw new BadRequest(`GslbService domain name ${n} is not in any GSLB sub-domain (${domains.join(", ") || "none configured"})`);
+      if (!domains.some((d) => lower(n) === d || lower(n).endsWith(`.${d}`)))
+        throw new BadRequest(`GslbService domain name ${n} is not in any GSLB sub-domain (${domains.join(", ") || "none configured"})`);
     }
     for (const other of c.store.list("gslbservice")) {
       if (other.uuid === o.uuid) continue;
@@ -116,7 +135,8 @@ export const gslbServiceBehaviour: TypeBehaviour = {
       for (const m of (grp.members as Obj[] | undefined) ?? []) {
         m.enabled ??= true;
         m.ratio ??= 1;
-        if (m.cluster_uuid !== undefined && !clusters.has(String(m.cluster_uuid))) throw new BadRequest(`GslbService member cluster_uuid ${String(m.cluster_uuid)} is not a GSLB site`);
+        if (m.cluster_uuid !== undefined && !clusters.has(String(m.cluster_uuid)))
+          throw new BadRequest(`GslbService member cluster_uuid ${String(m.cluster_uuid)} is not a GSLB site`);
       }
     }
   },
@@ -127,10 +147,21 @@ export const gslbServiceBehaviour: TypeBehaviour = {
       name: grp.name,
       members: ((grp.members as Obj[] | undefined) ?? []).map((m) => {
         const up = m.enabled !== false && (c.gslb?.memberUp(o.uuid!, m as GslbMember) ?? true);
-        return { ip: m.ip, cluster_uuid: m.cluster_uuid, vs_uuid: m.vs_uuid, site_name: sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.name, oper_status: { state: up ? "OPER_UP" : "OPER_DOWN" } };
+        return {
+          ip: m.ip,
+          cluster_uuid: m.cluster_uuid,
+          vs_uuid: m.vs_uuid,
+          site_name: sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.name,
+          oper_status: { state: up ? "OPER_UP" : "OPER_DOWN" },
+        };
       }),
     }));
     const anyUp = groups.some((grp) => grp.members.some((m) => m.oper_status.state === "OPER_UP"));
-    return { uuid: o.uuid, name: o.name, oper_status: { state: o.enabled === false ? "OPER_DISABLED" : anyUp ? "OPER_UP" : "OPER_DOWN" }, groups };
+    return {
+      uuid: o.uuid,
+      name: o.name,
+      oper_status: { state: o.enabled === false ? "OPER_DISABLED" : anyUp ? "OPER_UP" : "OPER_DOWN" },
+      groups,
+    };
   },
 };

@@ -29,7 +29,13 @@ export interface IndexingOptions {
 /** The largest page the logs API returns; bigger page_size values are cut to it. */
 export const MAX_PAGE_SIZE = 10_000;
 const LOG_TYPE = { conn: 0, app: 1, event: 2 } as const;
-const DNS_SIGNIFICANCE: Record<string, string> = { NXDOMAIN: "ADF_CLIENT_DNS_FAILED_INVALID_DOMAIN", DROPPED: "ADF_CLIENT_DNS_FAILED_INVALID_DOMAIN", SERVFAIL: "ADF_SERVER_DNS_ERROR_RESPONSE", FORMERR: "ADF_CLIENT_DNS_FAILED_INVALID_QUERY", NOTIMP: "ADF_CLIENT_DNS_FAILED_UNSUPPORTED_QUERY" };
+const DNS_SIGNIFICANCE: Record<string, string> = {
+  NXDOMAIN: "ADF_CLIENT_DNS_FAILED_INVALID_DOMAIN",
+  DROPPED: "ADF_CLIENT_DNS_FAILED_INVALID_DOMAIN",
+  SERVFAIL: "ADF_SERVER_DNS_ERROR_RESPONSE",
+  FORMERR: "ADF_CLIENT_DNS_FAILED_INVALID_QUERY",
+  NOTIMP: "ADF_CLIENT_DNS_FAILED_UNSUPPORTED_QUERY",
+};
 /** Fields the model types as 64-bit integers: js_compat=true sends them as strings. */
 const UINT64 = new Set(["significant", "rx_bytes", "tx_bytes", "total_bytes", "rx_pkts", "tx_pkts", "total_pkts", "dns_ips"]);
 const FILTER_OPS = new Set(["eq", "ne", "co", "nc", "sw", "gt", "ge", "lt", "le"]);
@@ -62,14 +68,34 @@ export class LogStore {
   recordDns(e: DnsLogEntry): void {
     const significant = e.rcode in DNS_SIGNIFICANCE;
     if (!this.admit(e.vsUuid, significant)) return;
-    this.add(e.vsUuid, [{ t: toMicros(e.timestamp), client: e.clientIp, port: e.clientPort ?? 0, fqdn: e.fqdn, qtype: e.qtype, rcode: e.rcode, answers: e.answers, sites: e.siteNames, significant }]);
+    this.add(e.vsUuid, [
+      {
+        t: toMicros(e.timestamp),
+        client: e.clientIp,
+        port: e.clientPort ?? 0,
+        fqdn: e.fqdn,
+        qtype: e.qtype,
+        rcode: e.rcode,
+        answers: e.answers,
+        sites: e.siteNames,
+        significant,
+      },
+    ]);
   }
 
   /**
    * Synthetic DNS logs for load and paging tests: `count` records spread over `timestamps` distinct
    * instants in [start, end], answers cycling through the weighted addresses.
    */
-  inject(o: { virtualservice: string; count: number; timestamps?: number; start?: string; end?: string; fqdn?: string; answers?: Record<string, number> }): Reply {
+  inject(o: {
+    virtualservice: string;
+    count: number;
+    timestamps?: number;
+    start?: string;
+    end?: string;
+    fqdn?: string;
+    answers?: Record<string, number>;
+  }): Reply {
     const vs = this.store.get("virtualservice", o.virtualservice) ?? this.store.findByName("virtualservice", o.virtualservice);
     if (!vs?.uuid) return { status: 404, body: { error: `virtual service ${o.virtualservice} not found` } };
     const count = Math.floor(Number(o.count));
@@ -77,7 +103,9 @@ export class LogStore {
     const end = o.end ? toMicros(o.end) : this.now() * 1000;
     const start = o.start ? toMicros(o.start) : end - 600e6;
     const instants = Math.max(1, Math.min(Math.floor(Number(o.timestamps ?? count)), count));
-    const wheel = Object.entries(o.answers ?? { "10.10.25.99": 1 }).flatMap(([ip, w]) => Array<string>(Math.max(0, Math.round(w))).fill(ip));
+    const wheel = Object.entries(o.answers ?? { "10.10.25.99": 1 }).flatMap(([ip, w]) =>
+      Array<string>(Math.max(0, Math.round(w))).fill(ip),
+    );
     if (wheel.length === 0) return { status: 400, body: { error: "answers needs a positive weight" } };
     const fqdn = o.fqdn ?? "hello.avi.iberia.local";
     const step = instants > 1 ? (end - start) / (instants - 1) : 0;
@@ -85,7 +113,16 @@ export class LogStore {
     const answers = new Map(wheel.map((ip) => [ip, [ip]]));
     for (let i = 0; i < count; i++) {
       const k = Math.floor((i * instants) / count);
-      records.push({ t: Math.round(start + k * step), client: `127.0.${(i >> 8) & 255}.${i & 255}`, port: 1024 + (i % 60000), fqdn, qtype: "A", rcode: "NOERROR", answers: answers.get(wheel[i % wheel.length]!)!, significant: false });
+      records.push({
+        t: Math.round(start + k * step),
+        client: `127.0.${(i >> 8) & 255}.${i & 255}`,
+        port: 1024 + (i % 60000),
+        fqdn,
+        qtype: "A",
+        rcode: "NOERROR",
+        answers: answers.get(wheel[i % wheel.length]!)!,
+        significant: false,
+      });
     }
     this.add(vs.uuid, records);
     return { status: 200, body: { virtualservice: vs.uuid, injected: count, timestamps: instants } };
@@ -108,7 +145,10 @@ export class LogStore {
   /** Non-significant logs need full_client_logs; both kinds obey the VS and SE group throttles (0 = none). */
   private admit(vsUuid: string, significant: boolean): boolean {
     const vs = this.store.get("virtualservice", vsUuid);
-    const policy = (vs?.analytics_policy ?? {}) as { full_client_logs?: { enabled?: boolean; throttle?: number }; significant_log_throttle?: number };
+    const policy = (vs?.analytics_policy ?? {}) as {
+      full_client_logs?: { enabled?: boolean; throttle?: number };
+      significant_log_throttle?: number;
+    };
     const seg = vs?.se_group_ref ? this.store.get("serviceenginegroup", uuidOf(vs.se_group_ref)) : undefined;
     if (!significant && policy.full_client_logs?.enabled !== true) return false;
     const limits = significant
@@ -139,7 +179,11 @@ export class LogStore {
     let end: number, start: number;
     try {
       end = q.get("end") ? parseTime(q.get("end")!, "end") : nowUs;
-      start = q.get("start") ? parseTime(q.get("start")!, "start") : q.get("duration") && Number(q.get("duration")) > 0 ? end - Number(q.get("duration")) * 1e6 : 0;
+      start = q.get("start")
+        ? parseTime(q.get("start")!, "start")
+        : q.get("duration") && Number(q.get("duration")) > 0
+          ? end - Number(q.get("duration")) * 1e6
+          : 0;
     } catch (err) {
       return bad((err as Error).message);
     }
@@ -147,7 +191,8 @@ export class LogStore {
     const page = intParam(q, "page", 1);
     if (pageSize < 1 || page < 1) return bad("page and page_size must be positive");
     const app = vs ? this.store.get("applicationprofile", uuidOf(vs.application_profile_ref)) : undefined;
-    const natural = app?.type === "APPLICATION_PROFILE_TYPE_DNS" || app?.type === "APPLICATION_PROFILE_TYPE_L4" ? LOG_TYPE.conn : LOG_TYPE.app;
+    const natural =
+      app?.type === "APPLICATION_PROFILE_TYPE_DNS" || app?.type === "APPLICATION_PROFILE_TYPE_L4" ? LOG_TYPE.conn : LOG_TYPE.app;
     const type = q.has("type") ? Number(q.get("type")) : natural;
     const adf = flag(q, "adf", true);
     const nf = flag(q, "nf", false);
@@ -159,7 +204,11 @@ export class LogStore {
     } catch (err) {
       return bad((err as Error).message);
     }
-    const cols = q.get("cols")?.split(",").map((c) => c.trim()).filter(Boolean);
+    const cols = q
+      .get("cols")
+      ?.split(",")
+      .map((c) => c.trim())
+      .filter(Boolean);
     const jsCompat = flag(q, "js_compat", false);
 
     const list = type === LOG_TYPE.conn && vs?.uuid ? this.records(vs.uuid) : [];
@@ -190,7 +239,11 @@ export class LogStore {
       }
     }
     const results = matches.map((r) => shape(this.view(r, vsUuid), cols, jsCompat));
-    const body: Record<string, unknown> = { count: total, results, percent_remaining: total + pending ? round2((100 * pending) / (total + pending)) : 0 };
+    const body: Record<string, unknown> = {
+      count: total,
+      results,
+      percent_remaining: total + pending ? round2((100 * pending) / (total + pending)) : 0,
+    };
     // As the SDK notes, a full page of 10000 never carries a next link.
     if (skip + pageSize < total && pageSize < MAX_PAGE_SIZE) {
       const next = new URLSearchParams(q);
@@ -227,7 +280,20 @@ export class LogStore {
       dns_ips: r.answers.map(ipToInt),
       dns_request: { identifier: r.seq % 65536, opcode: "DNS_OPCODE_QUERY", question_count: 1, recursion_desired: true },
       ...(ok
-        ? { dns_response: { response_code: `DNS_RCODE_${r.rcode}`, authoritative_answer: true, answer_records_count: r.answers.length, records: r.answers.map((a, j) => ({ type: `DNS_RECORD_${r.qtype}`, name: r.fqdn, ttl: 30, addr_ip: ipToInt(a), ...(r.sites?.[j] ? { site_name: r.sites[j] } : {}) })) } }
+        ? {
+            dns_response: {
+              response_code: `DNS_RCODE_${r.rcode}`,
+              authoritative_answer: true,
+              answer_records_count: r.answers.length,
+              records: r.answers.map((a, j) => ({
+                type: `DNS_RECORD_${r.qtype}`,
+                name: r.fqdn,
+                ttl: 30,
+                addr_ip: ipToInt(a),
+                ...(r.sites?.[j] ? { site_name: r.sites[j] } : {}),
+              })),
+            },
+          }
         : {}),
     };
   }

@@ -38,7 +38,12 @@ export function seedStore(store: MemoryStore, base: string, seed: Seed, clusterU
   const ref = (type: string, uuid: string) => `${base}/api/${type}/${uuid}`;
   // Global objects (tenants, system configuration) carry no tenant_ref; the admin tenant no _last_modified (recorded).
   const add = (type: string, o: AviObject & { uuid: string }) =>
-    store.put(type, { url: SINGLETON_URL.has(type) ? `${base}/api/${type}` : ref(type, o.uuid), ...(hasField(type, "tenant_ref") ? { tenant_ref: ref("tenant", "admin") } : {}), ...(type === "tenant" ? {} : { _last_modified: lastModified() }), ...o });
+    store.put(type, {
+      url: SINGLETON_URL.has(type) ? `${base}/api/${type}` : ref(type, o.uuid),
+      ...(hasField(type, "tenant_ref") ? { tenant_ref: ref("tenant", "admin") } : {}),
+      ...(type === "tenant" ? {} : { _last_modified: lastModified() }),
+      ...o,
+    });
   add("tenant", { uuid: "admin", name: "admin", local: true });
   add("cluster", { uuid: clusterUuid, name: "cluster-0-1", nodes: [{ name: "127.0.0.1", ip: { addr: "127.0.0.1", type: "V4" } }] });
   add("systemconfiguration", { uuid: "default", dns_configuration: {}, portal_configuration: { allow_basic_authentication: false } });
@@ -48,7 +53,19 @@ export function seedStore(store: MemoryStore, base: string, seed: Seed, clusterU
     ["System-DNS", "APPLICATION_PROFILE_TYPE_DNS"],
     ["System-L4-Application", "APPLICATION_PROFILE_TYPE_L4"],
   ] as const) {
-    const extra = type === "APPLICATION_PROFILE_TYPE_DNS" ? { dns_service_profile: { ttl: 30, negative_caching_ttl: 30, error_response: "DNS_ERROR_RESPONSE_NONE", aaaa_empty_response: true, dns_over_tcp_enabled: true, edns: true } } : {};
+    const extra =
+      type === "APPLICATION_PROFILE_TYPE_DNS"
+        ? {
+            dns_service_profile: {
+              ttl: 30,
+              negative_caching_ttl: 30,
+              error_response: "DNS_ERROR_RESPONSE_NONE",
+              aaaa_empty_response: true,
+              dns_over_tcp_enabled: true,
+              edns: true,
+            },
+          }
+        : {};
     add("applicationprofile", { uuid: `applicationprofile-${randomUUID()}`, name, type, ...extra });
   }
   for (const [name, type] of [
@@ -56,7 +73,10 @@ export function seedStore(store: MemoryStore, base: string, seed: Seed, clusterU
     ["System-UDP-Per-Pkt", "PROTOCOL_TYPE_UDP_FAST_PATH"],
     ["System-UDP-Fast-Path", "PROTOCOL_TYPE_UDP_FAST_PATH"],
   ] as const) {
-    const profile = type === "PROTOCOL_TYPE_UDP_FAST_PATH" ? { type, udp_fast_path_profile: { per_pkt_loadbalance: name === "System-UDP-Per-Pkt" } } : { type };
+    const profile =
+      type === "PROTOCOL_TYPE_UDP_FAST_PATH"
+        ? { type, udp_fast_path_profile: { per_pkt_loadbalance: name === "System-UDP-Per-Pkt" } }
+        : { type };
     add("networkprofile", { uuid: `networkprofile-${randomUUID()}`, name, profile });
   }
   add("healthmonitor", { uuid: `healthmonitor-${randomUUID()}`, name: "System-Ping", type: "HEALTH_MONITOR_PING" });
@@ -71,9 +91,16 @@ export function seedStore(store: MemoryStore, base: string, seed: Seed, clusterU
     vtype: "CLOUD_VCENTER",
     dhcp_enabled: false,
     state_based_dns_registration: true,
-    vcenter_configuration: { vcenter_url: "vcenter.iberia.local", username: "administrator@vsphere.local", password: "<sensitive>", datacenter: "DC-REGIONB", privilege: "WRITE_ACCESS" },
+    vcenter_configuration: {
+      vcenter_url: "vcenter.iberia.local",
+      username: "administrator@vsphere.local",
+      password: "<sensitive>",
+      datacenter: "DC-REGIONB",
+      privilege: "WRITE_ACCESS",
+    },
   });
-  for (const name of ["global", "management"]) add("vrfcontext", { uuid: `vrfcontext-${randomUUID()}`, name, cloud_ref: cloudRef, system_default: true });
+  for (const name of ["global", "management"])
+    add("vrfcontext", { uuid: `vrfcontext-${randomUUID()}`, name, cloud_ref: cloudRef, system_default: true });
   const globalVrf = store.findByName("vrfcontext", "global", cloudUuid)!;
   add("serviceenginegroup", {
     uuid: `serviceenginegroup-${randomUUID()}`,
@@ -92,7 +119,17 @@ export function seedStore(store: MemoryStore, base: string, seed: Seed, clusterU
   });
   for (const [i, [name, subnet]] of NETWORKS[seed].entries()) {
     const uuid = `dvportgroup-${60 + i}-${cloudUuid}`;
-    add("network", { uuid, name, cloud_ref: cloudRef, vrf_context_ref: globalVrf.url, dhcp_enabled: true, exclude_discovered_subnets: false, vimgrnw_ref: ref("vimgrnwruntime", uuid), synced_from_se: false, ip6_autocfg_enabled: false });
+    add("network", {
+      uuid,
+      name,
+      cloud_ref: cloudRef,
+      vrf_context_ref: globalVrf.url,
+      dhcp_enabled: true,
+      exclude_discovered_subnets: false,
+      vimgrnw_ref: ref("vimgrnwruntime", uuid),
+      synced_from_se: false,
+      ip6_autocfg_enabled: false,
+    });
     add("vimgrnwruntime", { uuid, name, cloud_ref: cloudRef, discovered_subnet: [{ ip_addr: { addr: subnet, type: "V4" }, mask: 24 }] });
   }
 }

@@ -48,7 +48,11 @@ export interface LoggedRequest {
  * What a path outside the controller's URL map gets. Not recorded; inferred as Django's production 404
  * page, since such paths never reach the controller's API views (which answer {"error": ...}).
  */
-const NOT_ROUTED: Reply = { status: 404, body: "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>", contentType: "text/html" };
+const NOT_ROUTED: Reply = {
+  status: 404,
+  body: "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>",
+  contentType: "text/html",
+};
 
 /** Versions without an X-Avi-Version header are served as this old default, as 20.1 controllers do. */
 const NO_HEADER_VERSION = "16.4.2";
@@ -57,7 +61,9 @@ const NO_HEADER_VERSION = "16.4.2";
 const HSTS = "max-age=31536000; includeSubdomains";
 
 /** Start a simulated Avi controller on 127.0.0.1, over HTTPS with a certificate from the lab's CA. */
-export async function startController(o: ControllerOptions = {}): Promise<LabControllerHandle & { requests(): LoggedRequest[]; writes: number }> {
+export async function startController(
+  o: ControllerOptions = {},
+): Promise<LabControllerHandle & { requests(): LoggedRequest[]; writes: number }> {
   const version = o.version ?? "30.2.1";
   const username = o.username ?? "admin";
   const password = o.password ?? randomBytes(12).toString("base64url");
@@ -84,7 +90,13 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     arrived.set(req, nowMs());
     const url = new URL(req.url ?? "/", base);
     const method = req.method ?? "GET";
-    if (url.pathname.startsWith("/lab/")) return send(res, req.headers.authorization === `Bearer ${adminToken}` ? admin(method, url.pathname, raw) : { status: 401, body: { error: "lab admin token required" } });
+    if (url.pathname.startsWith("/lab/"))
+      return send(
+        res,
+        req.headers.authorization === `Bearer ${adminToken}`
+          ? admin(method, url.pathname, raw)
+          : { status: 401, body: { error: "lab admin token required" } },
+      );
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.expireSessionsAfter !== undefined && url.pathname.startsWith("/api/") && --faults.expireSessionsAfter < 0) {
       faults.expireSessionsAfter = undefined;
@@ -96,21 +108,31 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
       req.socket.destroy();
       return;
     }
-    if (roll < (faults.resetRate ?? 0) + (faults.errorRate ?? 0)) return finish(req, res, url, raw, { status: roll * 1000 < 500 ? 502 : 503, body: { error: "Service Unavailable" } });
+    if (roll < (faults.resetRate ?? 0) + (faults.errorRate ?? 0))
+      return finish(req, res, url, raw, { status: roll * 1000 < 500 ? 502 : 503, body: { error: "Service Unavailable" } });
     let reply: Reply;
     let headers: Record<string, string | string[]> = {};
     try {
       ({ reply, headers } = route(req, url, method, raw));
     } catch (err) {
-      reply = err instanceof BadRequest ? { status: err.status, body: { error: err.message } } : { status: 500, body: { error: (err as Error).message } };
+      reply =
+        err instanceof BadRequest
+          ? { status: err.status, body: { error: err.message } }
+          : { status: 500, body: { error: (err as Error).message } };
     }
     finish(req, res, url, raw, reply, headers);
   }
 
-  function route(req: IncomingMessage, url: URL, method: string, raw: string): { reply: Reply; headers: Record<string, string | string[]> } {
+  function route(
+    req: IncomingMessage,
+    url: URL,
+    method: string,
+    raw: string,
+  ): { reply: Reply; headers: Record<string, string | string[]> } {
     const path = url.pathname.replace(/\/+$/, "");
     if (path === "/login" && method === "POST") return login(req, raw);
-    if (path === "/api/initial-data") return { reply: { status: 200, body: { version: versionBody(version), user_initialized: true } }, headers: {} };
+    if (path === "/api/initial-data")
+      return { reply: { status: 200, body: { version: versionBody(version), user_initialized: true } }, headers: {} };
     const cookies = parseCookies(req.headers.cookie);
     const session = sessions.touch(cookies.sessionid ?? cookies["avi-sessionid"]);
     if (!session) return { reply: { status: 401, body: { detail: "Authentication credentials were not provided." } }, headers: {} };
@@ -118,7 +140,9 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     if (method !== "GET") {
       // Django's CSRF check on a secure request: the Referer first, then the token. The controller
       // answers its failures with 401 and Django's reason as the body (recorded for the token).
-      const refused = refererProblem(req.headers.referer, String(req.headers.host ?? "")) ?? (req.headers["x-csrftoken"] !== session.csrf ? "CSRF token missing or incorrect." : undefined);
+      const refused =
+        refererProblem(req.headers.referer, String(req.headers.host ?? "")) ??
+        (req.headers["x-csrftoken"] !== session.csrf ? "CSRF token missing or incorrect." : undefined);
       if (refused) return { reply: { status: 401, body: refused }, headers: sliding };
     }
     if (path === "/logout") {
@@ -128,35 +152,68 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
     const reqVersion = String(req.headers["x-avi-version"] ?? NO_HEADER_VERSION);
     // A controller serves API versions up to its own. The SDKs single out an "Invalid version" answer
     // that is neither a 5xx nor a 404 (alb-sdk avi_api.py get_object_by_name), so: 400 with that text.
-    if (compareVersions(reqVersion, version) > 0) return { reply: { status: 400, body: { error: `Invalid version ${reqVersion}: the controller supports API versions up to ${version}` } }, headers: sliding };
+    if (compareVersions(reqVersion, version) > 0)
+      return {
+        reply: { status: 400, body: { error: `Invalid version ${reqVersion}: the controller supports API versions up to ${version}` } },
+        headers: sliding,
+      };
     const byUuid = req.headers["x-avi-tenant-uuid"];
     const tenant = byUuid !== undefined ? String(byUuid) : String(req.headers["x-avi-tenant"] ?? "admin");
     const scope = tenant === "*" ? "*" : (byUuid !== undefined ? store.get("tenant", tenant) : store.findByName("tenant", tenant))?.uuid;
     if (!scope) return { reply: { status: 403, body: { error: `Tenant '${tenant}' does not exist!` } }, headers: {} };
     let body = raw ? parseJson(raw) : undefined;
     // Slug: <uuid> on a POST forces the new object's uuid (the Python SDK's force_uuid, recorded).
-    if (method === "POST" && typeof req.headers.slug === "string" && body && typeof body === "object") body = { ...body, uuid: req.headers.slug };
-    return { reply: api.inTenant(scope, () => apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion, req.headers["if-match"])), headers: sliding };
+    if (method === "POST" && typeof req.headers.slug === "string" && body && typeof body === "object")
+      body = { ...body, uuid: req.headers.slug };
+    return {
+      reply: api.inTenant(scope, () =>
+        apiRoute(method, path.slice("/api/".length).split("/"), url.searchParams, body, reqVersion, req.headers["if-match"]),
+      ),
+      headers: sliding,
+    };
   }
 
   function apiRoute(method: string, seg: string[], q: URLSearchParams, body: unknown, v: string, ifMatch?: string): Reply {
     const [type = "", uuid, sub] = seg;
     if (type === "cluster") {
-      if (uuid === "runtime" || uuid === "status") return { status: 200, body: { cluster_state: { state: "CLUSTER_UP_NO_HA", progress: 100 }, node_states: [{ name: "127.0.0.1", role: "CLUSTER_LEADER", state: "CLUSTER_ACTIVE" }] } };
+      if (uuid === "runtime" || uuid === "status")
+        return {
+          status: 200,
+          body: {
+            cluster_state: { state: "CLUSTER_UP_NO_HA", progress: 100 },
+            node_states: [{ name: "127.0.0.1", role: "CLUSTER_LEADER", state: "CLUSTER_ACTIVE" }],
+          },
+        };
       return api.singleton(method, "cluster", body, v);
     }
     if (type === "analytics" && uuid === "logs" && method === "GET") return logs.query(q, base);
     if (type === "user-token" && method === "POST") {
       const token = randomBytes(20).toString("hex");
       sessions.tokens.add(token);
-      return { status: 201, body: { uuid: `usertoken-${randomUUID()}`, token, expires_at: new Date(Date.now() + 86_400_000).toISOString() } };
+      return {
+        status: 201,
+        body: { uuid: `usertoken-${randomUUID()}`, token, expires_at: new Date(Date.now() + 86_400_000).toISOString() },
+      };
     }
     if (type === "ipamdnsproviderprofiledomainlist") return domainList(q.get("cloud_uuid") ?? "");
-    if (type === "cloud-inventory") return { status: 200, body: { count: 1, results: store.list("cloud").map((c) => ({ config: { name: c.name, uuid: c.uuid }, status: { state: "CLOUD_STATE_PLACEMENT_READY" } })) } };
+    if (type === "cloud-inventory")
+      return {
+        status: 200,
+        body: {
+          count: 1,
+          results: store
+            .list("cloud")
+            .map((c) => ({ config: { name: c.name, uuid: c.uuid }, status: { state: "CLOUD_STATE_PLACEMENT_READY" } })),
+        },
+      };
     if (type.endsWith("-inventory") && !uuid && method === "GET") return api.inventory(type.slice(0, -"-inventory".length));
     if (api.isSingleton(type)) return api.singleton(method, type, body, v, ifMatch);
-    if (type === "cloud" && uuid && sub === "status") return store.get("cloud", uuid) ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } } : { status: 404, body: { error: "Object not found!" } };
-    if (type === "gslbsiteops" && uuid && method === "POST") return o.gslb?.siteops(uuid, body) ?? { status: 400, body: { error: "Failed to connect to the site: no route to host" } };
+    if (type === "cloud" && uuid && sub === "status")
+      return store.get("cloud", uuid)
+        ? { status: 200, body: { state: "CLOUD_STATE_PLACEMENT_READY", reason: "" } }
+        : { status: 404, body: { error: "Object not found!" } };
+    if (type === "gslbsiteops" && uuid && method === "POST")
+      return o.gslb?.siteops(uuid, body) ?? { status: 400, body: { error: "Failed to connect to the site: no route to host" } };
     if (uuid && sub === "runtime" && method === "GET") return api.runtime(type, uuid);
     // A type the controller does not have (misspelt, or outside the object schemas) or a sub-resource
     // it does not serve is not routed at all.
@@ -175,26 +232,64 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
 
   function login(req: IncomingMessage, raw: string): { reply: Reply; headers: Record<string, string | string[]> } {
     const isForm = String(req.headers["content-type"] ?? "").includes("form");
-    const creds = (isForm ? Object.fromEntries(new URLSearchParams(raw)) : parseJson(raw) ?? {}) as { username?: string; password?: string; token?: string };
+    const creds = (isForm ? Object.fromEntries(new URLSearchParams(raw)) : (parseJson(raw) ?? {})) as {
+      username?: string;
+      password?: string;
+      token?: string;
+    };
     const s = sessions.login(String(creds.username ?? ""), creds.password, creds.token);
     if (typeof s === "string") return { reply: { status: 401, body: { error: s } }, headers: {} };
-    const user = { username: s.username, name: s.username, is_superuser: true, uuid: "user-1", default_tenant_ref: `${base}/api/tenant/admin`, local: true };
+    const user = {
+      username: s.username,
+      name: s.username,
+      is_superuser: true,
+      uuid: "user-1",
+      default_tenant_ref: `${base}/api/tenant/admin`,
+      local: true,
+    };
     return {
-      reply: { status: 200, body: { user_initialized: true, version: versionBody(version), user, tenants: [{ url: `${base}/api/tenant/admin`, uuid: "admin", name: "admin", local: true }], controller: { api_idle_timeout: 15 }, session_cookie_name: "avi-sessionid" } },
+      reply: {
+        status: 200,
+        body: {
+          user_initialized: true,
+          version: versionBody(version),
+          user,
+          tenants: [{ url: `${base}/api/tenant/admin`, uuid: "admin", name: "admin", local: true }],
+          controller: { api_idle_timeout: 15 },
+          session_cookie_name: "avi-sessionid",
+        },
+      },
       headers: {
         "Set-Cookie": [`csrftoken=${s.csrf}; expires=${expires(31_449_600)}; Max-Age=31449600; Path=/; Secure`, ...sessionCookies(s.id)],
       },
     };
   }
 
-  function finish(req: IncomingMessage, res: ServerResponse, url: URL, raw: string, reply: Reply, headers: Record<string, string | string[]> = {}): void {
+  function finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    raw: string,
+    reply: Reply,
+    headers: Record<string, string | string[]> = {},
+  ): void {
     const method = req.method ?? "GET";
     const apiVersion = req.headers["x-avi-version"] as string | undefined;
-    let body: unknown = raw ? parseJson(raw) ?? raw : undefined;
-    if (url.pathname === "/login" && body && typeof body === "object") body = { ...(body as object), password: "<redacted>", token: undefined };
+    let body: unknown = raw ? (parseJson(raw) ?? raw) : undefined;
+    if (url.pathname === "/login" && body && typeof body === "object")
+      body = { ...(body as object), password: "<redacted>", token: undefined };
     // GSLB site bodies carry site passwords; the request log never keeps them.
     else if (body && typeof body === "object" && /^\/api\/gslb/.test(url.pathname)) body = redactSensitive(body as AviObject, "<redacted>");
-    log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status, apiVersion, body, start: arrived.get(req), end: nowMs() });
+    log.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: reply.status,
+      apiVersion,
+      body,
+      start: arrived.get(req),
+      end: nowMs(),
+    });
     if (method !== "GET" && url.pathname.startsWith("/api/")) writes++;
     const self = (reply.body as { url?: unknown } | undefined)?.url;
     const created: Record<string, string> = reply.status === 201 && typeof self === "string" ? { Location: self } : {};
@@ -206,7 +301,20 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
       if (method === "DELETE") log.length = 0;
       return { status: 200, body: method === "DELETE" ? [] : log };
     }
-    if (path === "/lab/stats") return { status: 200, body: { requests: log.length, writes, objects: Object.fromEntries(["virtualservice", "vsvip", "serviceenginegroup", "vrfcontext", "network", "ipamdnsproviderprofile"].map((t) => [t, store.list(t).length])) } };
+    if (path === "/lab/stats")
+      return {
+        status: 200,
+        body: {
+          requests: log.length,
+          writes,
+          objects: Object.fromEntries(
+            ["virtualservice", "vsvip", "serviceenginegroup", "vrfcontext", "network", "ipamdnsproviderprofile"].map((t) => [
+              t,
+              store.list(t).length,
+            ]),
+          ),
+        },
+      };
     if (path === "/lab/faults" && method === "GET") return { status: 200, body: faults };
     if (path === "/lab/faults" && method === "POST") {
       labHandle.setFaults((parseJson(raw) ?? {}) as FaultOptions);
@@ -217,7 +325,8 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
       return { status: 200, body: {} };
     }
     if (path === "/lab/logs" && method === "POST") return logs.inject((parseJson(raw) ?? {}) as Parameters<LogStore["inject"]>[0]);
-    if (path === "/lab/logs/indexing" && method === "POST") return { status: 200, body: logs.setIndexing((parseJson(raw) ?? {}) as object) };
+    if (path === "/lab/logs/indexing" && method === "POST")
+      return { status: 200, body: logs.setIndexing((parseJson(raw) ?? {}) as object) };
     if (path === "/lab/sessions") return { status: 200, body: sessions.all().map((s) => ({ sessionid: s.id, csrftoken: s.csrf })) };
     return { status: 404, body: { error: "unknown lab endpoint" } };
   }
@@ -225,7 +334,9 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
   function domainList(cloudUuid: string): Reply {
     const cloud = store.get("cloud", cloudUuid);
     const dns = cloud?.dns_provider_ref ? store.get("ipamdnsproviderprofile", String(cloud.dns_provider_ref).split("/").pop()!) : undefined;
-    const domains = ((dns?.internal_profile as { dns_service_domain?: { domain_name: string }[] } | undefined)?.dns_service_domain ?? []).map((d) => d.domain_name);
+    const domains = (
+      (dns?.internal_profile as { dns_service_domain?: { domain_name: string }[] } | undefined)?.dns_service_domain ?? []
+    ).map((d) => d.domain_name);
     return { status: 200, body: { domains } };
   }
 
@@ -276,7 +387,14 @@ export async function startController(o: ControllerOptions = {}): Promise<LabCon
 }
 
 function versionBody(version: string) {
-  return { Version: version, build: 9001, Tag: `${version}-9001-lab`, ProductName: "Avi Cloud Controller (avictl lab simulation)", Product: "controller", min_version: 15.2 };
+  return {
+    Version: version,
+    build: 9001,
+    Tag: `${version}-9001-lab`,
+    ProductName: "Avi Cloud Controller (avictl lab simulation)",
+    Product: "controller",
+    min_version: 15.2,
+  };
 }
 
 /** Every answer is labelled application/json without a charset, plain-text error bodies included (as recorded). */

@@ -26,7 +26,8 @@ export class Sessions {
   login(user: string, password?: string, token?: string): Session | string {
     const f = this.failures.get(user);
     if (f && f.lockedUntil > Date.now()) return "User account is locked; try again later or contact the administrator.";
-    const ok = user === this.username && ((password !== undefined && password === this.password) || (token !== undefined && this.tokens.has(token)));
+    const ok =
+      user === this.username && ((password !== undefined && password === this.password) || (token !== undefined && this.tokens.has(token)));
     if (!ok) {
       const count = (f?.count ?? 0) + 1;
       this.failures.set(user, { count, lockedUntil: count >= LOCK_AFTER ? Date.now() + LOCK_MS : 0 });

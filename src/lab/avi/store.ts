@@ -3,7 +3,17 @@ import type { LabStore } from "../types.js";
 import { lastModified } from "./seed.js";
 
 /** Types whose names are unique per cloud (not only per tenant). */
-export const CLOUD_SCOPED = new Set(["network", "vrfcontext", "serviceenginegroup", "vsvip", "virtualservice", "pool", "poolgroup", "serviceengine", "vimgrnwruntime"]);
+export const CLOUD_SCOPED = new Set([
+  "network",
+  "vrfcontext",
+  "serviceenginegroup",
+  "vsvip",
+  "virtualservice",
+  "pool",
+  "poolgroup",
+  "serviceengine",
+  "vimgrnwruntime",
+]);
 
 type Listener = (type: string, obj: AviObject | undefined, uuid: string) => void;
 
@@ -36,7 +46,8 @@ export class MemoryStore implements LabStore {
   put(type: string, obj: AviObject): AviObject {
     // The admin tenant carries no token (recorded).
     const untracked = type === "tenant" && obj.uuid === "admin";
-    if (!untracked && (obj._last_modified === undefined || obj._last_modified === this.get(type, obj.uuid!)?._last_modified)) obj._last_modified = lastModified();
+    if (!untracked && (obj._last_modified === undefined || obj._last_modified === this.get(type, obj.uuid!)?._last_modified))
+      obj._last_modified = lastModified();
     let m = this.byType.get(type);
     if (!m) this.byType.set(type, (m = new Map()));
     m.set(obj.uuid!, obj);

@@ -47,7 +47,8 @@ const overrides: Record<string, Record<string, Partial<FieldSpec>>> = {
   IpamDnsInternalProfile: { usable_networks: { since: ["20.1.3"] } },
 };
 for (const [def, fields] of Object.entries(legacy)) Object.assign(catalogue.defs[def]?.fields ?? {}, fields);
-for (const [def, fields] of Object.entries(overrides)) for (const [f, o] of Object.entries(fields)) Object.assign(catalogue.defs[def]?.fields[f] ?? {}, o);
+for (const [def, fields] of Object.entries(overrides))
+  for (const [f, o] of Object.entries(fields)) Object.assign(catalogue.defs[def]?.fields[f] ?? {}, o);
 
 export function definitionOf(type: string): string | undefined {
   return catalogue.types[type];
@@ -110,7 +111,9 @@ function check(defName: string, value: unknown, version: string, path: string, r
       if (err) return err;
     }
   }
-  if (requireAll) for (const r of def.required ?? []) if (obj[r] === undefined && !assigned[defName]?.includes(r)) return `${path ? `${path}.` : ""}${r}: This field is required.`;
+  if (requireAll)
+    for (const r of def.required ?? [])
+      if (obj[r] === undefined && !assigned[defName]?.includes(r)) return `${path ? `${path}.` : ""}${r}: This field is required.`;
   return undefined;
 }
 
@@ -119,7 +122,8 @@ function scalar(spec: FieldSpec, v: unknown, at: string): string | undefined {
     case "n": {
       const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
       if (typeof n !== "number" || Number.isNaN(n)) return `${at}: A valid integer is required.`;
-      if (spec.range && (n < spec.range[0] || n > spec.range[1]) && !spec.special?.includes(n)) return `${at}: Ensure this value is between ${spec.range[0]} and ${spec.range[1]}.`;
+      if (spec.range && (n < spec.range[0] || n > spec.range[1]) && !spec.special?.includes(n))
+        return `${at}: Ensure this value is between ${spec.range[0]} and ${spec.range[1]}.`;
       return undefined;
     }
     case "b":
@@ -128,7 +132,8 @@ function scalar(spec: FieldSpec, v: unknown, at: string): string | undefined {
       return typeof v === "object" ? undefined : `${at}: expected an object`;
     default:
       if (typeof v !== "string" && typeof v !== "number") return `${at}: Not a valid string.`;
-      if (spec.enum && !spec.enum.includes(String(v))) return `${at}: Value ${String(v)} is not a valid choice. Valid choices are ${spec.enum.join(", ")}.`;
+      if (spec.enum && !spec.enum.includes(String(v)))
+        return `${at}: Value ${String(v)} is not a valid choice. Valid choices are ${spec.enum.join(", ")}.`;
       return undefined;
   }
 }
@@ -165,7 +170,14 @@ function coerce(defName: string, value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const spec = def.fields[k];
-    const one = (x: unknown): unknown => (spec?.ref ? coerce(spec.ref, x) : spec?.t === "b" && (x === "true" || x === "false") ? x === "true" : spec?.t === "n" && typeof x === "string" && x.trim() !== "" && !Number.isNaN(Number(x)) ? Number(x) : x);
+    const one = (x: unknown): unknown =>
+      spec?.ref
+        ? coerce(spec.ref, x)
+        : spec?.t === "b" && (x === "true" || x === "false")
+          ? x === "true"
+          : spec?.t === "n" && typeof x === "string" && x.trim() !== "" && !Number.isNaN(Number(x))
+            ? Number(x)
+            : x;
     out[k] = spec?.list && Array.isArray(v) ? v.map(one) : one(v);
   }
   return out;
@@ -184,7 +196,8 @@ export function fillDefaults(type: string, obj: Record<string, unknown>, version
       if (spec.since && !introducedBy(spec.since, version)) continue;
       if (spec.until && compareVersions(version, spec.until) > 0) continue;
       if (rec[k] === undefined && spec.d !== undefined) rec[k] = structuredClone(spec.d);
-      else if (spec.ref && rec[k] !== undefined) for (const item of spec.list && Array.isArray(rec[k]) ? (rec[k] as unknown[]) : [rec[k]]) walk(spec.ref, item);
+      else if (spec.ref && rec[k] !== undefined)
+        for (const item of spec.list && Array.isArray(rec[k]) ? (rec[k] as unknown[]) : [rec[k]]) walk(spec.ref, item);
     }
   };
   walk(definitionOf(type) ?? "", obj);
@@ -198,5 +211,9 @@ export function hasField(type: string, field: string): boolean {
 /** Field names of a definition that are read-only (never accepted on POST). */
 export function readOnlyFields(type: string): string[] {
   const def = catalogue.defs[definitionOf(type) ?? ""];
-  return def ? Object.entries(def.fields).filter(([, f]) => f.ro).map(([k]) => k) : [];
+  return def
+    ? Object.entries(def.fields)
+        .filter(([, f]) => f.ro)
+        .map(([k]) => k)
+    : [];
 }

@@ -39,7 +39,9 @@ const lower = (s: string) => s.toLowerCase().replace(/\.$/, "");
 
 /** Where a name sits in the authoritative zones of the profile. */
 function zoneOf(name: string, profile: DnsProfile): { domain_name: string; admin_email?: string; name_server?: string } | undefined {
-  return (profile.dns_zones ?? []).filter((z) => name === lower(z.domain_name) || name.endsWith(`.${lower(z.domain_name)}`)).sort((a, b) => b.domain_name.length - a.domain_name.length)[0];
+  return (profile.dns_zones ?? [])
+    .filter((z) => name === lower(z.domain_name) || name.endsWith(`.${lower(z.domain_name)}`))
+    .sort((a, b) => b.domain_name.length - a.domain_name.length)[0];
 }
 
 /**
@@ -80,7 +82,10 @@ export class DnsResponder {
     for (const rec of (vs?.static_dns_records as StaticRecord[] | undefined) ?? []) {
       if ((rec.type ?? "DNS_RECORD_A") !== "DNS_RECORD_A" || !(rec.fqdn ?? []).some((f) => lower(f) === name)) continue;
       const all = (rec.ip_address ?? []).map((a) => a.ip_address?.addr).filter((a): a is string => Boolean(a));
-      return { ips: this.pick(name, all, rec.num_records_in_response ?? 0, rec.algorithm ?? "DNS_RECORD_RESPONSE_CONSISTENT_HASH", client), ttl: rec.ttl ?? profile.ttl ?? 30 };
+      return {
+        ips: this.pick(name, all, rec.num_records_in_response ?? 0, rec.algorithm ?? "DNS_RECORD_RESPONSE_CONSISTENT_HASH", client),
+        ttl: rec.ttl ?? profile.ttl ?? 30,
+      };
     }
     const ips: string[] = [];
     let ttl = profile.ttl ?? 30;
@@ -131,10 +136,23 @@ export class DnsResponder {
       reply: { ...base, flags: flags | RCODES[rcode]!, answers, authorities } as Packet,
     });
     const found = q.type === "A" || q.type === "AAAA" ? this.lookup(name, profile, client) : undefined;
-    if (q.type === "A" && found) return reply("NOERROR", found.ips.map((ip) => ({ name: q.name, type: "A", class: "IN", ttl: found.ttl, data: ip })));
+    if (q.type === "A" && found)
+      return reply(
+        "NOERROR",
+        found.ips.map((ip) => ({ name: q.name, type: "A", class: "IN", ttl: found.ttl, data: ip })),
+      );
     if (q.type === "AAAA" && found && profile.aaaa_empty_response !== false) return reply("NOERROR", []);
     if (zone && q.type === "SOA" && name === lower(zone.domain_name)) return reply("NOERROR", soa());
-    if (zone && q.type === "NS" && name === lower(zone.domain_name)) return reply("NOERROR", [{ name: q.name, type: "NS", class: "IN", ttl: profile.ttl ?? 30, data: zone.name_server ?? profile.name_server ?? `ns.${zone.domain_name}` }]);
+    if (zone && q.type === "NS" && name === lower(zone.domain_name))
+      return reply("NOERROR", [
+        {
+          name: q.name,
+          type: "NS",
+          class: "IN",
+          ttl: profile.ttl ?? 30,
+          data: zone.name_server ?? profile.name_server ?? `ns.${zone.domain_name}`,
+        },
+      ]);
     if (zone) return found || name === lower(zone.domain_name) ? reply("NOERROR", [], soa()) : reply("NXDOMAIN", [], soa());
     if (profile.error_response === "DNS_ERROR_RESPONSE_ERROR") return reply(found ? "NOERROR" : "NXDOMAIN", []);
     return { rcode: found ? "NOERROR" : "NXDOMAIN", answers: [] };
@@ -149,12 +167,22 @@ function soaRecord(zone: { domain_name: string; admin_email?: string; name_serve
     type: "SOA",
     class: "IN",
     ttl: p.negative_caching_ttl ?? 30,
-    data: { mname: zone.name_server ?? p.name_server ?? `ns.${zone.domain_name}`, rname, serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: p.negative_caching_ttl ?? 30 },
+    data: {
+      mname: zone.name_server ?? p.name_server ?? `ns.${zone.domain_name}`,
+      rname,
+      serial: 1,
+      refresh: 3600,
+      retry: 600,
+      expire: 86400,
+      minimum: p.negative_caching_ttl ?? 30,
+    },
   } as Answer;
 }
 
 /** The IPv4 VIP addresses a virtual service is reachable on. */
 export function vipAddresses(store: LabStore, vs: AviObject): string[] {
   const vsvip = store.get("vsvip", uuidOf(vs.vsvip_ref));
-  return ((vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined) ?? []).map((v) => v.ip_address?.addr).filter((a): a is string => Boolean(a));
+  return ((vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined) ?? [])
+    .map((v) => v.ip_address?.addr)
+    .filter((a): a is string => Boolean(a));
 }

@@ -32,19 +32,34 @@ export class GslbAnswers {
     if (!g) return undefined;
     const sites = (g.sites as GslbSite[] | undefined) ?? [];
     if (!sites.some((s) => (s.dns_vses ?? []).some((d) => d.dns_vs_uuid === this.vsUuid))) return undefined;
-    const gs = this.store.list("gslbservice").find((x) => ((x.domain_names as string[] | undefined) ?? []).some((d) => lower(d) === name)) as Obj | undefined;
+    const gs = this.store
+      .list("gslbservice")
+      .find((x) => ((x.domain_names as string[] | undefined) ?? []).some((d) => lower(d) === name)) as Obj | undefined;
     if (!gs) return undefined;
     const ttl = typeof gs.ttl === "number" ? gs.ttl : defaultTtl;
     if (gs.enabled === false) return { ips: [], ttl, sites: [] };
-    const groups = ((gs.groups as Group[] | undefined) ?? []).filter((grp) => grp.enabled !== false && (grp.priority ?? 10) > 0).sort((a, b) => (b.priority ?? 10) - (a.priority ?? 10));
+    const groups = ((gs.groups as Group[] | undefined) ?? [])
+      .filter((grp) => grp.enabled !== false && (grp.priority ?? 10) > 0)
+      .sort((a, b) => (b.priority ?? 10) - (a.priority ?? 10));
     for (const grp of groups) {
       const up = (grp.members ?? []).filter((m) => m.enabled !== false && m.ip?.addr && this.healthy(gs.uuid!, m));
       if (up.length === 0) continue;
       const weight = (m: GslbMember) => sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.ratio ?? m.ratio ?? 1;
       const n = Math.min(Math.max(Number(gs.num_dns_ip ?? 1) || 1, 1), up.length);
       const picked: GslbMember[] = [];
-      for (let i = 0; i < n; i++) picked.push(this.next(`${gs.uuid}/${grp.name}`, up.filter((m) => !picked.includes(m)), weight));
-      return { ips: picked.map((m) => m.ip!.addr!), ttl, sites: picked.map((m) => sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.name ?? "") };
+      for (let i = 0; i < n; i++)
+        picked.push(
+          this.next(
+            `${gs.uuid}/${grp.name}`,
+            up.filter((m) => !picked.includes(m)),
+            weight,
+          ),
+        );
+      return {
+        ips: picked.map((m) => m.ip!.addr!),
+        ttl,
+        sites: picked.map((m) => sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.name ?? ""),
+      };
     }
     return { ips: [], ttl, sites: [] };
   }

@@ -41,18 +41,29 @@ const UDP_LIMIT = 512;
  * TCP), from the controller's objects as they are at query time; each answer is logged for the
  * analytics logs API.
  */
-export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; onChange?: (e: DnsEndpoint[]) => void; gslbHealth?: MemberHealth } = {}): DnsServiceHandle {
+export function startDnsService(
+  ctrl: LabControllerHandle,
+  o: { host?: string; onChange?: (e: DnsEndpoint[]) => void; gslbHealth?: MemberHealth } = {},
+): DnsServiceHandle {
   const host = o.host ?? "127.0.0.1";
   const listeners = new Map<string, Promise<Listener>>();
   // Ports kept across a pause, so a site comes back where clients expect it.
   const ports = new Map<string, number>();
   let paused = false;
-  const isDnsVs = (vs: AviObject) => ctrl.store.get("applicationprofile", uuidOf(vs.application_profile_ref))?.type === "APPLICATION_PROFILE_TYPE_DNS";
+  const isDnsVs = (vs: AviObject) =>
+    ctrl.store.get("applicationprofile", uuidOf(vs.application_profile_ref))?.type === "APPLICATION_PROFILE_TYPE_DNS";
   const current = new Map<string, DnsEndpoint>();
   const responders = new Map<string, DnsResponder>();
 
   const sync = () => {
-    const wanted = new Set(paused ? [] : ctrl.store.list("virtualservice").filter(isDnsVs).map((v) => v.uuid!));
+    const wanted = new Set(
+      paused
+        ? []
+        : ctrl.store
+            .list("virtualservice")
+            .filter(isDnsVs)
+            .map((v) => v.uuid!),
+    );
     for (const uuid of wanted) if (!listeners.has(uuid)) listeners.set(uuid, listen(uuid));
     for (const [uuid, l] of listeners) {
       if (wanted.has(uuid)) continue;
@@ -83,26 +94,57 @@ export function startDnsService(ctrl: LabControllerHandle, o: { host?: string; o
       if (!responder) responders.set(uuid, (responder = new DnsResponder(ctrl.store, uuid, o.gslbHealth)));
       const a = responder.answer(query, client);
       const q = query.questions?.[0];
-      if (q) ctrl.recordDnsLog({ vsUuid: uuid, timestamp: microsecondsNow(), clientIp: client, clientPort, fqdn: q.name, qtype: q.type, rcode: a.reply ? a.rcode : "DROPPED", answers: a.answers, ...(responder.lastSites.length ? { siteNames: responder.lastSites } : {}) });
+      if (q)
+        ctrl.recordDnsLog({
+          vsUuid: uuid,
+          timestamp: microsecondsNow(),
+          clientIp: client,
+          clientPort,
+          fqdn: q.name,
+          qtype: q.type,
+          rcode: a.reply ? a.rcode : "DROPPED",
+          answers: a.answers,
+          ...(responder.lastSites.length ? { siteNames: responder.lastSites } : {}),
+        });
       return a.reply ? packet.encode(a.reply) : undefined;
     };
   };
 
   const listen = async (uuid: string): Promise<Listener> => {
-    const { udp, tcp, port } = await bind(handler(() => uuid), uuid);
-    const endpoint: DnsEndpoint = { controller: ctrl.name, vs: ctrl.store.get("virtualservice", uuid)?.name ?? uuid, vsUuid: uuid, host, port };
+    const { udp, tcp, port } = await bind(
+      handler(() => uuid),
+      uuid,
+    );
+    const endpoint: DnsEndpoint = {
+      controller: ctrl.name,
+      vs: ctrl.store.get("virtualservice", uuid)?.name ?? uuid,
+      vsUuid: uuid,
+      host,
+      port,
+    };
     current.set(uuid, endpoint);
     o.onChange?.([...current.values()]);
     return { endpoint, udp, tcp };
   };
 
-  const bind = async (handle: (msg: Buffer, client: string, clientPort: number) => Buffer | undefined, key: string): Promise<{ udp: Socket; tcp: Server; port: number }> => {
+  const bind = async (
+    handle: (msg: Buffer, client: string, clientPort: number) => Buffer | undefined,
+    key: string,
+  ): Promise<{ udp: Socket; tcp: Server; port: number }> => {
     const onUdp = (udp: Socket) => (msg: Buffer, rinfo: { address: string; port: number }) => {
       const out = handle(msg, rinfo.address, rinfo.port);
       if (!out) return;
       // Without EDNS a UDP answer is limited to 512 bytes: send the header with TC set so the client retries over TCP.
       if (out.length > UDP_LIMIT) {
-        const tc = Buffer.from(packet.encode({ ...packet.decode(out), answers: [], authorities: [], additionals: [], flags: (packet.decode(out).flags ?? 0) | packet.TRUNCATED_RESPONSE }));
+        const tc = Buffer.from(
+          packet.encode({
+            ...packet.decode(out),
+            answers: [],
+            authorities: [],
+            additionals: [],
+            flags: (packet.decode(out).flags ?? 0) | packet.TRUNCATED_RESPONSE,
+          }),
+        );
         udp.send(tc, rinfo.port, rinfo.address);
       } else udp.send(out, rinfo.port, rinfo.address);
     };

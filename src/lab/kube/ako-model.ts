@@ -25,8 +25,18 @@ export class AkoModel {
       .list(this.type("", "services")!)
       .filter((s) => (s.spec as { type?: string } | undefined)?.type === "LoadBalancer")
       .map((s) => {
-        const ports = ((s.spec?.ports as ServicePort[] | undefined) ?? []).map((p) => ({ port: p.port, targetPort: this.targetPort(s, p), protocol: p.protocol ?? "TCP" }));
-        return { namespace: s.metadata.namespace!, name: s.metadata.name!, ports, servers: this.ready(s).map((p) => p.status!.podIP as string), infraSetting: this.infra(s.metadata.annotations?.[INFRA_ANNOTATION]) };
+        const ports = ((s.spec?.ports as ServicePort[] | undefined) ?? []).map((p) => ({
+          port: p.port,
+          targetPort: this.targetPort(s, p),
+          protocol: p.protocol ?? "TCP",
+        }));
+        return {
+          namespace: s.metadata.namespace!,
+          name: s.metadata.name!,
+          ports,
+          servers: this.ready(s).map((p) => p.status!.podIP as string),
+          infraSetting: this.infra(s.metadata.annotations?.[INFRA_ANNOTATION]),
+        };
       });
   }
 
@@ -37,20 +47,42 @@ export class AkoModel {
     const out: IngressModel[] = [];
     for (const ing of this.store.list(this.type("networking.k8s.io", "ingresses")!)) {
       const ns = ing.metadata.namespace!;
-      const spec = (ing.spec ?? {}) as { ingressClassName?: string; rules?: { host?: string; http?: { paths?: { path?: string; backend?: IngressBackend }[] } }[] };
+      const spec = (ing.spec ?? {}) as {
+        ingressClassName?: string;
+        rules?: { host?: string; http?: { paths?: { path?: string; backend?: IngressBackend }[] } }[];
+      };
       // No class: AKO takes it when it is the default controller (no other default class exists).
       const cls = spec.ingressClassName ? classes.find((c) => c.metadata.name === spec.ingressClassName) : fallback;
-      if (spec.ingressClassName ? !ours.includes(cls!) : classes.some((c) => c.metadata.annotations?.["ingressclass.kubernetes.io/is-default-class"] === "true" && !ours.includes(c))) continue;
+      if (
+        spec.ingressClassName
+          ? !ours.includes(cls!)
+          : classes.some((c) => c.metadata.annotations?.["ingressclass.kubernetes.io/is-default-class"] === "true" && !ours.includes(c))
+      )
+        continue;
       const params = (cls?.spec as { parameters?: { kind?: string; name?: string } } | undefined)?.parameters;
       const paths = (spec.rules ?? []).flatMap((r) =>
         (r.http?.paths ?? []).flatMap((p) => {
           const svc = p.backend?.service?.name ? this.store.get(this.type("", "services")!, ns, p.backend.service.name) : undefined;
-          const port = ((svc?.spec?.ports as ServicePort[] | undefined) ?? []).find((sp) => sp.port === p.backend?.service?.port?.number || (sp.name !== undefined && sp.name === p.backend?.service?.port?.name));
+          const port = ((svc?.spec?.ports as ServicePort[] | undefined) ?? []).find(
+            (sp) => sp.port === p.backend?.service?.port?.number || (sp.name !== undefined && sp.name === p.backend?.service?.port?.name),
+          );
           if (!r.host) return [];
-          return [{ host: r.host, path: p.path ?? "/", targetPort: svc && port ? this.targetPort(svc, port) : 80, servers: svc && port ? this.ready(svc).map((x) => x.status!.podIP as string) : [] }];
+          return [
+            {
+              host: r.host,
+              path: p.path ?? "/",
+              targetPort: svc && port ? this.targetPort(svc, port) : 80,
+              servers: svc && port ? this.ready(svc).map((x) => x.status!.podIP as string) : [],
+            },
+          ];
         }),
       );
-      out.push({ namespace: ns, name: ing.metadata.name!, paths, infraSetting: params?.kind === "AviInfraSetting" ? this.infra(params.name) : undefined });
+      out.push({
+        namespace: ns,
+        name: ing.metadata.name!,
+        paths,
+        infraSetting: params?.kind === "AviInfraSetting" ? this.infra(params.name) : undefined,
+      });
     }
     return out;
   }
@@ -61,8 +93,12 @@ export class AkoModel {
     if (Object.keys(selector).length === 0) return [];
     return this.store.list(this.type("", "pods")!, svc.metadata.namespace, (p) => {
       const labels = p.metadata.labels ?? {};
-      const ready = p.status?.phase === "Running" && ((p.status.conditions as Condition[] | undefined) ?? []).some((c) => c.type === "Ready" && c.status === "True");
-      return ready && !p.metadata.deletionTimestamp && Boolean(p.status?.podIP) && Object.entries(selector).every(([k, v]) => labels[k] === v);
+      const ready =
+        p.status?.phase === "Running" &&
+        ((p.status.conditions as Condition[] | undefined) ?? []).some((c) => c.type === "Ready" && c.status === "True");
+      return (
+        ready && !p.metadata.deletionTimestamp && Boolean(p.status?.podIP) && Object.entries(selector).every(([k, v]) => labels[k] === v)
+      );
     });
   }
 
@@ -85,8 +121,17 @@ export class AkoModel {
     const t = name ? this.type("ako.vmware.com", "aviinfrasettings") : undefined;
     const o = t ? this.store.get(t, undefined, name!) : undefined;
     if (!o) return undefined;
-    const spec = (o.spec ?? {}) as { seGroup?: { name?: string }; network?: { names?: string[]; vipNetworks?: { networkName?: string }[] }; l7Settings?: { shardSize?: string } };
+    const spec = (o.spec ?? {}) as {
+      seGroup?: { name?: string };
+      network?: { names?: string[]; vipNetworks?: { networkName?: string }[] };
+      l7Settings?: { shardSize?: string };
+    };
     const networks = spec.network?.vipNetworks?.map((n) => n.networkName).filter((n): n is string => Boolean(n)) ?? spec.network?.names;
-    return { name: o.metadata.name!, seGroup: spec.seGroup?.name, networks: networks?.length ? networks : undefined, shardSize: spec.l7Settings?.shardSize };
+    return {
+      name: o.metadata.name!,
+      seGroup: spec.seGroup?.name,
+      networks: networks?.length ? networks : undefined,
+      shardSize: spec.l7Settings?.shardSize,
+    };
   }
 }

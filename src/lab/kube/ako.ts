@@ -57,7 +57,11 @@ export class AkoEmulation {
     const lines = [line("INFO", "ako-main/main.go", `AKO is running with version: ${image?.split(":").pop() ?? "unknown"}`)];
     const cm = this.store.get(this.store.resource("", "v1", "configmaps")!, configNs, "avi-k8s-config");
     let result: AkoBootResult;
-    if (!cm) result = { connected: false, message: `Error while fetching configmap avi-k8s-config in namespace ${configNs}: configmaps "avi-k8s-config" not found, shutting down AKO` };
+    if (!cm)
+      result = {
+        connected: false,
+        message: `Error while fetching configmap avi-k8s-config in namespace ${configNs}: configmaps "avi-k8s-config" not found, shutting down AKO`,
+      };
     else if (!this.bridge) result = { connected: true, message: "Avi controller connection not emulated in this lab cluster" };
     else {
       try {
@@ -66,12 +70,19 @@ export class AkoEmulation {
         result = { connected: false, message: `Failed to connect to the Avi controller, shutting down AKO: ${(err as Error).message}` };
       }
     }
-    if (result.connected) lines.push(line("INFO", "cache/controller_obj_cache.go", result.message), line("INFO", "k8s/ako_init.go", "Started the Kubernetes Controller"));
+    if (result.connected)
+      lines.push(
+        line("INFO", "cache/controller_obj_cache.go", result.message),
+        line("INFO", "k8s/ako_init.go", "Started the Kubernetes Controller"),
+      );
     else lines.push(line("WARN", "ako-main/main.go", result.message));
     const at = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     this.api.set(pod.metadata.uid!, {
       port: Number(cm?.data?.apiServerPort ?? 8080),
-      status: { connection_status: result.connected ? "CONNECTED" : "DISCONNECTED", errors: result.connected ? [] : [{ error: result.message, timestamp: at }] },
+      status: {
+        connection_status: result.connected ? "CONNECTED" : "DISCONNECTED",
+        errors: result.connected ? [] : [{ error: result.message, timestamp: at }],
+      },
       config: result.connected && this.bridge ? (cm?.data ?? {}) : undefined,
     });
     const reboots = !result.connected && /rebooted|shutting down/i.test(result.message);
@@ -111,7 +122,12 @@ export class AkoEmulation {
       }
     };
     const svcType = this.store.preferred("", "services")!;
-    write("services", "", this.store.list(svcType).filter((s) => (s.spec as { type?: string } | undefined)?.type === "LoadBalancer"), r.services);
+    write(
+      "services",
+      "",
+      this.store.list(svcType).filter((s) => (s.spec as { type?: string } | undefined)?.type === "LoadBalancer"),
+      r.services,
+    );
     write("ingresses", "networking.k8s.io", this.store.list(this.store.preferred("networking.k8s.io", "ingresses")!), r.ingresses);
   }
 

@@ -8,31 +8,45 @@ type Obj = Record<string, unknown>;
  * errorStatus, with AMKO's own wording for the checks the lab can make (member contexts present in
  * gslb-config-secret, GDP clusters known to the GSLBConfig, weights 1–20).
  */
-export function amkoStatuses(gc: Obj | undefined, gdp: Obj | undefined, membersKubeconfig: string | undefined): { gcState?: string; gdpStatus?: string } {
+export function amkoStatuses(
+  gc: Obj | undefined,
+  gdp: Obj | undefined,
+  membersKubeconfig: string | undefined,
+): { gcState?: string; gdpStatus?: string } {
   let contexts: string[] = [];
   try {
     contexts = ((parse(membersKubeconfig ?? "") as { contexts?: { name: string }[] } | null)?.contexts ?? []).map((c) => c.name);
   } catch {
     // an unreadable kubeconfig is reported below
   }
-  const members = (((gc?.spec as Obj | undefined)?.memberClusters as { clusterContext: string }[] | undefined) ?? []).map((m) => m.clusterContext);
+  const members = (((gc?.spec as Obj | undefined)?.memberClusters as { clusterContext: string }[] | undefined) ?? []).map(
+    (m) => m.clusterContext,
+  );
   let gcState: string | undefined;
   if (gc) {
     if (membersKubeconfig === undefined) gcState = "error: secret object doesn't exist gslb-config-secret";
     else if (contexts.length === 0) gcState = "error: provided kubeconfig has an error, no contexts";
     else {
       const missing = members.filter((m) => !contexts.includes(m));
-      gcState = missing.length ? `error: cluster healthcheck failed, cluster context ${missing[0]} not found in gslb-members` : "success: gslb config accepted";
+      gcState = missing.length
+        ? `error: cluster healthcheck failed, cluster context ${missing[0]} not found in gslb-members`
+        : "success: gslb config accepted";
     }
   }
   let gdpStatus: string | undefined;
   if (gdp) {
     const spec = (gdp.spec as Obj | undefined) ?? {};
-    const matched = ((spec.matchClusters as ({ cluster: string } | string)[] | undefined) ?? []).map((m) => (typeof m === "string" ? m : m.cluster));
+    const matched = ((spec.matchClusters as ({ cluster: string } | string)[] | undefined) ?? []).map((m) =>
+      typeof m === "string" ? m : m.cluster,
+    );
     const split = (spec.trafficSplit as { cluster: string; weight?: number }[] | undefined) ?? [];
     const unknown = [...matched, ...split.map((s) => s.cluster)].find((c) => !members.includes(c));
     const badWeight = split.find((s) => s.weight !== undefined && (s.weight < 1 || s.weight > 20));
-    gdpStatus = unknown ? `cluster context ${unknown} not present in GSLBConfig` : badWeight ? `traffic weight ${badWeight.weight} must be between 1 and 20` : "success";
+    gdpStatus = unknown
+      ? `cluster context ${unknown} not present in GSLBConfig`
+      : badWeight
+        ? `traffic weight ${badWeight.weight} must be between 1 and 20`
+        : "success";
   }
   return { gcState, gdpStatus };
 }

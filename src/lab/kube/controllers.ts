@@ -6,10 +6,18 @@ import { canonical } from "./patch.js";
 import { groupVersion, type ResourceType } from "./resources.js";
 import { now, type Change, type KubeObject, type KubeStore } from "./store.js";
 
-type Container = { name: string; image?: string; env?: { valueFrom?: { secretKeyRef?: KeyRef; configMapKeyRef?: KeyRef } }[]; envFrom?: { secretRef?: Ref; configMapRef?: Ref }[] };
+type Container = {
+  name: string;
+  image?: string;
+  env?: { valueFrom?: { secretKeyRef?: KeyRef; configMapKeyRef?: KeyRef } }[];
+  envFrom?: { secretRef?: Ref; configMapRef?: Ref }[];
+};
 type Ref = { name?: string; optional?: boolean };
 type KeyRef = Ref & { key?: string };
-type Template = { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> & { containers?: Container[] } };
+type Template = {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: Record<string, unknown> & { containers?: Container[] };
+};
 type Condition = { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string; lastUpdateTime?: string };
 
 const WORKLOADS = ["statefulsets", "deployments", "daemonsets"];
@@ -74,8 +82,10 @@ export class Controllers {
       this.dirty.delete(ns);
       if (!this.store.get(this.type("", "namespaces"), undefined, ns)) continue;
       // The service account controller: every namespace has its "default" account.
-      if (!this.store.get(this.type("", "serviceaccounts"), ns, "default")) this.store.create(this.type("", "serviceaccounts"), ns, { metadata: { name: "default" } });
-      for (const plural of WORKLOADS) for (const wl of this.store.list(this.type("apps", plural), ns)) this.workload(this.type("apps", plural), wl);
+      if (!this.store.get(this.type("", "serviceaccounts"), ns, "default"))
+        this.store.create(this.type("", "serviceaccounts"), ns, { metadata: { name: "default" } });
+      for (const plural of WORKLOADS)
+        for (const wl of this.store.list(this.type("apps", plural), ns)) this.workload(this.type("apps", plural), wl);
       for (const pod of this.store.list(this.type("", "pods"), ns)) if (pod.status?.phase === "Pending") await this.kubelet(pod);
       amkoReconcile(this.store, ns);
     }
@@ -96,32 +106,76 @@ export class Controllers {
     const replicas = t.kind === "DaemonSet" ? this.nodes.length : (spec.replicas ?? 1);
     const owned = () => this.store.list(pods, ns, (p) => Boolean(p.metadata.ownerReferences?.some((r) => r.uid === uid && r.controller)));
     // Which pods should exist: ordinals for a StatefulSet, one per node for a DaemonSet, any names for a Deployment.
-    const wanted = t.kind === "StatefulSet" ? Array.from({ length: replicas }, (_, i) => `${name}-${i}`) : t.kind === "DaemonSet" ? this.nodes.map((n) => `${name}-${hashOf(n.name, 5)}`) : undefined;
+    const wanted =
+      t.kind === "StatefulSet"
+        ? Array.from({ length: replicas }, (_, i) => `${name}-${i}`)
+        : t.kind === "DaemonSet"
+          ? this.nodes.map((n) => `${name}-${hashOf(n.name, 5)}`)
+          : undefined;
     // Pods of an older template, or beyond the wanted ones, go; the missing ones are created.
     const fits = (p: KubeObject) => p.metadata.labels?.[revisionLabel] === revision && (!wanted || wanted.includes(p.metadata.name!));
     const current = owned().filter(fits).slice(0, replicas);
     for (const p of owned()) if (!current.some((c) => c.metadata.uid === p.metadata.uid)) this.store.delete(pods, ns, p.metadata.name!);
-    const missing = wanted ? wanted.filter((n) => !current.some((p) => p.metadata.name === n)) : Array.from({ length: Math.max(0, replicas - current.length) }, () => `${name}-${hash}-${randomBytes(4).toString("hex").slice(0, 5)}`);
+    const missing = wanted
+      ? wanted.filter((n) => !current.some((p) => p.metadata.name === n))
+      : Array.from(
+          { length: Math.max(0, replicas - current.length) },
+          () => `${name}-${hash}-${randomBytes(4).toString("hex").slice(0, 5)}`,
+        );
     for (const podName of missing) {
       const i = wanted ? wanted.indexOf(podName) : this.podIPs;
       const node = this.nodes[i % Math.max(1, this.nodes.length)];
       this.store.create(pods, ns, {
         metadata: {
           name: podName,
-          labels: { ...(template.metadata?.labels ?? {}), [revisionLabel]: revision, ...(t.kind === "StatefulSet" ? { "statefulset.kubernetes.io/pod-name": podName } : {}) },
+          labels: {
+            ...(template.metadata?.labels ?? {}),
+            [revisionLabel]: revision,
+            ...(t.kind === "StatefulSet" ? { "statefulset.kubernetes.io/pod-name": podName } : {}),
+          },
           ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
-          ownerReferences: [{ apiVersion: groupVersion(t), kind: t.kind, name: name!, uid: uid!, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            { apiVersion: groupVersion(t), kind: t.kind, name: name!, uid: uid!, controller: true, blockOwnerDeletion: true },
+          ],
         },
-        spec: { ...(template.spec ?? {}), ...(node ? { nodeName: node.name } : {}), ...(t.kind === "StatefulSet" ? { hostname: podName, subdomain: spec.serviceName } : {}) },
+        spec: {
+          ...(template.spec ?? {}),
+          ...(node ? { nodeName: node.name } : {}),
+          ...(t.kind === "StatefulSet" ? { hostname: podName, subdomain: spec.serviceName } : {}),
+        },
       });
     }
     const all = owned();
-    const ready = all.filter((p) => p.status?.phase === "Running" && (p.status.conditions as Condition[] | undefined)?.some((c) => c.type === "Ready" && c.status === "True")).length;
+    const ready = all.filter(
+      (p) =>
+        p.status?.phase === "Running" &&
+        (p.status.conditions as Condition[] | undefined)?.some((c) => c.type === "Ready" && c.status === "True"),
+    ).length;
     const updated = all.filter((p) => p.metadata.labels?.[revisionLabel] === revision).length;
     const old = (wl.status?.conditions as Condition[] | undefined) ?? [];
     let status: Record<string, unknown>;
-    if (t.kind === "StatefulSet") status = { observedGeneration: generation, replicas: all.length, readyReplicas: ready, currentReplicas: updated, updatedReplicas: updated, availableReplicas: ready, currentRevision: revision, updateRevision: revision, collisionCount: 0 };
-    else if (t.kind === "DaemonSet") status = { observedGeneration: generation, desiredNumberScheduled: replicas, currentNumberScheduled: all.length, numberMisscheduled: 0, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: updated };
+    if (t.kind === "StatefulSet")
+      status = {
+        observedGeneration: generation,
+        replicas: all.length,
+        readyReplicas: ready,
+        currentReplicas: updated,
+        updatedReplicas: updated,
+        availableReplicas: ready,
+        currentRevision: revision,
+        updateRevision: revision,
+        collisionCount: 0,
+      };
+    else if (t.kind === "DaemonSet")
+      status = {
+        observedGeneration: generation,
+        desiredNumberScheduled: replicas,
+        currentNumberScheduled: all.length,
+        numberMisscheduled: 0,
+        numberReady: ready,
+        numberAvailable: ready,
+        updatedNumberScheduled: updated,
+      };
     else {
       const available = ready >= replicas;
       status = {
@@ -132,8 +186,20 @@ export class Controllers {
         availableReplicas: ready,
         ...(replicas > ready ? { unavailableReplicas: replicas - ready } : {}),
         conditions: [
-          condition(old, "Available", available ? "True" : "False", available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable", available ? "Deployment has minimum availability." : "Deployment does not have minimum availability."),
-          condition(old, "Progressing", "True", available && updated === replicas ? "NewReplicaSetAvailable" : "ReplicaSetUpdated", `ReplicaSet "${name}-${hash}" ${available && updated === replicas ? "has successfully progressed" : "is progressing"}.`),
+          condition(
+            old,
+            "Available",
+            available ? "True" : "False",
+            available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+            available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
+          ),
+          condition(
+            old,
+            "Progressing",
+            "True",
+            available && updated === replicas ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+            `ReplicaSet "${name}-${hash}" ${available && updated === replicas ? "has successfully progressed" : "is progressing"}.`,
+          ),
         ],
       };
     }
@@ -151,7 +217,14 @@ export class Controllers {
       this.store.setStatus(pods, ns, name!, {
         phase: "Pending",
         conditions: [scheduled, { type: "Ready", status: "False", reason: "ContainersNotReady", lastTransitionTime: creationTimestamp }],
-        containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, ready: false, started: false, restartCount: 0, state: { waiting: { reason: "CreateContainerConfigError", message: blocked } } })),
+        containerStatuses: containers.map((c) => ({
+          name: c.name,
+          image: c.image,
+          ready: false,
+          started: false,
+          restartCount: 0,
+          state: { waiting: { reason: "CreateContainerConfigError", message: blocked } },
+        })),
       });
       return;
     }
@@ -165,7 +238,10 @@ export class Controllers {
     const podIP = podAddress(node?.podCIDR, ++this.podIPs);
     this.store.setStatus(pods, ns, name!, {
       phase: "Running",
-      conditions: [scheduled, ...["Initialized", "ContainersReady", "Ready"].map((type) => ({ type, status: "True", lastTransitionTime: started }))],
+      conditions: [
+        scheduled,
+        ...["Initialized", "ContainersReady", "Ready"].map((type) => ({ type, status: "True", lastTransitionTime: started })),
+      ],
       hostIP: node?.internalIP,
       podIP,
       podIPs: [{ ip: podIP }],
@@ -197,7 +273,9 @@ export class Controllers {
     };
     for (const c of containersOf(pod)) {
       for (const e of c.env ?? []) {
-        const why = (e.valueFrom?.secretKeyRef && find("Secret", e.valueFrom.secretKeyRef, true)) || (e.valueFrom?.configMapKeyRef && find("ConfigMap", e.valueFrom.configMapKeyRef, true));
+        const why =
+          (e.valueFrom?.secretKeyRef && find("Secret", e.valueFrom.secretKeyRef, true)) ||
+          (e.valueFrom?.configMapKeyRef && find("ConfigMap", e.valueFrom.configMapKeyRef, true));
         if (why) return why;
       }
       for (const e of c.envFrom ?? []) {

@@ -5,7 +5,17 @@ type GV = { group: string; version: string };
 /** GET /version for a version like "v1.29.4". */
 export function versionInfo(v: string) {
   const [major, minor] = v.replace(/^v/, "").split(".");
-  return { major, minor, gitVersion: v, gitCommit: "0000000000000000000000000000000000000000", gitTreeState: "clean", buildDate: "2026-01-01T00:00:00Z", goVersion: "go1.22.0", compiler: "gc", platform: "linux/amd64" };
+  return {
+    major,
+    minor,
+    gitVersion: v,
+    gitCommit: "0000000000000000000000000000000000000000",
+    gitTreeState: "clean",
+    buildDate: "2026-01-01T00:00:00Z",
+    goVersion: "go1.22.0",
+    compiler: "gc",
+    platform: "linux/amd64",
+  };
 }
 
 /** The group/versions served, each group's versions in Kubernetes priority order. */
@@ -25,19 +35,42 @@ export function apiVersions(host: string) {
 /** GET /apis: every named group with its versions, the preferred one first. */
 export function apiGroupList(types: ResourceType[]) {
   const groups = new Map<string, { groupVersion: string; version: string }[]>();
-  for (const gv of groupVersions(types)) if (gv.group) groups.set(gv.group, [...(groups.get(gv.group) ?? []), { groupVersion: groupVersion(gv), version: gv.version }]);
-  return { kind: "APIGroupList", apiVersion: "v1", groups: [...groups].map(([name, versions]) => ({ name, versions, preferredVersion: versions[0] })) };
+  for (const gv of groupVersions(types))
+    if (gv.group) groups.set(gv.group, [...(groups.get(gv.group) ?? []), { groupVersion: groupVersion(gv), version: gv.version }]);
+  return {
+    kind: "APIGroupList",
+    apiVersion: "v1",
+    groups: [...groups].map(([name, versions]) => ({ name, versions, preferredVersion: versions[0] })),
+  };
 }
 
 const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-const SUB_VERBS: Record<string, string[]> = { status: ["get", "patch", "update"], log: ["get"], proxy: ["create", "delete", "get", "patch", "update"] };
+const SUB_VERBS: Record<string, string[]> = {
+  status: ["get", "patch", "update"],
+  log: ["get"],
+  proxy: ["create", "delete", "get", "patch", "update"],
+};
 const SUB_KIND: Record<string, string> = { log: "Pod", proxy: "PodProxyOptions" };
 
 /** GET /api/v1 or /apis/<group>/<version>: the APIResourceList with subresources. */
 export function apiResourceList(types: ResourceType[], gv: GV) {
   const resources = resourcesOf(types, gv).flatMap((t) => [
-    { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: VERBS, ...(t.shortNames?.length ? { shortNames: t.shortNames } : {}), ...(t.categories?.length ? { categories: t.categories } : {}) },
-    ...(t.subresources ?? []).map((s) => ({ name: `${t.plural}/${s}`, singularName: "", namespaced: t.namespaced, kind: SUB_KIND[s] ?? t.kind, verbs: SUB_VERBS[s] ?? ["get"] })),
+    {
+      name: t.plural,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: VERBS,
+      ...(t.shortNames?.length ? { shortNames: t.shortNames } : {}),
+      ...(t.categories?.length ? { categories: t.categories } : {}),
+    },
+    ...(t.subresources ?? []).map((s) => ({
+      name: `${t.plural}/${s}`,
+      singularName: "",
+      namespaced: t.namespaced,
+      kind: SUB_KIND[s] ?? t.kind,
+      verbs: SUB_VERBS[s] ?? ["get"],
+    })),
   ]);
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: groupVersion(gv), resources };
 }

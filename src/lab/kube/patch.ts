@@ -61,11 +61,13 @@ function prune(live: Json, previous: Json, applied: Json): Json {
   if (isNamedList(live) && isNamedList(previous) && isNamedList(applied)) {
     const keep = new Set(applied.map((a) => a.name));
     const dropped = new Set(previous.map((p) => p.name).filter((n) => !keep.has(n)));
-    return live.filter((l) => !dropped.has(l.name)).map((l) => {
-      const p = previous.find((x) => x.name === l.name);
-      const a = applied.find((x) => x.name === l.name);
-      return p && a ? prune(l, p, a) : l;
-    });
+    return live
+      .filter((l) => !dropped.has(l.name))
+      .map((l) => {
+        const p = previous.find((x) => x.name === l.name);
+        const a = applied.find((x) => x.name === l.name);
+        return p && a ? prune(l, p, a) : l;
+      });
   }
   return live;
 }
@@ -75,7 +77,10 @@ export function jsonPatch(target: Json, ops: { op: string; path: string; from?: 
   if (!Array.isArray(ops)) throw new Error("a JSON patch is a list of operations");
   const doc = structuredClone(target) as Obj;
   const locate = (path: string) => {
-    const parts = path.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const parts = path
+      .split("/")
+      .slice(1)
+      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
     const last = parts.pop();
     let parent: Json = doc;
     for (const p of parts) parent = Array.isArray(parent) ? parent[Number(p)] : isObj(parent) ? parent[p] : undefined;
@@ -116,7 +121,12 @@ export function jsonPatch(target: Json, ops: { op: string; path: string; from?: 
 /** JSON with object keys sorted, so equal content compares equal whatever the key order. */
 export function canonical(v: Json): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  if (isObj(v))
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => v[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
 

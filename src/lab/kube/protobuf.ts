@@ -28,14 +28,41 @@ const bool = (name: string) => f(name, "bool");
 // Field numbers of the Kubernetes protobuf messages (k8s.io/api generated.proto), for the kinds
 // kubectl's typed commands (create namespace/secret/configmap/serviceaccount/service/deployment/
 // role..., run) and helm's release storage send. Fields not listed are skipped.
-const OwnerReference: Message = { 1: s("kind"), 3: s("name"), 4: s("uid"), 5: s("apiVersion"), 6: bool("controller"), 7: bool("blockOwnerDeletion") };
-const ObjectMeta: Message = { 1: s("name"), 2: s("generateName"), 3: s("namespace"), 6: s("resourceVersion"), 11: map("labels"), 12: map("annotations"), 13: rep("ownerReferences", OwnerReference), 14: rep("finalizers", "string") };
-const LabelSelector: Message = { 1: map("matchLabels"), 2: rep("matchExpressions", { 1: s("key"), 2: s("operator"), 3: rep("values", "string") }) };
+const OwnerReference: Message = {
+  1: s("kind"),
+  3: s("name"),
+  4: s("uid"),
+  5: s("apiVersion"),
+  6: bool("controller"),
+  7: bool("blockOwnerDeletion"),
+};
+const ObjectMeta: Message = {
+  1: s("name"),
+  2: s("generateName"),
+  3: s("namespace"),
+  6: s("resourceVersion"),
+  11: map("labels"),
+  12: map("annotations"),
+  13: rep("ownerReferences", OwnerReference),
+  14: rep("finalizers", "string"),
+};
+const LabelSelector: Message = {
+  1: map("matchLabels"),
+  2: rep("matchExpressions", { 1: s("key"), 2: s("operator"), 3: rep("values", "string") }),
+};
 const LocalObjectReference: Message = { 1: s("name") };
 const localRef: Field = { name: "", type: LocalObjectReference, inline: true };
 const KeySelector: Message = { 1: localRef, 2: s("key"), 3: bool("optional") };
 const EnvSource: Message = { 1: localRef, 2: bool("optional") };
-const EnvVar: Message = { 1: s("name"), 2: s("value"), 3: f("valueFrom", { 1: f("fieldRef", { 1: s("apiVersion"), 2: s("fieldPath") }), 3: f("configMapKeyRef", KeySelector), 4: f("secretKeyRef", KeySelector) }) };
+const EnvVar: Message = {
+  1: s("name"),
+  2: s("value"),
+  3: f("valueFrom", {
+    1: f("fieldRef", { 1: s("apiVersion"), 2: s("fieldPath") }),
+    3: f("configMapKeyRef", KeySelector),
+    4: f("secretKeyRef", KeySelector),
+  }),
+};
 const Container: Message = {
   1: s("name"),
   2: s("image"),
@@ -68,23 +95,68 @@ const PodSpec: Message = {
   20: rep("initContainers", Container),
 };
 const PodTemplateSpec: Message = { 1: f("metadata", ObjectMeta), 2: f("spec", PodSpec) };
-const PolicyRule: Message = { 1: rep("verbs", "string"), 2: rep("apiGroups", "string"), 3: rep("resources", "string"), 4: rep("resourceNames", "string"), 5: rep("nonResourceURLs", "string") };
-const Binding: Message = { 1: f("metadata", ObjectMeta), 2: rep("subjects", { 1: s("kind"), 2: s("apiGroup"), 3: s("name"), 4: s("namespace") }), 3: f("roleRef", { 1: s("apiGroup"), 2: s("kind"), 3: s("name") }) };
+const PolicyRule: Message = {
+  1: rep("verbs", "string"),
+  2: rep("apiGroups", "string"),
+  3: rep("resources", "string"),
+  4: rep("resourceNames", "string"),
+  5: rep("nonResourceURLs", "string"),
+};
+const Binding: Message = {
+  1: f("metadata", ObjectMeta),
+  2: rep("subjects", { 1: s("kind"), 2: s("apiGroup"), 3: s("name"), 4: s("namespace") }),
+  3: f("roleRef", { 1: s("apiGroup"), 2: s("kind"), 3: s("name") }),
+};
 const Role: Message = { 1: f("metadata", ObjectMeta), 2: rep("rules", PolicyRule) };
 
 const KINDS: Record<string, Message> = {
   Namespace: { 1: f("metadata", ObjectMeta), 2: f("spec", { 1: rep("finalizers", "string") }) },
   ConfigMap: { 1: f("metadata", ObjectMeta), 2: map("data"), 3: map("binaryData", "bytes"), 4: bool("immutable") },
   Secret: { 1: f("metadata", ObjectMeta), 2: map("data", "bytes"), 3: s("type"), 4: map("stringData"), 5: bool("immutable") },
-  ServiceAccount: { 1: f("metadata", ObjectMeta), 2: rep("secrets", { 1: s("kind"), 2: s("namespace"), 3: s("name"), 4: s("uid"), 5: s("apiVersion") }), 3: rep("imagePullSecrets", LocalObjectReference), 4: bool("automountServiceAccountToken") },
+  ServiceAccount: {
+    1: f("metadata", ObjectMeta),
+    2: rep("secrets", { 1: s("kind"), 2: s("namespace"), 3: s("name"), 4: s("uid"), 5: s("apiVersion") }),
+    3: rep("imagePullSecrets", LocalObjectReference),
+    4: bool("automountServiceAccountToken"),
+  },
   Service: {
     1: f("metadata", ObjectMeta),
-    2: f("spec", { 1: rep("ports", { 1: s("name"), 2: s("protocol"), 3: int("port"), 4: f("targetPort", "intOrString"), 5: int("nodePort"), 6: s("appProtocol") }), 2: map("selector"), 3: s("clusterIP"), 4: s("type"), 5: rep("externalIPs", "string"), 7: s("sessionAffinity"), 8: s("loadBalancerIP"), 10: s("externalName"), 11: s("externalTrafficPolicy"), 17: s("ipFamilyPolicy"), 18: rep("clusterIPs", "string"), 19: rep("ipFamilies", "string"), 21: s("loadBalancerClass") }),
+    2: f("spec", {
+      1: rep("ports", {
+        1: s("name"),
+        2: s("protocol"),
+        3: int("port"),
+        4: f("targetPort", "intOrString"),
+        5: int("nodePort"),
+        6: s("appProtocol"),
+      }),
+      2: map("selector"),
+      3: s("clusterIP"),
+      4: s("type"),
+      5: rep("externalIPs", "string"),
+      7: s("sessionAffinity"),
+      8: s("loadBalancerIP"),
+      10: s("externalName"),
+      11: s("externalTrafficPolicy"),
+      17: s("ipFamilyPolicy"),
+      18: rep("clusterIPs", "string"),
+      19: rep("ipFamilies", "string"),
+      21: s("loadBalancerClass"),
+    }),
   },
   Pod: { 1: f("metadata", ObjectMeta), 2: f("spec", PodSpec) },
   Deployment: {
     1: f("metadata", ObjectMeta),
-    2: f("spec", { 1: optInt("replicas"), 2: f("selector", LabelSelector), 3: f("template", PodTemplateSpec), 4: f("strategy", { 1: s("type"), 2: f("rollingUpdate", { 1: f("maxUnavailable", "intOrString"), 2: f("maxSurge", "intOrString") }) }), 5: int("minReadySeconds"), 6: optInt("revisionHistoryLimit"), 7: bool("paused"), 9: optInt("progressDeadlineSeconds") }),
+    2: f("spec", {
+      1: optInt("replicas"),
+      2: f("selector", LabelSelector),
+      3: f("template", PodTemplateSpec),
+      4: f("strategy", { 1: s("type"), 2: f("rollingUpdate", { 1: f("maxUnavailable", "intOrString"), 2: f("maxSurge", "intOrString") }) }),
+      5: int("minReadySeconds"),
+      6: optInt("revisionHistoryLimit"),
+      7: bool("paused"),
+      9: optInt("progressDeadlineSeconds"),
+    }),
   },
   Role,
   ClusterRole: Role,

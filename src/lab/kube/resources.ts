@@ -20,8 +20,17 @@ interface Builtin extends ResourceType {
   removedIn?: number;
 }
 
-const of = (group: string, version: string, kind: string, plural: string, namespaced: boolean, extra: Partial<Builtin> = {}): Builtin => ({ group, version, kind, plural, singular: kind.toLowerCase(), namespaced, ...extra });
-const core = (kind: string, plural: string, namespaced: boolean, extra: Partial<Builtin> = {}) => of("", "v1", kind, plural, namespaced, extra);
+const of = (group: string, version: string, kind: string, plural: string, namespaced: boolean, extra: Partial<Builtin> = {}): Builtin => ({
+  group,
+  version,
+  kind,
+  plural,
+  singular: kind.toLowerCase(),
+  namespaced,
+  ...extra,
+});
+const core = (kind: string, plural: string, namespaced: boolean, extra: Partial<Builtin> = {}) =>
+  of("", "v1", kind, plural, namespaced, extra);
 
 /** The built-in kinds the AKO and AMKO charts, helm, kubectl and avictl touch. */
 const BUILTIN: Builtin[] = [
@@ -47,10 +56,21 @@ const BUILTIN: Builtin[] = [
   of("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true),
   of("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false),
   of("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false),
-  of("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, { subresources: ["status"], shortNames: ["crd", "crds"] }),
-  of("apiextensions.k8s.io", "v1beta1", "CustomResourceDefinition", "customresourcedefinitions", false, { subresources: ["status"], shortNames: ["crd", "crds"], removedIn: 22 }),
+  of("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, {
+    subresources: ["status"],
+    shortNames: ["crd", "crds"],
+  }),
+  of("apiextensions.k8s.io", "v1beta1", "CustomResourceDefinition", "customresourcedefinitions", false, {
+    subresources: ["status"],
+    shortNames: ["crd", "crds"],
+    removedIn: 22,
+  }),
   of("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, { subresources: ["status"], shortNames: ["pdb"] }),
-  of("policy", "v1beta1", "PodDisruptionBudget", "poddisruptionbudgets", true, { subresources: ["status"], shortNames: ["pdb"], removedIn: 25 }),
+  of("policy", "v1beta1", "PodDisruptionBudget", "poddisruptionbudgets", true, {
+    subresources: ["status"],
+    shortNames: ["pdb"],
+    removedIn: 25,
+  }),
   of("policy", "v1beta1", "PodSecurityPolicy", "podsecuritypolicies", false, { shortNames: ["psp"], removedIn: 25 }),
   of("coordination.k8s.io", "v1", "Lease", "leases", true),
 ];
@@ -83,7 +103,13 @@ export interface Crd {
     group?: string;
     names?: { kind?: string; plural?: string; singular?: string; shortNames?: string[]; categories?: string[] };
     scope?: string;
-    versions?: { name: string; served?: boolean; storage?: boolean; subresources?: Record<string, unknown>; schema?: { openAPIV3Schema?: unknown } }[];
+    versions?: {
+      name: string;
+      served?: boolean;
+      storage?: boolean;
+      subresources?: Record<string, unknown>;
+      schema?: { openAPIV3Schema?: unknown };
+    }[];
     /** apiextensions.k8s.io/v1beta1 form: one version, subresources and schema beside it. */
     version?: string;
     subresources?: Record<string, unknown>;
@@ -96,7 +122,8 @@ export function fromCrd(crd: Crd): ResourceType[] {
   const s = crd.spec ?? {};
   const names = s.names ?? {};
   if (!s.group || !names.kind || !names.plural) return [];
-  const versions = s.versions ?? (s.version ? [{ name: s.version, served: true, storage: true, subresources: s.subresources, schema: s.validation }] : []);
+  const versions =
+    s.versions ?? (s.version ? [{ name: s.version, served: true, storage: true, subresources: s.subresources, schema: s.validation }] : []);
   return versions
     .filter((v) => v.served !== false)
     .map((v) => ({

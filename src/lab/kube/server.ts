@@ -73,7 +73,10 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
       if (!gv) throw noRoute();
       return send(res, 200, openapiDocument(store.resources(), gv, version));
     }
-    const seg = path.split("/").filter(Boolean).map((x) => decodeURIComponent(x));
+    const seg = path
+      .split("/")
+      .filter(Boolean)
+      .map((x) => decodeURIComponent(x));
     let gv: { group: string; version: string };
     let rest: string[];
     if (seg[0] === "api" && seg[1]) [gv, rest] = [{ group: "", version: seg[1] }, seg.slice(2)];
@@ -91,8 +94,14 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
     const t = store.resource(gv.group, gv.version, rest[0]!);
     if (!t) throw noRoute();
     const [name, sub] = [rest[1], rest[2]];
-    const opts: WriteOptions = { dryRun: q.getAll("dryRun").includes("All"), fieldManager: q.get("fieldManager") ?? undefined, subresource: sub };
-    const contentType = String(req.headers["content-type"] ?? "application/json").split(";")[0]!.trim();
+    const opts: WriteOptions = {
+      dryRun: q.getAll("dryRun").includes("All"),
+      fieldManager: q.get("fieldManager") ?? undefined,
+      subresource: sub,
+    };
+    const contentType = String(req.headers["content-type"] ?? "application/json")
+      .split(";")[0]!
+      .trim();
     const body = (): unknown => {
       if (contentType === "application/vnd.kubernetes.protobuf") {
         try {
@@ -110,25 +119,42 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
     };
     // kubectl asks for a Table: the server chooses the columns, as the kinds' printers do.
     const crd = t.crd && store.get(store.preferred("apiextensions.k8s.io", "customresourcedefinitions")!, undefined, t.crd.name);
-    const table = wantsTable(req.headers.accept) ? (objects: KubeObject[]) => toTable(t, objects, store.resourceVersion, q.get("includeObject"), crd) : undefined;
+    const table = wantsTable(req.headers.accept)
+      ? (objects: KubeObject[]) => toTable(t, objects, store.resourceVersion, q.get("includeObject"), crd)
+      : undefined;
     const written = async <T>(result: T): Promise<T> => {
       if (!opts.dryRun) await controllers.settle();
       return result;
     };
 
     if (!name) {
-      if (t.namespaced && ns === undefined && method !== "GET") throw new KubeError(405, "MethodNotAllowed", `${method} is not supported on ${t.plural} across all namespaces`);
+      if (t.namespaced && ns === undefined && method !== "GET")
+        throw new KubeError(405, "MethodNotAllowed", `${method} is not supported on ${t.plural} across all namespaces`);
       const filter = selectorFilter(q.get("labelSelector"), q.get("fieldSelector"));
       switch (method) {
         case "GET":
           if (q.get("watch") === "true" || q.get("watch") === "1") return watch(res, t, ns, q, filter, (o) => (table ? table([o]) : o));
           if (table) return send(res, 200, table(store.list(t, ns, filter)));
-          return send(res, 200, { kind: `${t.kind}List`, apiVersion: groupVersion(t), metadata: { resourceVersion: store.resourceVersion }, items: store.list(t, ns, filter) });
+          return send(res, 200, {
+            kind: `${t.kind}List`,
+            apiVersion: groupVersion(t),
+            metadata: { resourceVersion: store.resourceVersion },
+            items: store.list(t, ns, filter),
+          });
         case "POST":
           return send(res, 201, await written(store.create(t, ns, body(), opts)));
         case "DELETE": {
           const items = store.list(t, ns, filter).map((obj) => store.delete(t, ns, obj.metadata.name!, opts));
-          return send(res, 200, await written({ kind: `${t.kind}List`, apiVersion: groupVersion(t), metadata: { resourceVersion: store.resourceVersion }, items }));
+          return send(
+            res,
+            200,
+            await written({
+              kind: `${t.kind}List`,
+              apiVersion: groupVersion(t),
+              metadata: { resourceVersion: store.resourceVersion },
+              items,
+            }),
+          );
         }
         default:
           throw new KubeError(405, "MethodNotAllowed", `${method} is not supported on a collection`);
@@ -151,7 +177,17 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
       }
       case "DELETE": {
         const gone = store.delete(t, ns, name, opts);
-        return send(res, 200, await written({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: gone.metadata.uid } }));
+        return send(
+          res,
+          200,
+          await written({
+            kind: "Status",
+            apiVersion: "v1",
+            metadata: {},
+            status: "Success",
+            details: { name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: gone.metadata.uid },
+          }),
+        );
       }
       default:
         throw new KubeError(405, "MethodNotAllowed", `${method} is not supported`);
@@ -162,7 +198,14 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
    * A watch: the current objects as ADDED (or the changes after the given resourceVersion), then
    * every change as it happens, one JSON event per line, until timeoutSeconds or the client leaves.
    */
-  function watch(res: ServerResponse, t: ResourceType, ns: string | undefined, q: Query, filter: (o: KubeObject) => boolean, shown: (o: KubeObject) => unknown): void {
+  function watch(
+    res: ServerResponse,
+    t: ResourceType,
+    ns: string | undefined,
+    q: Query,
+    filter: (o: KubeObject) => boolean,
+    shown: (o: KubeObject) => unknown,
+  ): void {
     const rv = q.get("resourceVersion");
     const initial = !rv || rv === "0" || q.get("sendInitialEvents") === "true";
     const backlog = initial ? [] : store.changesSince(Number(rv));
@@ -177,9 +220,15 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
       res.end();
       return;
     }
-    const matches = (obj: KubeObject | undefined) => obj !== undefined && (!t.namespaced || ns === undefined || obj.metadata.namespace === ns) && filter(obj);
+    const matches = (obj: KubeObject | undefined) =>
+      obj !== undefined && (!t.namespaced || ns === undefined || obj.metadata.namespace === ns) && filter(obj);
     if (initial) for (const obj of store.list(t, ns, filter)) write("ADDED", shown(obj));
-    if (q.get("sendInitialEvents") === "true") write("BOOKMARK", { apiVersion: groupVersion(t), kind: t.kind, metadata: { resourceVersion: store.resourceVersion, annotations: { "k8s.io/initial-events-end": "true" } } });
+    if (q.get("sendInitialEvents") === "true")
+      write("BOOKMARK", {
+        apiVersion: groupVersion(t),
+        kind: t.kind,
+        metadata: { resourceVersion: store.resourceVersion, annotations: { "k8s.io/initial-events-end": "true" } },
+      });
     const deliver = (c: Change) => {
       if (c.group !== t.group || c.plural !== t.plural) return;
       const after = c.type !== "DELETED" && matches(c.object);
@@ -209,7 +258,10 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
     const container = q.get("container") ?? containers[0];
     if (!container || !containers.includes(container)) throw badRequest(`container ${container ?? ""} is not valid for pod ${name}`);
     if (pod.status?.phase !== "Running") {
-      const waiting = (pod.status?.containerStatuses as { name: string; state?: { waiting?: { reason?: string } } }[] | undefined)?.find((c) => c.name === container)?.state?.waiting?.reason ?? "ContainerCreating";
+      const waiting =
+        (pod.status?.containerStatuses as { name: string; state?: { waiting?: { reason?: string } } }[] | undefined)?.find(
+          (c) => c.name === container,
+        )?.state?.waiting?.reason ?? "ContainerCreating";
       throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${waiting}`);
     }
     const lines = controllers.log(pod.metadata.uid!);
@@ -224,7 +276,12 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
     const pod = store.get(t, ns, name);
     if (!pod) throw notFound(t, name);
     const status = path.replace(/^\/+/, "") === "api/status" ? controllers.ako.apiStatus(pod.metadata.uid!, Number(port)) : undefined;
-    if (!status) throw new KubeError(503, "ServiceUnavailable", `error trying to reach service: dial tcp ${String(pod.status?.podIP ?? "")}:${port}: connect: connection refused`);
+    if (!status)
+      throw new KubeError(
+        503,
+        "ServiceUnavailable",
+        `error trying to reach service: dial tcp ${String(pod.status?.podIP ?? "")}:${port}: connect: connection refused`,
+      );
     send(res, 200, { avi_api: status });
   }
 
@@ -266,15 +323,25 @@ function send(res: ServerResponse, code: number, body: unknown, type = "applicat
 /** What a fresh cluster has: its system namespaces and its nodes. */
 function seed(store: KubeStore, nodes: KubeNode[], version: string): void {
   const namespaces = store.resource("", "v1", "namespaces")!;
-  for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) store.create(namespaces, undefined, { metadata: { name, labels: { "kubernetes.io/metadata.name": name } } });
+  for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"])
+    store.create(namespaces, undefined, { metadata: { name, labels: { "kubernetes.io/metadata.name": name } } });
   for (const n of nodes) {
     store.create(store.resource("", "v1", "nodes")!, undefined, {
       metadata: { name: n.name, labels: { "kubernetes.io/hostname": n.name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } },
       spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
       status: {
-        addresses: [{ type: "InternalIP", address: n.internalIP }, { type: "Hostname", address: n.name }],
+        addresses: [
+          { type: "InternalIP", address: n.internalIP },
+          { type: "Hostname", address: n.name },
+        ],
         conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }],
-        nodeInfo: { kubeletVersion: version, kubeProxyVersion: version, operatingSystem: "linux", architecture: "amd64", containerRuntimeVersion: "containerd://1.7.0" },
+        nodeInfo: {
+          kubeletVersion: version,
+          kubeProxyVersion: version,
+          operatingSystem: "linux",
+          architecture: "amd64",
+          containerRuntimeVersion: "containerd://1.7.0",
+        },
       },
     });
   }
@@ -284,5 +351,9 @@ function seed(store: KubeStore, nodes: KubeNode[], version: string): void {
 function defaultNodes(cluster: string): KubeNode[] {
   const n = [...cluster].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 200, 7) + 20;
   const prefix = cluster.toLowerCase().replace(/[^a-z0-9-]/g, "-");
-  return ["master", "worker-01", "worker-02"].map((role, i) => ({ name: `${prefix}-${role}`, internalIP: `10.10.${n}.${160 + i}`, podCIDR: `10.${n}.${i}.0/24` }));
+  return ["master", "worker-01", "worker-02"].map((role, i) => ({
+    name: `${prefix}-${role}`,
+    internalIP: `10.10.${n}.${160 + i}`,
+    podCIDR: `10.${n}.${i}.0/24`,
+  }));
 }

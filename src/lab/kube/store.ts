@@ -65,10 +65,14 @@ const isObj = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof
 
 /** The parts of an object a change of which is a new generation: everything but metadata and status. */
 const content = ({ metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest }: KubeObject) => canonical(rest);
-const withoutVersion = (o: KubeObject) => canonical({ ...o, apiVersion: undefined, kind: undefined, metadata: { ...o.metadata, resourceVersion: undefined } });
+const withoutVersion = (o: KubeObject) =>
+  canonical({ ...o, apiVersion: undefined, kind: undefined, metadata: { ...o.metadata, resourceVersion: undefined } });
 
 /** A label and field selector as one predicate; a malformed selector is a 400. */
-export function selectorFilter(labelSelector: string | null | undefined, fieldSelector: string | null | undefined): (o: KubeObject) => boolean {
+export function selectorFilter(
+  labelSelector: string | null | undefined,
+  fieldSelector: string | null | undefined,
+): (o: KubeObject) => boolean {
   try {
     const labels = parseLabelSelector(labelSelector);
     const fields = parseFieldSelector(fieldSelector);
@@ -163,7 +167,8 @@ export class KubeStore {
     if (!meta.name) throw invalid(t, "", "metadata.name: Required value: name or generateName is required");
     this.validateName(t, meta.name);
     if (t.namespaced) {
-      if (ns !== undefined && meta.namespace !== undefined && meta.namespace !== ns) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      if (ns !== undefined && meta.namespace !== undefined && meta.namespace !== ns)
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
       meta.namespace = ns ?? meta.namespace;
       if (!meta.namespace) throw badRequest("a namespace is required for this resource");
       if (!this.objects.has(`|namespaces||${meta.namespace}`)) throw notFound({ group: "", plural: "namespaces" }, meta.namespace);
@@ -189,12 +194,20 @@ export class KubeStore {
    * PATCH with any of the API server's patch types. Server-side apply creates the object when it
    * is absent; `created` says so (201).
    */
-  patch(t: ResourceType, ns: string | undefined, name: string, contentType: string, body: unknown, o: WriteOptions = {}): { object: KubeObject; created: boolean } {
+  patch(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    contentType: string,
+    body: unknown,
+    o: WriteOptions = {},
+  ): { object: KubeObject; created: boolean } {
     const cur = this.objects.get(this.key(t, ns, name));
     if (contentType.startsWith("application/apply-patch")) {
       if (!isObj(body) || !body.apiVersion || !body.kind) throw badRequest("apiVersion and kind must be set in an applied configuration");
       const applied = this.prepare(t, body);
-      if (applied.metadata.name && applied.metadata.name !== name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+      if (applied.metadata.name && applied.metadata.name !== name)
+        throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
       const manager = o.fieldManager ?? "";
       if (!manager) throw badRequest("PATCH with apply requires a fieldManager");
       if (!cur) {
@@ -214,7 +227,12 @@ export class KubeStore {
     let next: unknown;
     if (contentType.startsWith("application/merge-patch+json")) next = mergePatch(base, body);
     else if (contentType.startsWith("application/strategic-merge-patch+json")) {
-      if (t.crd) throw new KubeError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+      if (t.crd)
+        throw new KubeError(
+          415,
+          "UnsupportedMediaType",
+          "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+        );
       next = strategicMerge(base, body);
     } else if (contentType.startsWith("application/json-patch+json")) {
       try {
@@ -222,7 +240,12 @@ export class KubeStore {
       } catch (err) {
         throw new KubeError(422, "Invalid", `the server rejected our request due to an error in our request: ${(err as Error).message}`);
       }
-    } else throw new KubeError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+    } else
+      throw new KubeError(
+        415,
+        "UnsupportedMediaType",
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+      );
     return { object: this.update(t, cur, this.prepare(t, next), o), created: false };
   }
 
@@ -242,8 +265,10 @@ export class KubeStore {
 
   private update(t: ResourceType, cur: KubeObject, next: KubeObject, o: WriteOptions): KubeObject {
     const name = cur.metadata.name!;
-    if (next.metadata.name !== undefined && next.metadata.name !== name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
-    if (t.namespaced && next.metadata.namespace && next.metadata.namespace !== cur.metadata.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    if (next.metadata.name !== undefined && next.metadata.name !== name)
+      throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+    if (t.namespaced && next.metadata.namespace && next.metadata.namespace !== cur.metadata.namespace)
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== cur.metadata.resourceVersion) throw conflict(t, name);
     let merged: KubeObject;
     if (o.subresource === "status") merged = { ...structuredClone(cur), status: next.status };
@@ -254,7 +279,15 @@ export class KubeStore {
         else merged.status = structuredClone(cur.status);
       }
       const { uid, creationTimestamp, generation, namespace, deletionTimestamp } = cur.metadata;
-      merged.metadata = { ...next.metadata, name, namespace, uid, creationTimestamp, generation, ...(deletionTimestamp ? { deletionTimestamp } : {}) };
+      merged.metadata = {
+        ...next.metadata,
+        name,
+        namespace,
+        uid,
+        creationTimestamp,
+        generation,
+        ...(deletionTimestamp ? { deletionTimestamp } : {}),
+      };
       for (const k of ["managedFields", "selfLink"]) delete merged.metadata[k];
       if (!t.namespaced) delete merged.metadata.namespace;
     }
@@ -270,16 +303,19 @@ export class KubeStore {
   private remove(t: ResourceType, obj: KubeObject): void {
     const uid = obj.metadata.uid!;
     if (t.kind === "Namespace") {
-      for (const [k, v] of [...this.objects]) if (k.split("|")[2] === obj.metadata.name && this.objects.has(k)) this.remove(this.typeOfKey(k)!, v);
+      for (const [k, v] of [...this.objects])
+        if (k.split("|")[2] === obj.metadata.name && this.objects.has(k)) this.remove(this.typeOfKey(k)!, v);
     }
     if (t.kind === "CustomResourceDefinition") {
-      for (const ct of fromCrd(obj as Crd).slice(0, 1)) for (const [k, v] of [...this.objects]) if (k.startsWith(`${ct.group}|${ct.plural}|`) && this.objects.has(k)) this.remove(ct, v);
+      for (const ct of fromCrd(obj as Crd).slice(0, 1))
+        for (const [k, v] of [...this.objects]) if (k.startsWith(`${ct.group}|${ct.plural}|`) && this.objects.has(k)) this.remove(ct, v);
     }
     if (!this.objects.has(this.key(t, obj.metadata.namespace, obj.metadata.name!))) return;
     this.commit("DELETED", t, structuredClone(obj));
     this.applied.delete(uid);
     // Garbage collection: what the deleted object owned goes too (a workload's pods).
-    for (const [k, v] of [...this.objects]) if (v.metadata.ownerReferences?.some((r) => r.uid === uid) && this.objects.has(k)) this.remove(this.typeOfKey(k)!, v);
+    for (const [k, v] of [...this.objects])
+      if (v.metadata.ownerReferences?.some((r) => r.uid === uid) && this.objects.has(k)) this.remove(this.typeOfKey(k)!, v);
   }
 
   private commit(type: Change["type"], t: ResourceType, obj: KubeObject, old?: KubeObject): void {
@@ -321,14 +357,28 @@ export class KubeStore {
       case "CustomResourceDefinition": {
         const crd = obj as Crd & KubeObject;
         const at = (obj.status?.conditions as { lastTransitionTime?: string }[] | undefined)?.[0]?.lastTransitionTime ?? now();
-        const condition = (type: string, reason: string, message: string) => ({ type, status: "True", lastTransitionTime: at, reason, message });
+        const condition = (type: string, reason: string, message: string) => ({
+          type,
+          status: "True",
+          lastTransitionTime: at,
+          reason,
+          message,
+        });
         const versions = crd.spec?.versions ?? (crd.spec?.version ? [{ name: crd.spec.version, storage: true }] : []);
         obj.status = {
-          conditions: [condition("NamesAccepted", "NoConflicts", "no conflicts found"), condition("Established", "InitialNamesAccepted", "the initial names have been accepted")],
+          conditions: [
+            condition("NamesAccepted", "NoConflicts", "no conflicts found"),
+            condition("Established", "InitialNamesAccepted", "the initial names have been accepted"),
+          ],
           acceptedNames: crd.spec?.names ?? {},
           storedVersions: versions.filter((v) => v.storage).map((v) => v.name),
         };
-        if (!crd.metadata?.name || crd.metadata.name !== `${crd.spec?.names?.plural}.${crd.spec?.group}`) throw invalid(t, crd.metadata?.name ?? "", `metadata.name: Invalid value: "${crd.metadata?.name}": must be spec.names.plural+"."+spec.group`);
+        if (!crd.metadata?.name || crd.metadata.name !== `${crd.spec?.names?.plural}.${crd.spec?.group}`)
+          throw invalid(
+            t,
+            crd.metadata?.name ?? "",
+            `metadata.name: Invalid value: "${crd.metadata?.name}": must be spec.names.plural+"."+spec.group`,
+          );
         break;
       }
       case "Service": {
@@ -346,7 +396,11 @@ export class KubeStore {
         if (t.kind !== "DaemonSet") spec.replicas ??= 1;
         spec.revisionHistoryLimit ??= 10;
         if (t.kind === "Deployment") spec.strategy ??= { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } };
-        else spec.updateStrategy ??= t.kind === "StatefulSet" ? { type: "RollingUpdate", rollingUpdate: { partition: 0 } } : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } };
+        else
+          spec.updateStrategy ??=
+            t.kind === "StatefulSet"
+              ? { type: "RollingUpdate", rollingUpdate: { partition: 0 } }
+              : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } };
         if (t.kind === "StatefulSet") spec.podManagementPolicy ??= "OrderedReady";
         break;
     }
@@ -357,8 +411,12 @@ export class KubeStore {
   private prepare(t: ResourceType, body: unknown): KubeObject {
     if (!isObj(body)) throw badRequest("the body of the request must be a JSON or YAML object");
     const obj = structuredClone(body) as KubeObject;
-    if (obj.kind !== undefined && obj.kind !== t.kind) throw badRequest(`the kind of the object (${String(obj.kind)}) does not match the resource (${t.kind})`);
-    if (obj.apiVersion !== undefined && obj.apiVersion !== groupVersion(t)) throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${groupVersion(t)})`);
+    if (obj.kind !== undefined && obj.kind !== t.kind)
+      throw badRequest(`the kind of the object (${String(obj.kind)}) does not match the resource (${t.kind})`);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== groupVersion(t))
+      throw badRequest(
+        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${groupVersion(t)})`,
+      );
     obj.metadata = isObj(obj.metadata) ? obj.metadata : {};
     delete obj.apiVersion;
     delete obj.kind;
@@ -379,10 +437,12 @@ export class KubeStore {
       rule = "may not contain '/' or '%'";
     } else if (t.kind === "Namespace" || t.kind === "Service") {
       ok = name.length <= 63 && (t.kind === "Service" ? /^[a-z]([-a-z0-9]*[a-z0-9])?$/ : DNS_LABEL).test(name);
-      rule = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+      rule =
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
     } else {
       ok = name.length <= 253 && DNS_SUBDOMAIN.test(name);
-      rule = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+      rule =
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
     }
     if (!ok) throw invalid(t, name, `metadata.name: Invalid value: "${name}": ${rule}`);
   }

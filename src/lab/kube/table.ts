@@ -48,15 +48,26 @@ const containers = (o: KubeObject) => (get(o, "spec.template.spec.containers") a
 
 function podStatus(o: KubeObject): string {
   if (o.metadata.deletionTimestamp) return "Terminating";
-  const waiting = (o.status?.containerStatuses as { state?: { waiting?: { reason?: string } } }[] | undefined)?.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
+  const waiting = (o.status?.containerStatuses as { state?: { waiting?: { reason?: string } } }[] | undefined)?.find(
+    (c) => c.state?.waiting?.reason,
+  )?.state?.waiting?.reason;
   return waiting ?? str(o.status?.phase, "Pending");
 }
 
 const COLUMNS: Record<string, Column[]> = {
   Pod: [
-    { name: "Ready", cell: (o) => `${((o.status?.containerStatuses as { ready?: boolean }[] | undefined) ?? []).filter((c) => c.ready).length}/${((o.spec?.containers as unknown[] | undefined) ?? []).length}` },
+    {
+      name: "Ready",
+      cell: (o) =>
+        `${((o.status?.containerStatuses as { ready?: boolean }[] | undefined) ?? []).filter((c) => c.ready).length}/${((o.spec?.containers as unknown[] | undefined) ?? []).length}`,
+    },
     { name: "Status", cell: podStatus },
-    { name: "Restarts", cell: (o) => ((o.status?.containerStatuses as { restartCount?: number }[] | undefined) ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0), type: "integer" },
+    {
+      name: "Restarts",
+      cell: (o) =>
+        ((o.status?.containerStatuses as { restartCount?: number }[] | undefined) ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
+      type: "integer",
+    },
     age,
     { name: "IP", cell: (o) => str(o.status?.podIP), priority: 1 },
     { name: "Node", cell: (o) => str(o.spec?.nodeName), priority: 1 },
@@ -67,13 +78,29 @@ const COLUMNS: Record<string, Column[]> = {
     { name: "Roles", cell: (o) => (o.metadata.name?.endsWith("-master") ? "control-plane" : "<none>") },
     age,
     { name: "Version", cell: (o) => str(get(o, "status.nodeInfo.kubeletVersion")) },
-    { name: "Internal-IP", cell: (o) => str((o.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === "InternalIP")?.address), priority: 1 },
+    {
+      name: "Internal-IP",
+      cell: (o) =>
+        str((o.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === "InternalIP")?.address),
+      priority: 1,
+    },
   ],
   Service: [
     { name: "Type", cell: (o) => str(o.spec?.type) },
     { name: "Cluster-IP", cell: (o) => str(o.spec?.clusterIP) },
-    { name: "External-IP", cell: (o) => ((get(o, "status.loadBalancer.ingress") as { ip?: string }[] | undefined) ?? []).map((i) => i.ip).join(",") || (o.spec?.type === "LoadBalancer" ? "<pending>" : "<none>") },
-    { name: "Port(s)", cell: (o) => ((o.spec?.ports as { port: number; nodePort?: number; protocol?: string }[] | undefined) ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",") || "<none>" },
+    {
+      name: "External-IP",
+      cell: (o) =>
+        ((get(o, "status.loadBalancer.ingress") as { ip?: string }[] | undefined) ?? []).map((i) => i.ip).join(",") ||
+        (o.spec?.type === "LoadBalancer" ? "<pending>" : "<none>"),
+    },
+    {
+      name: "Port(s)",
+      cell: (o) =>
+        ((o.spec?.ports as { port: number; nodePort?: number; protocol?: string }[] | undefined) ?? [])
+          .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`)
+          .join(",") || "<none>",
+    },
     age,
   ],
   Deployment: [
@@ -81,14 +108,42 @@ const COLUMNS: Record<string, Column[]> = {
     { name: "Up-to-date", cell: num("status.updatedReplicas"), type: "integer" },
     { name: "Available", cell: num("status.availableReplicas"), type: "integer" },
     age,
-    { name: "Containers", cell: (o) => containers(o).map((c) => c.name).join(","), priority: 1 },
-    { name: "Images", cell: (o) => containers(o).map((c) => c.image).join(","), priority: 1 },
+    {
+      name: "Containers",
+      cell: (o) =>
+        containers(o)
+          .map((c) => c.name)
+          .join(","),
+      priority: 1,
+    },
+    {
+      name: "Images",
+      cell: (o) =>
+        containers(o)
+          .map((c) => c.image)
+          .join(","),
+      priority: 1,
+    },
   ],
   StatefulSet: [
     { name: "Ready", cell: (o) => `${num("status.readyReplicas")(o)}/${num("spec.replicas")(o)}` },
     age,
-    { name: "Containers", cell: (o) => containers(o).map((c) => c.name).join(","), priority: 1 },
-    { name: "Images", cell: (o) => containers(o).map((c) => c.image).join(","), priority: 1 },
+    {
+      name: "Containers",
+      cell: (o) =>
+        containers(o)
+          .map((c) => c.name)
+          .join(","),
+      priority: 1,
+    },
+    {
+      name: "Images",
+      cell: (o) =>
+        containers(o)
+          .map((c) => c.image)
+          .join(","),
+      priority: 1,
+    },
   ],
   DaemonSet: [
     { name: "Desired", cell: num("status.desiredNumberScheduled"), type: "integer" },
@@ -98,8 +153,19 @@ const COLUMNS: Record<string, Column[]> = {
     { name: "Available", cell: num("status.numberAvailable"), type: "integer" },
     age,
   ],
-  ConfigMap: [{ name: "Data", cell: (o) => Object.keys(o.data ?? {}).length + Object.keys((o.binaryData as object | undefined) ?? {}).length, type: "integer" }, age],
-  Secret: [{ name: "Type", cell: (o) => str(o.type) }, { name: "Data", cell: (o) => Object.keys(o.data ?? {}).length, type: "integer" }, age],
+  ConfigMap: [
+    {
+      name: "Data",
+      cell: (o) => Object.keys(o.data ?? {}).length + Object.keys((o.binaryData as object | undefined) ?? {}).length,
+      type: "integer",
+    },
+    age,
+  ],
+  Secret: [
+    { name: "Type", cell: (o) => str(o.type) },
+    { name: "Data", cell: (o) => Object.keys(o.data ?? {}).length, type: "integer" },
+    age,
+  ],
   Event: [
     { name: "Last Seen", cell: (o) => humanAge(str(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp, "")) },
     { name: "Type", cell: (o) => str(o.type) },
@@ -110,17 +176,25 @@ const COLUMNS: Record<string, Column[]> = {
   Ingress: [
     { name: "Class", cell: (o) => str(o.spec?.ingressClassName) },
     { name: "Hosts", cell: (o) => ((o.spec?.rules as { host?: string }[] | undefined) ?? []).map((r) => r.host ?? "*").join(",") || "*" },
-    { name: "Address", cell: (o) => ((get(o, "status.loadBalancer.ingress") as { ip?: string }[] | undefined) ?? []).map((i) => i.ip).join(",") },
+    {
+      name: "Address",
+      cell: (o) => ((get(o, "status.loadBalancer.ingress") as { ip?: string }[] | undefined) ?? []).map((i) => i.ip).join(","),
+    },
     { name: "Ports", cell: (o) => (o.spec?.tls ? "80, 443" : "80") },
     age,
   ],
-  IngressClass: [{ name: "Controller", cell: (o) => str(o.spec?.controller) }, { name: "Parameters", cell: (o) => str(get(o, "spec.parameters.name")) }, age],
+  IngressClass: [
+    { name: "Controller", cell: (o) => str(o.spec?.controller) },
+    { name: "Parameters", cell: (o) => str(get(o, "spec.parameters.name")) },
+    age,
+  ],
   CustomResourceDefinition: [{ name: "Created At", cell: (o) => str(o.metadata.creationTimestamp), type: "date" }],
 };
 
 /** A custom resource's columns: its CRD's additionalPrinterColumns for this version, else Age. */
 function printerColumns(crd: KubeObject | undefined, version: string): Column[] {
-  const spec = crd?.spec as { versions?: { name: string; additionalPrinterColumns?: Printer[] }[]; additionalPrinterColumns?: Printer[] } | undefined;
+  const spec = crd?.spec as
+    { versions?: { name: string; additionalPrinterColumns?: Printer[] }[]; additionalPrinterColumns?: Printer[] } | undefined;
   const printers = spec?.versions?.find((v) => v.name === version)?.additionalPrinterColumns ?? spec?.additionalPrinterColumns;
   if (!printers?.length) return [age];
   return printers.map((p) => ({
@@ -136,15 +210,29 @@ function printerColumns(crd: KubeObject | undefined, version: string): Column[] 
 
 /** The objects as a meta.k8s.io/v1 Table, rows carrying the object's metadata (or the object, if asked). */
 export function toTable(t: ResourceType, objects: KubeObject[], resourceVersion: string, includeObject: string | null, crd?: KubeObject) {
-  const columns = [{ name: "Name", cell: (o: KubeObject) => o.metadata.name ?? "" } as Column, ...(t.crd ? printerColumns(crd, t.version) : (COLUMNS[t.kind] ?? [age]))];
+  const columns = [
+    { name: "Name", cell: (o: KubeObject) => o.metadata.name ?? "" } as Column,
+    ...(t.crd ? printerColumns(crd, t.version) : (COLUMNS[t.kind] ?? [age])),
+  ];
   return {
     kind: "Table",
     apiVersion: "meta.k8s.io/v1",
     metadata: { resourceVersion },
-    columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type ?? "string", format: c.name === "Name" ? "name" : "", description: "", priority: c.priority ?? 0 })),
+    columnDefinitions: columns.map((c) => ({
+      name: c.name,
+      type: c.type ?? "string",
+      format: c.name === "Name" ? "name" : "",
+      description: "",
+      priority: c.priority ?? 0,
+    })),
     rows: objects.map((o) => ({
       cells: columns.map((c) => c.cell(o)),
-      object: includeObject === "Object" ? o : includeObject === "None" ? undefined : { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata },
+      object:
+        includeObject === "Object"
+          ? o
+          : includeObject === "None"
+            ? undefined
+            : { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata },
     })),
   };
 }

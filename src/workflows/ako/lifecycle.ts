@@ -51,7 +51,9 @@ const AKO_POD = "ako-0";
 function assertNoCredentials(values: Record<string, unknown>): void {
   const creds = values.avicredentials as Record<string, unknown> | undefined;
   if (creds && (creds.password || creds.authtoken)) {
-    throw new UsageError("the values file holds avicredentials; remove them: avictl takes the controller credentials from its context and stores them in avi-secret");
+    throw new UsageError(
+      "the values file holds avicredentials; remove them: avictl takes the controller credentials from its context and stores them in avi-secret",
+    );
   }
 }
 
@@ -72,8 +74,17 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
   const releases = await d.helm.list(o.namespace);
   const existing = releases.find((r) => (o.release ? r.name === o.release : r.chart.startsWith("ako-")));
   const release = o.release ?? existing?.name ?? "ako";
-  if (mode === "reload" && !existing) throw new OperationError(`no AKO release in namespace ${o.namespace}`, "install it first: avictl ako install");
-  const result: AkoRunResult = { release, namespace: o.namespace, chart: `ako-${o.chart.version}`, previousRevision: existing?.revision, steps, connected: false, routes: { vrf: "", expected: 0, found: 0, missing: [] } };
+  if (mode === "reload" && !existing)
+    throw new OperationError(`no AKO release in namespace ${o.namespace}`, "install it first: avictl ako install");
+  const result: AkoRunResult = {
+    release,
+    namespace: o.namespace,
+    chart: `ako-${o.chart.version}`,
+    previousRevision: existing?.revision,
+    steps,
+    connected: false,
+    routes: { vrf: "", expected: 0, found: 0, missing: [] },
+  };
 
   let unchanged = false;
   if (existing) {
@@ -89,13 +100,19 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
       );
     }
     if (old.clusterName && settings.clusterName && old.clusterName !== settings.clusterName && !o.force) {
-      throw new UsageError(`clusterName changes from ${old.clusterName} to ${settings.clusterName}: the objects of ${old.clusterName} would stay on the controller`, "delete them first (deleteConfig), or re-run with --force");
+      throw new UsageError(
+        `clusterName changes from ${old.clusterName} to ${settings.clusterName}: the objects of ${old.clusterName} would stay on the controller`,
+        "delete them first (deleteConfig), or re-run with --force",
+      );
     }
   }
 
   if (!o.skipPreflight) {
     step("preflight", `${settings.clusterName ?? "?"} on ${d.kube.context}`);
-    result.preflight = await akoPreflight({ settings, chartVersion: o.chart.version, avi: d.avi, kube: d.kube, helmVersion: () => d.helm.version() }, events);
+    result.preflight = await akoPreflight(
+      { settings, chartVersion: o.chart.version, avi: d.avi, kube: d.kube, helmVersion: () => d.helm.version() },
+      events,
+    );
     if (!result.preflight.passed) return result;
   }
 
@@ -105,10 +122,19 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
   // Charts from 1.12.1 use a pre-created avi-secret; older ones render it from values, so there the
   // credentials go to helm on its stdin, never argv nor a file.
   const ownSecret = compareVersions(o.chart.version, "1.12.1") >= 0;
-  const credentials = { username: o.credentials.username, ...(o.credentials.token ? { authtoken: o.credentials.token } : { password: o.credentials.password ?? "" }) };
+  const credentials = {
+    username: o.credentials.username,
+    ...(o.credentials.token ? { authtoken: o.credentials.token } : { password: o.credentials.password ?? "" }),
+  };
   if (ownSecret) {
     step("secret", `avi-secret in ${o.namespace}`);
-    await d.kube.apply({ apiVersion: "v1", kind: "Secret", metadata: { name: "avi-secret", namespace: o.namespace }, type: "Opaque", stringData: credentials });
+    await d.kube.apply({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "avi-secret", namespace: o.namespace },
+      type: "Opaque",
+      stringData: credentials,
+    });
   }
 
   try {
@@ -123,7 +149,12 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
     } else {
       step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${o.namespace}`);
       const secretValues = ownSecret ? undefined : { avicredentials: credentials };
-      await d.helm.upgradeInstall(release, o.chart.path, { namespace: o.namespace, valuesFiles: [d.valuesFile], secretValues, timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+      await d.helm.upgradeInstall(release, o.chart.path, {
+        namespace: o.namespace,
+        valuesFiles: [d.valuesFile],
+        secretValues,
+        timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s`,
+      });
     }
     const after = await d.kube.get("v1", "ConfigMap", "avi-k8s-config", o.namespace);
     // The chart has no checksum annotation: a values-only upgrade changes the ConfigMap but not the pod.
@@ -134,7 +165,11 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
     step("wait", `${AKO_POD} running and connected`);
     const connection = await waitConnected(d, o, settings, oldPod, events);
     result.connected = connection?.status === "CONNECTED";
-    if (!result.connected) throw new OperationError(`AKO did not connect: ${connection?.errors.at(-1)?.trim() ?? `${AKO_POD} is not ready`}`, `see: kubectl logs -n ${o.namespace} ${AKO_POD}`);
+    if (!result.connected)
+      throw new OperationError(
+        `AKO did not connect: ${connection?.errors.at(-1)?.trim() ?? `${AKO_POD} is not ready`}`,
+        `see: kubectl logs -n ${o.namespace} ${AKO_POD}`,
+      );
     step("verify", "static routes for the node pod CIDRs");
     result.routes = await verifyRoutes(d, settings);
     const releasesAfter = await d.helm.list(o.namespace);
@@ -150,16 +185,28 @@ export async function runAko(mode: "install" | "reload", o: AkoRunOptions, d: Ak
         await restartStatefulSet(d.kube, o.namespace, "ako", d.now());
         result.rolledBack = true;
       } catch (rollbackErr) {
-        throw new OperationError(`${(err as Error).message}; the rollback to revision ${existing.revision} failed too: ${(rollbackErr as Error).message}`, `inspect: helm history ${release} -n ${o.namespace}`);
+        throw new OperationError(
+          `${(err as Error).message}; the rollback to revision ${existing.revision} failed too: ${(rollbackErr as Error).message}`,
+          `inspect: helm history ${release} -n ${o.namespace}`,
+        );
       }
-      throw new OperationError(`${(err as Error).message}; rolled back to revision ${existing.revision}, the previous AKO is running`, (err as OperationError).hint);
+      throw new OperationError(
+        `${(err as Error).message}; rolled back to revision ${existing.revision}, the previous AKO is running`,
+        (err as OperationError).hint,
+      );
     }
     throw err;
   }
 }
 
 /** Pod Ready is not enough (AKO has no readiness probe): wait for AKO's own word that it is connected. */
-async function waitConnected(d: AkoDeps, o: AkoRunOptions, s: AkoSettings, oldPod: KubeObject | undefined, events: Events): Promise<AkoConnection | undefined> {
+async function waitConnected(
+  d: AkoDeps,
+  o: AkoRunOptions,
+  s: AkoSettings,
+  oldPod: KubeObject | undefined,
+  events: Events,
+): Promise<AkoConnection | undefined> {
   const deadline = d.now() + o.waitTimeoutMs;
   const oldUid = (oldPod as Pod | undefined)?.metadata?.uid;
   let last: AkoConnection | undefined;
@@ -180,7 +227,12 @@ async function waitConnected(d: AkoDeps, o: AkoRunOptions, s: AkoSettings, oldPo
 
 /** A restart was asked (template annotation) but the StatefulSet has not rolled the pod yet. */
 async function restartPending(d: AkoDeps, o: AkoRunOptions): Promise<boolean> {
-  const sts = await d.kube.get<KubeObject & { status?: { currentRevision?: string; updateRevision?: string } }>("apps/v1", "StatefulSet", "ako", o.namespace);
+  const sts = await d.kube.get<KubeObject & { status?: { currentRevision?: string; updateRevision?: string } }>(
+    "apps/v1",
+    "StatefulSet",
+    "ako",
+    o.namespace,
+  );
   return Boolean(sts?.status?.updateRevision && sts.status.currentRevision !== sts.status.updateRevision);
 }
 
@@ -191,6 +243,10 @@ async function verifyRoutes(d: AkoDeps, s: AkoSettings): Promise<AkoRunResult["r
   const skip = s.disableStaticRouteSync || (s.serviceType ?? "ClusterIP") !== "ClusterIP";
   const { vrf, routes } = await akoRoutes(d.avi, s);
   const missing = skip ? [] : cidrs.filter((c) => !routes.includes(c));
-  if (missing.length) throw new OperationError(`AKO connected but VRF ${vrf ?? "?"} lacks static routes for ${missing.join(", ")}`, "check AKO's log for static route errors");
+  if (missing.length)
+    throw new OperationError(
+      `AKO connected but VRF ${vrf ?? "?"} lacks static routes for ${missing.join(", ")}`,
+      "check AKO's log for static route errors",
+    );
   return { vrf: vrf ?? "", expected: skip ? 0 : cidrs.length, found: routes.length, missing };
 }

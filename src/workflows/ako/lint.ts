@@ -51,7 +51,8 @@ function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
   }
   return d[a.length]![b.length]!;
 }
@@ -106,7 +107,11 @@ export function lintAkoValues(text: string, file: string, chart: { version: stri
     const typed = Object.keys(TYPES).find((k) => path === k || path.startsWith(`${k}.`));
     if (typed && known.has(typed) && typeOf(valueAt(values, typed)) !== TYPES[typed]) {
       const actual = valueAt(values, typed);
-      report({ path: typed, severity: "error", message: `must be a YAML ${TYPES[typed]}, not ${typeOf(actual)} (${JSON.stringify(actual)}): the chart's templates compare it as a ${TYPES[typed]}` });
+      report({
+        path: typed,
+        severity: "error",
+        message: `must be a YAML ${TYPES[typed]}, not ${typeOf(actual)} (${JSON.stringify(actual)}): the chart's templates compare it as a ${TYPES[typed]}`,
+      });
       continue;
     }
     const underOpen = openPrefixes.some((o) => path === o || path.startsWith(`${o}.`));
@@ -118,15 +123,30 @@ export function lintAkoValues(text: string, file: string, chart: { version: stri
       const bad = segments[i]!;
       const where = parent ? `${parent}.${bad}` : bad;
       if (reported.has(where)) continue;
-      const siblings = [...known].filter((k) => (parent ? k.startsWith(`${parent}.`) : !k.includes(".")) && k.split(".").length === i + 1).map((k) => k.split(".").pop()!);
+      const siblings = [...known]
+        .filter((k) => (parent ? k.startsWith(`${parent}.`) : !k.includes(".")) && k.split(".").length === i + 1)
+        .map((k) => k.split(".").pop()!);
       const best = siblings.map((s) => ({ s, d: distance(bad.toLowerCase(), s.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
-      report({ path: where, severity: "error", message: best && best.d <= Math.max(2, Math.floor(bad.length / 4)) ? `unknown key; did you mean ${parent ? `${parent}.` : ""}${best.s}?` : `unknown key for AKO ${chart.version}` });
+      report({
+        path: where,
+        severity: "error",
+        message:
+          best && best.d <= Math.max(2, Math.floor(bad.length / 4))
+            ? `unknown key; did you mean ${parent ? `${parent}.` : ""}${best.s}?`
+            : `unknown key for AKO ${chart.version}`,
+      });
       continue;
     }
     const allowed = ENUMS[path];
-    if (allowed && typeof value === "string" && !allowed.includes(value)) findings.push({ path, severity: "error", message: `"${value}" is not one of ${allowed.filter(Boolean).join(", ")}` });
+    if (allowed && typeof value === "string" && !allowed.includes(value))
+      findings.push({ path, severity: "error", message: `"${value}" is not one of ${allowed.filter(Boolean).join(", ")}` });
     if (path === "avicredentials.password" || path === "avicredentials.authtoken") {
-      if (value) findings.push({ path, severity: "warning", message: "credentials in a values file land in the Helm release secret; leave them out, avictl manages avi-secret" });
+      if (value)
+        findings.push({
+          path,
+          severity: "warning",
+          message: "credentials in a values file land in the Helm release secret; leave them out, avictl manages avi-secret",
+        });
     }
   }
   return { chartVersion: chart.version, findings, passed: findings.every((f) => f.severity !== "error") };
@@ -142,7 +162,14 @@ export async function lintWithHelm(result: LintResult, render: () => Promise<unk
     return result;
   } catch (err) {
     const message = (err as Error).message;
-    if (/helm is not installed/.test(message)) return { ...result, findings: [...result.findings, { path: "-", severity: "warning", message: "helm is not installed: the chart's templates were not rendered" }] };
+    if (/helm is not installed/.test(message))
+      return {
+        ...result,
+        findings: [
+          ...result.findings,
+          { path: "-", severity: "warning", message: "helm is not installed: the chart's templates were not rendered" },
+        ],
+      };
     return { ...result, passed: false, findings: [...result.findings, { path: "-", severity: "error", message }] };
   }
 }

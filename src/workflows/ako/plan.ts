@@ -31,7 +31,8 @@ export async function planAko(
     crds.push({ name, action: (await d.kube.get("apiextensions.k8s.io/v1", "CustomResourceDefinition", name)) ? "apply" : "create" });
   }
   const to = `ako-${o.chart.version}`;
-  const unchanged = Boolean(existing) && existing!.status === "deployed" && existing!.chart === to && isDeepStrictEqual(installed, o.values);
+  const unchanged =
+    Boolean(existing) && existing!.status === "deployed" && existing!.chart === to && isDeepStrictEqual(installed, o.values);
   const restart = !existing
     ? { yes: false, why: "first install: AKO starts" }
     : existing.chart !== to
@@ -46,7 +47,9 @@ export async function planAko(
 function diffValues(from: unknown, to: unknown, path = ""): AkoPlan["values"] {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
   if (isObject(from) && isObject(to)) {
-    return [...new Set([...Object.keys(from), ...Object.keys(to)])].sort().flatMap((k) => diffValues(from[k], to[k], path ? `${path}.${k}` : k));
+    return [...new Set([...Object.keys(from), ...Object.keys(to)])]
+      .sort()
+      .flatMap((k) => diffValues(from[k], to[k], path ? `${path}.${k}` : k));
   }
   if (isObject(to) && from === undefined) return diffValues({}, to, path);
   return isDeepStrictEqual(from, to) ? [] : [{ path, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }];

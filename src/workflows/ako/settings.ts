@@ -23,7 +23,8 @@ export interface AkoSettings {
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v !== "" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 
 export { parseValues } from "../values-doc.js";
 
@@ -38,7 +39,9 @@ export function akoSettings(values: Obj): AkoSettings {
   // 1.4.x: names in vipNetworkList, the subnet in subnetIP/subnetPrefix.
   const legacyCidr = str(net.subnetIP) && str(net.subnetPrefix) ? `${str(net.subnetIP)}/${str(net.subnetPrefix)}` : undefined;
   const vipNetworks = list.length
-    ? list.filter((n) => str(n.networkName)).map((n, i) => ({ name: str(n.networkName)!, cidr: str(n.cidr) ?? (i === 0 ? legacyCidr : undefined) }))
+    ? list
+        .filter((n) => str(n.networkName))
+        .map((n, i) => ({ name: str(n.networkName)!, cidr: str(n.cidr) ?? (i === 0 ? legacyCidr : undefined) }))
     : str(net.networkName)
       ? [{ name: str(net.networkName)!, cidr: legacyCidr }]
       : [];
@@ -62,9 +65,12 @@ export function akoSettings(values: Obj): AkoSettings {
 /** The VRF of the cluster's first VIP network and the static routes AKO keeps there ("<clusterName>-<n>"). */
 export async function akoRoutes(avi: AviClient, s: AkoSettings): Promise<{ vrf?: string; routes: string[] }> {
   const cloud = s.cloudName ? await avi.getByName("cloud", s.cloudName) : undefined;
-  const net = cloud?.uuid && s.vipNetworks[0] ? await avi.getByName<Network>("network", s.vipNetworks[0].name, { cloudUuid: cloud.uuid }) : undefined;
+  const net =
+    cloud?.uuid && s.vipNetworks[0] ? await avi.getByName<Network>("network", s.vipNetworks[0].name, { cloudUuid: cloud.uuid }) : undefined;
   const vrf = net?.vrf_context_ref ? await avi.getByUuid<VrfContext>("vrfcontext", uuidOfRef(net.vrf_context_ref)) : undefined;
-  const routes = (vrf?.static_routes ?? []).filter((r) => r.route_id.startsWith(`${s.clusterName}-`)).map((r) => `${r.prefix.ip_addr.addr}/${r.prefix.mask}`);
+  const routes = (vrf?.static_routes ?? [])
+    .filter((r) => r.route_id.startsWith(`${s.clusterName}-`))
+    .map((r) => `${r.prefix.ip_addr.addr}/${r.prefix.mask}`);
   return { vrf: vrf?.name, routes };
 }
 
@@ -81,9 +87,11 @@ export interface AkoConnection {
  */
 export async function akoConnection(kube: Kube, namespace: string, pod: string, port: number): Promise<AkoConnection> {
   try {
-    const body = (await kube.podProxy(namespace, pod, port, "api/status")) as { avi_api?: { connection_status?: string; errors?: { error: string }[] } } | undefined;
+    const body = (await kube.podProxy(namespace, pod, port, "api/status")) as
+      { avi_api?: { connection_status?: string; errors?: { error: string }[] } } | undefined;
     const status = body?.avi_api?.connection_status;
-    if (status === "CONNECTED" || status === "DISCONNECTED" || status === "INITIATING") return { status, errors: (body?.avi_api?.errors ?? []).map((e) => e.error), source: "api/status" };
+    if (status === "CONNECTED" || status === "DISCONNECTED" || status === "INITIATING")
+      return { status, errors: (body?.avi_api?.errors ?? []).map((e) => e.error), source: "api/status" };
   } catch {
     // fall through to the log
   }

@@ -17,7 +17,6 @@ export interface AkoStatus {
   healthy: boolean;
 }
 
-
 /** Release, pod, connection, recent errors and what AKO owns on the controller. */
 export async function akoStatus(namespace: string, deps: { kube: Kube; helm: HelmOps; avi?: AviClient }): Promise<AkoStatus> {
   const rel = await chartRelease(deps.helm, namespace, "ako");
@@ -28,7 +27,13 @@ export async function akoStatus(namespace: string, deps: { kube: Kube; helm: Hel
   status.clusterName = settings.clusterName;
   const pod = await deps.kube.get<Pod>("v1", "Pod", "ako-0", namespace);
   if (pod) {
-    status.pod = { name: "ako-0", phase: pod.status?.phase ?? "Unknown", ready: podReady(pod), restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0), started: pod.status?.startTime };
+    status.pod = {
+      name: "ako-0",
+      phase: pod.status?.phase ?? "Unknown",
+      ready: podReady(pod),
+      restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
+      started: pod.status?.startTime,
+    };
     const c = await akoConnection(deps.kube, namespace, "ako-0", settings.apiServerPort);
     status.connection = c.status === "INITIATING" ? "DISCONNECTED" : c.status;
     status.recentErrors = c.errors;

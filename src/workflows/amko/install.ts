@@ -82,7 +82,10 @@ export function parseSelector(spec: string): Record<string, string> {
 export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Events): Promise<AmkoInstallResult> {
   const names = new Set(o.members.map((m) => m.name));
   const strays = o.split.filter((w) => !names.has(w.cluster)).map((w) => w.cluster);
-  if (strays.length) throw new UsageError(`--split names ${strays.join(", ")}, which ${strays.length > 1 ? "are not members" : "is not a member"}; members: ${[...names].join(", ")}`);
+  if (strays.length)
+    throw new UsageError(
+      `--split names ${strays.join(", ")}, which ${strays.length > 1 ? "are not members" : "is not a member"}; members: ${[...names].join(", ")}`,
+    );
   const steps: StepRecord[] = [];
   const step = (s: string, detail: string) => {
     events.step(s, { detail });
@@ -101,7 +104,11 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
     }),
   );
   const down = checked.filter((c) => "error" in c);
-  if (down.length) throw new OperationError(`member cluster${down.length > 1 ? "s" : ""} not reachable: ${down.map((c) => `${c.name} (${"error" in c ? c.error : ""})`).join("; ")}`, "fix the kube contexts or leave the member out");
+  if (down.length)
+    throw new OperationError(
+      `member cluster${down.length > 1 ? "s" : ""} not reachable: ${down.map((c) => `${c.name} (${"error" in c ? c.error : ""})`).join("; ")}`,
+      "fix the kube contexts or leave the member out",
+    );
 
   const leader = await d.connect(o.leader);
   const current = o.members.find((m) => m.context === leader.context)?.name ?? o.members[0]!.name;
@@ -109,15 +116,38 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
   await leader.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: AMKO_NAMESPACE } });
   step("secret", `gslb-config-secret with ${o.members.length} member contexts`);
   const members = await Kube.membersKubeconfig({ kubeconfig: o.leader.kubeconfig }, o.members);
-  await leader.apply({ apiVersion: "v1", kind: "Secret", metadata: { name: "gslb-config-secret", namespace: AMKO_NAMESPACE }, type: "Opaque", stringData: { "gslb-members": members } });
+  await leader.apply({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "gslb-config-secret", namespace: AMKO_NAMESPACE },
+    type: "Opaque",
+    stringData: { "gslb-members": members },
+  });
 
   // A reinstall must keep the UUID, or AMKO no longer owns the GSLB services it created.
   const gcVersion = await crdVersion(leader, "gslbconfigs", "amko.vmware.com", "").catch(() => undefined);
-  const gc = gcVersion ? await leader.get<KubeObject & { metadata?: { annotations?: Record<string, string> } }>(gcVersion, "GSLBConfig", "gc-1", AMKO_NAMESPACE) : undefined;
+  const gc = gcVersion
+    ? await leader.get<KubeObject & { metadata?: { annotations?: Record<string, string> } }>(
+        gcVersion,
+        "GSLBConfig",
+        "gc-1",
+        AMKO_NAMESPACE,
+      )
+    : undefined;
   const amkoUUID = gc?.metadata?.annotations?.["amko.vmware.com/amko-uuid"];
 
   const split = o.split.length ? o.split : o.members.map((m) => ({ cluster: m.name, weight: 1 }));
-  const values = d.render({ chartVersion: o.chart.version, leaderController: o.leaderController, controllerVersion: o.controllerVersion, members: o.members.map((m) => m.name), currentCluster: current, selector: o.selector, trafficSplit: split, ttl: o.ttl, amkoUUID });
+  const values = d.render({
+    chartVersion: o.chart.version,
+    leaderController: o.leaderController,
+    controllerVersion: o.controllerVersion,
+    members: o.members.map((m) => m.name),
+    currentCluster: current,
+    selector: o.selector,
+    trafficSplit: split,
+    ttl: o.ttl,
+    amkoUUID,
+  });
   const valuesFile = d.writeValues(values);
   const existing = await chartRelease(d.helm, AMKO_NAMESPACE, "amko");
   const release = existing?.name ?? "amko";
@@ -127,7 +157,12 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
     step(existing ? "upgrade" : "install", `helm upgrade --install ${release} ${o.chart.path} -n ${AMKO_NAMESPACE}`);
     // The leader's credentials go to helm on its stdin: no file holds them at any moment.
     const secretValues = { gslbLeaderCredentials: { username: o.credentials.username, password: o.credentials.password ?? "" } };
-    await d.helm.upgradeInstall(release, o.chart.path, { namespace: AMKO_NAMESPACE, valuesFiles: [valuesFile.path], secretValues, timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s` });
+    await d.helm.upgradeInstall(release, o.chart.path, {
+      namespace: AMKO_NAMESPACE,
+      valuesFiles: [valuesFile.path],
+      secretValues,
+      timeout: `${Math.ceil(o.waitTimeoutMs / 1000)}s`,
+    });
   } catch (err) {
     if (err instanceof Cancelled && err.stopped) throw await undoInterrupted(d.helm, release, AMKO_NAMESPACE, existing?.revision, events);
     throw err;
@@ -142,16 +177,25 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
   for (;;) {
     const pod = await leader.get<KubeObject & { status?: { phase?: string } }>("v1", "Pod", "amko-0", AMKO_NAMESPACE);
     const [gcState, gdpStatus] = await Promise.all([
-      leader.get<KubeObject & { status?: { state?: string } }>(gcInstalled, "GSLBConfig", "gc-1", AMKO_NAMESPACE).then((g) => g?.status?.state),
-      leader.get<KubeObject & { status?: { errorStatus?: string } }>(gdpVersion, "GlobalDeploymentPolicy", "global-gdp", AMKO_NAMESPACE).then((g) => g?.status?.errorStatus),
+      leader
+        .get<KubeObject & { status?: { state?: string } }>(gcInstalled, "GSLBConfig", "gc-1", AMKO_NAMESPACE)
+        .then((g) => g?.status?.state),
+      leader
+        .get<KubeObject & { status?: { errorStatus?: string } }>(gdpVersion, "GlobalDeploymentPolicy", "global-gdp", AMKO_NAMESPACE)
+        .then((g) => g?.status?.errorStatus),
     ]);
     // AMKO writes its verdict into the objects' status; an error there will not heal by waiting.
-    if (gcState?.startsWith("error")) throw new OperationError(`AMKO refused the GSLBConfig: ${gcState}`, `see: kubectl -n ${AMKO_NAMESPACE} logs amko-0`);
+    if (gcState?.startsWith("error"))
+      throw new OperationError(`AMKO refused the GSLBConfig: ${gcState}`, `see: kubectl -n ${AMKO_NAMESPACE} logs amko-0`);
     if (gdpStatus && gdpStatus !== "success") throw new OperationError(`AMKO refused the GlobalDeploymentPolicy: ${gdpStatus}`);
     const running = pod?.status?.phase === "Running";
     if (running && gcState?.startsWith("success") && gdpStatus === "success") break;
     if (d.now() > deadline) {
-      if (!running) throw new OperationError(`amko-0 is not running after ${Math.round(o.waitTimeoutMs / 1000)}s`, `see: kubectl -n ${AMKO_NAMESPACE} describe pod amko-0`);
+      if (!running)
+        throw new OperationError(
+          `amko-0 is not running after ${Math.round(o.waitTimeoutMs / 1000)}s`,
+          `see: kubectl -n ${AMKO_NAMESPACE} describe pod amko-0`,
+        );
       warnings.push(`AMKO runs but has not reported on its GSLBConfig/GDP yet (state: ${gcState ?? "none"}, GDP: ${gdpStatus ?? "none"})`);
       break;
     }
@@ -168,4 +212,3 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
     steps,
   };
 }
-

@@ -18,8 +18,15 @@ export interface AmkoStatus {
   healthy: boolean;
 }
 
-type Gc = KubeObject & { metadata?: { annotations?: Record<string, string> }; spec?: { gslbLeader?: { controllerIP?: string }; memberClusters?: { clusterContext: string }[] }; status?: { state?: string } };
-type Gdp = KubeObject & { spec?: { trafficSplit?: { cluster: string; weight?: number; priority?: number }[] }; status?: { errorStatus?: string } };
+type Gc = KubeObject & {
+  metadata?: { annotations?: Record<string, string> };
+  spec?: { gslbLeader?: { controllerIP?: string }; memberClusters?: { clusterContext: string }[] };
+  status?: { state?: string };
+};
+type Gdp = KubeObject & {
+  spec?: { trafficSplit?: { cluster: string; weight?: number; priority?: number }[] };
+  status?: { errorStatus?: string };
+};
 
 /** AMKO's release, pod, GSLBConfig state and the GDP's weights with the share each cluster should get. */
 export async function amkoStatus(deps: { kube: Kube; helm: HelmOps; leader?: () => Promise<AviClient> }): Promise<AmkoStatus> {
@@ -29,21 +36,33 @@ export async function amkoStatus(deps: { kube: Kube; helm: HelmOps; leader?: () 
   status.release = { name: rel.name, revision: rel.revision, status: rel.status, chart: rel.chart, appVersion: rel.app_version };
   const pod = await deps.kube.get<Pod>("v1", "Pod", "amko-0", AMKO_NAMESPACE);
   if (pod) status.pod = { phase: pod.status?.phase ?? "Unknown", ready: podReady(pod) };
-  const [gcVersion, gdpVersion] = await Promise.all([crdVersion(deps.kube, "gslbconfigs", "amko.vmware.com", "").catch(() => undefined), crdVersion(deps.kube, "globaldeploymentpolicies", "amko.vmware.com", "").catch(() => undefined)]);
+  const [gcVersion, gdpVersion] = await Promise.all([
+    crdVersion(deps.kube, "gslbconfigs", "amko.vmware.com", "").catch(() => undefined),
+    crdVersion(deps.kube, "globaldeploymentpolicies", "amko.vmware.com", "").catch(() => undefined),
+  ]);
   const gc = gcVersion ? await deps.kube.get<Gc>(gcVersion, "GSLBConfig", "gc-1", AMKO_NAMESPACE) : undefined;
-  if (gc) status.gslbConfig = { state: gc.status?.state ?? "not reported", leader: gc.spec?.gslbLeader?.controllerIP, members: (gc.spec?.memberClusters ?? []).map((m) => m.clusterContext), amkoUUID: gc.metadata?.annotations?.["amko.vmware.com/amko-uuid"] };
+  if (gc)
+    status.gslbConfig = {
+      state: gc.status?.state ?? "not reported",
+      leader: gc.spec?.gslbLeader?.controllerIP,
+      members: (gc.spec?.memberClusters ?? []).map((m) => m.clusterContext),
+      amkoUUID: gc.metadata?.annotations?.["amko.vmware.com/amko-uuid"],
+    };
   const gdp = gdpVersion ? await deps.kube.get<Gdp>(gdpVersion, "GlobalDeploymentPolicy", "global-gdp", AMKO_NAMESPACE) : undefined;
   if (gdp) status.gdp = { status: gdp.status?.errorStatus ?? "not reported", shares: expectedShares(gdp.spec?.trafficSplit ?? []) };
   if (deps.leader) {
     try {
       const uuid = status.gslbConfig?.amkoUUID;
-      status.gslbServices = (await gslbStatus(await deps.leader())).services.filter((g) => (uuid ? g.createdBy === `amko-${uuid}` : g.createdBy?.startsWith("amko")));
+      status.gslbServices = (await gslbStatus(await deps.leader())).services.filter((g) =>
+        uuid ? g.createdBy === `amko-${uuid}` : g.createdBy?.startsWith("amko"),
+      );
     } catch (err) {
       status.leaderError = (err as Error).message;
     }
   }
   // A status AMKO has not written yet is not a failure; an error it wrote is.
-  const errored = /^error/i.test(status.gslbConfig?.state ?? "") || !["success", "not reported"].includes(status.gdp?.status ?? "not reported");
+  const errored =
+    /^error/i.test(status.gslbConfig?.state ?? "") || !["success", "not reported"].includes(status.gdp?.status ?? "not reported");
   status.healthy = rel.status === "deployed" && Boolean(status.pod?.ready) && Boolean(gc) && !errored;
   return status;
 }

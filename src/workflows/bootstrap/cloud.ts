@@ -4,7 +4,19 @@ import { UsageError } from "../../base/errors.js";
 import { ensure, updateOwned, type PlanItem } from "../ensure.js";
 import type { Events } from "../events.js";
 import { assertDiscoveredSubnet, ensureRoutes, refOrName, requireCloud, requireNetwork, type InfraResult } from "../infra/common.js";
-import { assertDnsName, inCidr, mergeSubnets, parseCidr, parseIp, parsePool, parseSchemaCount, routeFor, subnetBody, type Cidr, type Pool } from "../infra/net.js";
+import {
+  assertDnsName,
+  inCidr,
+  mergeSubnets,
+  parseCidr,
+  parseIp,
+  parsePool,
+  parseSchemaCount,
+  routeFor,
+  subnetBody,
+  type Cidr,
+  type Pool,
+} from "../infra/net.js";
 
 export interface BootstrapCloudOptions {
   cloud: string;
@@ -40,7 +52,8 @@ export function toBootstrapCloudOptions(raw: {
   if (domains.length === 0) throw new UsageError("--dns-domain is required (e.g. avi.iberia.local)");
   const ttl = parseSchemaCount(raw.ttl, "--ttl", "IpamDnsInternalProfile.ttl") ?? 30;
   const mgmtFlags = [raw.mgmtNetwork, raw.mgmtSubnet, raw.mgmtPool];
-  if (mgmtFlags.some(Boolean) && !mgmtFlags.every(Boolean)) throw new UsageError("--mgmt-network, --mgmt-subnet and --mgmt-pool go together");
+  if (mgmtFlags.some(Boolean) && !mgmtFlags.every(Boolean))
+    throw new UsageError("--mgmt-network, --mgmt-subnet and --mgmt-pool go together");
   let mgmt: BootstrapCloudOptions["mgmt"];
   if (raw.mgmtNetwork && raw.mgmtSubnet && raw.mgmtPool) {
     const subnet = parseCidr(raw.mgmtSubnet, "--mgmt-subnet");
@@ -75,19 +88,34 @@ export async function bootstrapCloud(o: BootstrapCloudOptions, avi: AviClient, e
   ]);
   if (o.mgmt && mgmtNet) await assertDiscoveredSubnet(avi, mgmtNet, o.mgmt.subnet, o.force);
   const warnings: string[] = [];
-  if (status?.state && status.state !== "CLOUD_STATE_PLACEMENT_READY") warnings.push(`cloud ${o.cloud} is ${status.state}, not ready for placement; virtual services will wait for it`);
+  if (status?.state && status.state !== "CLOUD_STATE_PLACEMENT_READY")
+    warnings.push(`cloud ${o.cloud} is ${status.state}, not ready for placement; virtual services will wait for it`);
   const opts = { dryRun: o.dryRun };
   const plan: PlanItem[] = [];
 
   events.step("IPAM and DNS profiles");
   const [ipam, dns] = await Promise.all([
-    ensure<IpamDnsProviderProfile>(avi, { type: "ipamdnsproviderprofile", name: o.ipamProfile, desired: { type: "IPAMDNS_TYPE_INTERNAL", allocate_ip_in_vrf: o.allocateIpInVrf } }, opts),
+    ensure<IpamDnsProviderProfile>(
+      avi,
+      {
+        type: "ipamdnsproviderprofile",
+        name: o.ipamProfile,
+        desired: { type: "IPAMDNS_TYPE_INTERNAL", allocate_ip_in_vrf: o.allocateIpInVrf },
+      },
+      opts,
+    ),
     ensure<IpamDnsProviderProfile>(
       avi,
       {
         type: "ipamdnsproviderprofile",
         name: o.dnsProfile,
-        desired: { type: "IPAMDNS_TYPE_INTERNAL_DNS", internal_profile: { ttl: o.ttl, dns_service_domain: o.dnsDomains.map((d) => ({ domain_name: d, pass_through: true, record_ttl: o.ttl })) } },
+        desired: {
+          type: "IPAMDNS_TYPE_INTERNAL_DNS",
+          internal_profile: {
+            ttl: o.ttl,
+            dns_service_domain: o.dnsDomains.map((d) => ({ domain_name: d, pass_through: true, record_ttl: o.ttl })),
+          },
+        },
       },
       opts,
     ),
@@ -111,8 +139,19 @@ export async function bootstrapCloud(o: BootstrapCloudOptions, avi: AviClient, e
   if (o.mgmt && mgmtNet) {
     events.step("management network", { network: o.mgmt.network });
     const subnet = subnetBody(o.mgmt.subnet, [o.mgmt.pool], avi.atLeast("20.1.3"));
-    plan.push((await updateOwned<Network>(avi, "network", mgmtNet, (net) => ({ dhcp_enabled: false, configured_subnets: mergeSubnets(net?.configured_subnets, subnet) }), opts)).item);
-    if (o.mgmt.gateway && mgmtVrf) plan.push((await ensureRoutes(avi, mgmtVrf, [routeFor(parseCidr("0.0.0.0/0", "default route"), o.mgmt.gateway)], opts)).item);
+    plan.push(
+      (
+        await updateOwned<Network>(
+          avi,
+          "network",
+          mgmtNet,
+          (net) => ({ dhcp_enabled: false, configured_subnets: mergeSubnets(net?.configured_subnets, subnet) }),
+          opts,
+        )
+      ).item,
+    );
+    if (o.mgmt.gateway && mgmtVrf)
+      plan.push((await ensureRoutes(avi, mgmtVrf, [routeFor(parseCidr("0.0.0.0/0", "default route"), o.mgmt.gateway)], opts)).item);
   }
   return { dryRun: o.dryRun, plan, warnings, writes: avi.writes - start };
 }

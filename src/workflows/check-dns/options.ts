@@ -41,7 +41,11 @@ export interface CheckDnsOptions {
 
 export function parseServer(spec: string): ServerSpec {
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(.*))?$/.exec(spec);
-  const [host, portText] = v6 ? [v6[1]!, v6[2]] : isIP(spec) === 6 ? [spec, undefined] : (spec.split(":", 2) as [string, string | undefined]);
+  const [host, portText] = v6
+    ? [v6[1]!, v6[2]]
+    : isIP(spec) === 6
+      ? [spec, undefined]
+      : (spec.split(":", 2) as [string, string | undefined]);
   if (/^[\d.]+$/.test(host) && isIP(host) !== 4) throw new UsageError(`--server "${spec}" is not a valid IPv4 address`);
   if (!host || (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host))) {
     throw new UsageError(`--server "${spec}" must be IP[:PORT] or HOST[:PORT]`);
@@ -58,7 +62,23 @@ export function parsePort(text: string, what: string): number {
 export function toCheckDnsOptions(
   fqdn: string,
   interval: string | undefined,
-  raw: { server?: string; count?: string; type?: string; http?: boolean; scheme?: string; port?: string; path?: string; header?: string[]; expect?: string; label?: string[]; qps?: string; inFlight?: string; duration?: string; timeout?: string; insecure?: boolean },
+  raw: {
+    server?: string;
+    count?: string;
+    type?: string;
+    http?: boolean;
+    scheme?: string;
+    port?: string;
+    path?: string;
+    header?: string[];
+    expect?: string;
+    label?: string[];
+    qps?: string;
+    inFlight?: string;
+    duration?: string;
+    timeout?: string;
+    insecure?: boolean;
+  },
 ): CheckDnsOptions {
   const name = assertDnsName(fqdn.replace(/\.$/, ""), "FQDN");
   let intervalMs = 1000;
@@ -67,9 +87,11 @@ export function toCheckDnsOptions(
     intervalMs = Number(interval) * 1000;
   }
   const count = raw.count === undefined ? undefined : Number(raw.count);
-  if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new UsageError(`--count "${raw.count}" must be a whole number of at least 1`);
+  if (count !== undefined && (!Number.isInteger(count) || count < 1))
+    throw new UsageError(`--count "${raw.count}" must be a whole number of at least 1`);
   const type = (raw.type ?? "A").toUpperCase();
-  if (!(QUERY_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type "${raw.type}" must be one of ${QUERY_TYPES.join(", ")}`);
+  if (!(QUERY_TYPES as readonly string[]).includes(type))
+    throw new UsageError(`--type "${raw.type}" must be one of ${QUERY_TYPES.join(", ")}`);
   const scheme = raw.scheme ?? "http";
   if (scheme !== "http" && scheme !== "https") throw new UsageError(`--scheme must be http or https, not "${scheme}"`);
   const path = raw.path ?? "/";
@@ -78,12 +100,15 @@ export function toCheckDnsOptions(
   let qps: number | "max" | undefined;
   if (raw.qps !== undefined) {
     qps = raw.qps === "max" ? "max" : Number(raw.qps);
-    if (qps !== "max" && (!Number.isFinite(qps) || qps <= 0 || qps > 1_000_000)) throw new UsageError(`--qps "${raw.qps}" must be a positive rate or "max"`);
+    if (qps !== "max" && (!Number.isFinite(qps) || qps <= 0 || qps > 1_000_000))
+      throw new UsageError(`--qps "${raw.qps}" must be a positive rate or "max"`);
   }
   const inFlight = raw.inFlight === undefined ? 100 : Number(raw.inFlight);
-  if (!Number.isInteger(inFlight) || inFlight < 1 || inFlight > 10_000) throw new UsageError(`--in-flight "${raw.inFlight}" must be a whole number from 1 to 10000`);
+  if (!Number.isInteger(inFlight) || inFlight < 1 || inFlight > 10_000)
+    throw new UsageError(`--in-flight "${raw.inFlight}" must be a whole number from 1 to 10000`);
   const durationMs = raw.duration === undefined ? undefined : parseDuration(raw.duration, "--duration");
-  if (qps !== undefined && count === undefined && durationMs === undefined) throw new UsageError("load mode (--qps) needs --count N or --duration D");
+  if (qps !== undefined && count === undefined && durationMs === undefined)
+    throw new UsageError("load mode (--qps) needs --count N or --duration D");
   const timeoutMs = raw.timeout === undefined ? 2000 : parseDuration(raw.timeout, "--timeout");
   return {
     fqdn: name,

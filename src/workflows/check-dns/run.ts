@@ -1,6 +1,14 @@
 import { isIP } from "node:net";
 import { UsageError } from "../../base/errors.js";
-import { percentiles, type DnsRecordView, type DnsResult, type DnsServer, type LoadOptions, type LoadResult, type QueryOptions } from "../../clients/dns.js";
+import {
+  percentiles,
+  type DnsRecordView,
+  type DnsResult,
+  type DnsServer,
+  type LoadOptions,
+  type LoadResult,
+  type QueryOptions,
+} from "../../clients/dns.js";
 import type { ProbeRequest, ProbeResponse } from "../../clients/http.js";
 import type { RecordType } from "dns-packet";
 import type { CheckDnsOptions, ServerSpec } from "./options.js";
@@ -140,7 +148,12 @@ async function resolveServer(spec: ServerSpec | undefined, c: CheckDnsClients): 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** The check_dns.sh loop: ask, probe the first address, tally; until --count or Ctrl-C. */
-export async function checkDns(o: CheckDnsOptions, c: CheckDnsClients, onIteration: (it: Iteration, tally: Tally) => void, signal: AbortSignal): Promise<CheckDnsSummary> {
+export async function checkDns(
+  o: CheckDnsOptions,
+  c: CheckDnsClients,
+  onIteration: (it: Iteration, tally: Tally) => void,
+  signal: AbortSignal,
+): Promise<CheckDnsSummary> {
   const tally = new Tally();
   const started = Date.now();
   // A server that does not resolve is a usage error, found before the first query.
@@ -179,13 +192,32 @@ export async function checkDns(o: CheckDnsOptions, c: CheckDnsClients, onIterati
     if (first && o.http) {
       const url = `${o.scheme}://${o.fqdn}${o.port === (o.scheme === "https" ? 443 : 80) ? "" : `:${o.port}`}${o.path}`;
       if (o.loopbackOnly && !first.startsWith("127.")) {
-        it.http = { url, headers: {}, error: `not probed: ${first} is outside 127.0.0.0/8, and nothing run against the lab leaves loopback` };
+        it.http = {
+          url,
+          headers: {},
+          error: `not probed: ${first} is outside 127.0.0.0/8, and nothing run against the lab leaves loopback`,
+        };
         tally.httpFailures++;
       } else {
         try {
-          const res = await c.probe({ scheme: o.scheme, address: first, port: o.port, path: o.path, host: o.fqdn, timeoutMs: o.timeoutMs, insecure: o.insecure });
+          const res = await c.probe({
+            scheme: o.scheme,
+            address: first,
+            port: o.port,
+            path: o.path,
+            host: o.fqdn,
+            timeoutMs: o.timeoutMs,
+            insecure: o.insecure,
+          });
           const page = parseHelloPage(res.body);
-          it.http = { url, status: res.status, headers: Object.fromEntries(o.headers.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!])), message: page.message, pod: page.pod, ms: round(res.ms, 2) };
+          it.http = {
+            url,
+            status: res.status,
+            headers: Object.fromEntries(o.headers.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!])),
+            message: page.message,
+            pod: page.pod,
+            ms: round(res.ms, 2),
+          };
           if (page.site) siteOf.set(first, page.site);
           tally.httpMs.push(res.ms);
           if (res.status >= 400) {
@@ -208,7 +240,12 @@ export async function checkDns(o: CheckDnsOptions, c: CheckDnsClients, onIterati
 }
 
 /** Load mode (dnsperf-style): the split of first answers at a target rate or as fast as possible. */
-export async function checkDnsLoad(o: CheckDnsOptions, c: CheckDnsClients, onProgress: (r: LoadResult) => void, signal: AbortSignal): Promise<CheckDnsSummary> {
+export async function checkDnsLoad(
+  o: CheckDnsOptions,
+  c: CheckDnsClients,
+  onProgress: (r: LoadResult) => void,
+  signal: AbortSignal,
+): Promise<CheckDnsSummary> {
   const server = await resolveServer(o.server, c);
   const r = await c.load(server, o.fqdn, o.type, {
     qps: o.qps === "max" ? undefined : o.qps,
@@ -221,13 +258,18 @@ export async function checkDnsLoad(o: CheckDnsOptions, c: CheckDnsClients, onPro
   });
   const tally = new Tally();
   tally.queries = r.sent;
-  tally.answered = Object.entries(r.rcodes).filter(([k]) => k === "NOERROR").reduce((a, [, n]) => a + n, 0);
+  tally.answered = Object.entries(r.rcodes)
+    .filter(([k]) => k === "NOERROR")
+    .reduce((a, [, n]) => a + n, 0);
   tally.dnsFailures = r.sent - tally.answered;
   Object.assign(tally.rcodes, r.rcodes, r.timeouts ? { TIMEOUT: r.timeouts } : {});
   for (const [address, n] of Object.entries(r.firstAnswers)) tally.add(o.labels[address] ?? address, address, n);
   const s = summarise(o, tally, server, r.elapsedS);
   s.latencyMs = { dns: r.latencyMs };
-  s.rate = { requested: o.qps === "max" ? undefined : o.qps, achieved: round(o.qps === "max" ? r.answered / Math.max(r.elapsedS, 1e-9) : r.sent / Math.max(r.sendWindowS, 1e-9), 1) };
+  s.rate = {
+    requested: o.qps === "max" ? undefined : o.qps,
+    achieved: round(o.qps === "max" ? r.answered / Math.max(r.elapsedS, 1e-9) : r.sent / Math.max(r.sendWindowS, 1e-9), 1),
+  };
   return s;
 }
 

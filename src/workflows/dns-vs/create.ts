@@ -1,4 +1,12 @@
-import type { ApplicationProfile, DnsRecord, IpAddrPrefix, ServiceEngineGroup, SystemConfiguration, VirtualService, VsVip } from "../../clients/avi/models.js";
+import type {
+  ApplicationProfile,
+  DnsRecord,
+  IpAddrPrefix,
+  ServiceEngineGroup,
+  SystemConfiguration,
+  VirtualService,
+  VsVip,
+} from "../../clients/avi/models.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { uuidOfRef } from "../../clients/avi/types.js";
 import { UsageError } from "../../base/errors.js";
@@ -27,9 +35,24 @@ export interface DnsVsOptions {
 
 export function toDnsVsOptions(
   name: string,
-  raw: { cloud?: string; network?: string; vrf?: string; seGroup?: string; record?: string[]; answersPerQuery?: string; authoritative?: string[]; adminEmail?: string; ns?: string; invalidQuery?: string; setSystemDns?: boolean; ttl?: string; dryRun?: boolean },
+  raw: {
+    cloud?: string;
+    network?: string;
+    vrf?: string;
+    seGroup?: string;
+    record?: string[];
+    answersPerQuery?: string;
+    authoritative?: string[];
+    adminEmail?: string;
+    ns?: string;
+    invalidQuery?: string;
+    setSystemDns?: boolean;
+    ttl?: string;
+    dryRun?: boolean;
+  },
 ): DnsVsOptions {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`virtual service name "${name}" may only hold letters, digits, '_', '.' and '-'`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
+    throw new UsageError(`virtual service name "${name}" may only hold letters, digits, '_', '.' and '-'`);
   if (!raw.network) throw new UsageError("--network is required: the network whose VIP pool the DNS service gets its address from");
   const byFqdn = new Map<string, string[]>();
   for (const spec of raw.record ?? []) {
@@ -39,11 +62,15 @@ export function toDnsVsOptions(
     const ips = m[2]!.split(",").map((ip) => parseIp(ip.trim(), `--record ${fqdn} address`));
     byFqdn.set(fqdn, [...new Set([...(byFqdn.get(fqdn) ?? []), ...ips])]);
   }
-  for (const [fqdn, ips] of byFqdn) if (ips.length > 4) throw new UsageError(`--record ${fqdn} has ${ips.length} addresses; a static record holds at most 4`);
-  if (raw.invalidQuery !== undefined && raw.invalidQuery !== "respond" && raw.invalidQuery !== "drop") throw new UsageError(`--invalid-query must be respond or drop, not "${raw.invalidQuery}"`);
+  for (const [fqdn, ips] of byFqdn)
+    if (ips.length > 4) throw new UsageError(`--record ${fqdn} has ${ips.length} addresses; a static record holds at most 4`);
+  if (raw.invalidQuery !== undefined && raw.invalidQuery !== "respond" && raw.invalidQuery !== "drop")
+    throw new UsageError(`--invalid-query must be respond or drop, not "${raw.invalidQuery}"`);
   const authoritative = (raw.authoritative ?? []).map((d) => assertDnsName(d, "--authoritative"));
-  if ((raw.adminEmail || raw.ns) && authoritative.length === 0) throw new UsageError("--admin-email and --ns describe an authoritative zone; add --authoritative DOMAIN");
-  if (raw.adminEmail && !/^[^@\s]+@[^@\s]+$|^[^@\s]+$/.test(raw.adminEmail)) throw new UsageError(`--admin-email "${raw.adminEmail}" is not an email address`);
+  if ((raw.adminEmail || raw.ns) && authoritative.length === 0)
+    throw new UsageError("--admin-email and --ns describe an authoritative zone; add --authoritative DOMAIN");
+  if (raw.adminEmail && !/^[^@\s]+@[^@\s]+$|^[^@\s]+$/.test(raw.adminEmail))
+    throw new UsageError(`--admin-email "${raw.adminEmail}" is not an email address`);
   return {
     name,
     cloud: raw.cloud ?? "Default-Cloud",
@@ -52,7 +79,10 @@ export function toDnsVsOptions(
     seGroup: raw.seGroup ?? "DNS-SE-Group",
     records: [...byFqdn].map(([fqdn, ips]) => ({ fqdn, ips })),
     // 0 stands for "all" (the field left unset), below the schema's minimum of 1.
-    answersPerQuery: raw.answersPerQuery?.trim() === "0" ? 0 : parseSchemaCount(raw.answersPerQuery, "--answers-per-query", "DnsServiceApplicationProfile.num_dns_ip"),
+    answersPerQuery:
+      raw.answersPerQuery?.trim() === "0"
+        ? 0
+        : parseSchemaCount(raw.answersPerQuery, "--answers-per-query", "DnsServiceApplicationProfile.num_dns_ip"),
     authoritative,
     adminEmail: raw.adminEmail,
     nameServer: raw.ns ? assertDnsName(raw.ns, "--ns") : undefined,
@@ -86,8 +116,13 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
   if (!seg?.uuid) missing(`SE group ${o.seGroup} does not exist on cloud ${o.cloud}`, `create it first: avictl seg create ${o.seGroup}`);
   if (o.vrf && !vrf?.uuid) throw new UsageError(`VRF ${o.vrf} does not exist on cloud ${o.cloud}`);
   const subnet: IpAddrPrefix | undefined = net.configured_subnets?.[0]?.prefix;
-  if (!subnet) missing(`network ${o.network} has no configured subnet and pool for VIPs`, `configure it first: avictl create-vrf VRF --network ${o.network}=CIDR@BEGIN-END`);
-  if (!systemDns?.uuid || !udp?.uuid) throw new UsageError("the controller lacks the System-DNS application profile or the System-UDP-Per-Pkt network profile");
+  if (!subnet)
+    missing(
+      `network ${o.network} has no configured subnet and pool for VIPs`,
+      `configure it first: avictl create-vrf VRF --network ${o.network}=CIDR@BEGIN-END`,
+    );
+  if (!systemDns?.uuid || !udp?.uuid)
+    throw new UsageError("the controller lacks the System-DNS application profile or the System-UDP-Per-Pkt network profile");
   const vrfRef = vrf?.uuid ? avi.ref("vrfcontext", vrf.uuid) : net.vrf_context_ref!;
   const opts = { dryRun: o.dryRun };
   const plan: PlanItem[] = [];
@@ -97,11 +132,20 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
     // A dedicated profile, so changing these does not change every DNS VS that uses System-DNS.
     const name = `${o.name}-dns-profile`;
     const dnsProfile: Record<string, unknown> = { aaaa_empty_response: true };
-    if (o.authoritative.length) dnsProfile.dns_zones = o.authoritative.map((d) => ({ domain_name: d, ...(o.adminEmail ? { admin_email: o.adminEmail } : {}), ...(o.nameServer ? { name_server: o.nameServer } : {}) }));
+    if (o.authoritative.length)
+      dnsProfile.dns_zones = o.authoritative.map((d) => ({
+        domain_name: d,
+        ...(o.adminEmail ? { admin_email: o.adminEmail } : {}),
+        ...(o.nameServer ? { name_server: o.nameServer } : {}),
+      }));
     if (o.invalidQuery) dnsProfile.error_response = o.invalidQuery === "respond" ? "DNS_ERROR_RESPONSE_ERROR" : "DNS_ERROR_RESPONSE_NONE";
     if (o.ttl !== undefined) dnsProfile.ttl = o.ttl;
     events.step("DNS application profile", { name });
-    const r = await ensure<ApplicationProfile>(avi, { type: "applicationprofile", name, desired: { type: "APPLICATION_PROFILE_TYPE_DNS", dns_service_profile: dnsProfile } }, opts);
+    const r = await ensure<ApplicationProfile>(
+      avi,
+      { type: "applicationprofile", name, desired: { type: "APPLICATION_PROFILE_TYPE_DNS", dns_service_profile: dnsProfile } },
+      opts,
+    );
     plan.push(r.item);
     profileRef = refOrName(avi, "applicationprofile", r.item.uuid, name);
   }
@@ -117,7 +161,15 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
       desired: {
         cloud_ref: avi.ref("cloud", cloud.uuid),
         vrf_context_ref: vrfRef,
-        vip: [{ vip_id: "1", enabled: true, auto_allocate_ip: true, auto_allocate_ip_type: "V4_ONLY", ipam_network_subnet: { network_ref: avi.ref("network", net.uuid), ...(subnet ? { subnet } : {}) } }],
+        vip: [
+          {
+            vip_id: "1",
+            enabled: true,
+            auto_allocate_ip: true,
+            auto_allocate_ip_type: "V4_ONLY",
+            ipam_network_subnet: { network_ref: avi.ref("network", net.uuid), ...(subnet ? { subnet } : {}) },
+          },
+        ],
       },
     },
     opts,
@@ -140,7 +192,12 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
         application_profile_ref: profileRef,
         network_profile_ref: avi.ref("networkprofile", udp.uuid),
         services: [{ port: 53 }],
-        analytics_policy: { full_client_logs: { enabled: true, duration: 0, throttle: 0 }, metrics_realtime_update: { enabled: true, duration: 0 }, significant_log_throttle: 0, udf_log_throttle: 0 },
+        analytics_policy: {
+          full_client_logs: { enabled: true, duration: 0, throttle: 0 },
+          metrics_realtime_update: { enabled: true, duration: 0 },
+          significant_log_throttle: 0,
+          udf_log_throttle: 0,
+        },
         enabled: true,
       },
       createWith: records.length ? { static_dns_records: records } : undefined,
@@ -150,7 +207,15 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
   if (vs.object && vs.item.action !== "create" && records.length) {
     // Records go in by PATCH add (ours replacing our older versions by PATCH delete), so parallel
     // runs adding different records to one DNS service never rebuild the list from a stale read.
-    const r = await ensureListEntries<VirtualService, DnsRecord>(avi, "virtualservice", vs.object, "static_dns_records", records, { key: recordKey, same: (x, w) => diffOwned(w, x).length === 0 }, opts);
+    const r = await ensureListEntries<VirtualService, DnsRecord>(
+      avi,
+      "virtualservice",
+      vs.object,
+      "static_dns_records",
+      records,
+      { key: recordKey, same: (x, w) => diffOwned(w, x).length === 0 },
+      opts,
+    );
     if (r.item.action === "update") vs.item = { ...vs.item, action: "update", diff: [...vs.item.diff, ...r.item.diff] };
   }
   plan.push(vs.item);
@@ -162,8 +227,14 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
       sysconf,
       async (current): Promise<PlanItem> => {
         const present = vs.item.uuid !== undefined && (current.dns_virtualservice_refs ?? []).some((r) => uuidOfRef(r) === vs.item.uuid);
-        if (!present && !o.dryRun) await avi.patchSingleton("systemconfiguration", "add", { dns_virtualservice_refs: [avi.ref("virtualservice", vs.item.uuid!)] });
-        return { kind: "systemconfiguration", name: "default", action: present ? "unchanged" : "update", diff: present ? [] : [{ path: "dns_virtualservice_refs", to: o.name }] };
+        if (!present && !o.dryRun)
+          await avi.patchSingleton("systemconfiguration", "add", { dns_virtualservice_refs: [avi.ref("virtualservice", vs.item.uuid!)] });
+        return {
+          kind: "systemconfiguration",
+          name: "default",
+          action: present ? "unchanged" : "update",
+          diff: present ? [] : [{ path: "dns_virtualservice_refs", to: o.name }],
+        };
       },
       () => avi.get<SystemConfiguration>("systemconfiguration"),
     );
@@ -176,7 +247,13 @@ export async function createDnsVs(o: DnsVsOptions, avi: AviClient, events: Event
 const recordKey = (r: DnsRecord) => `${r.type}|${[...(r.fqdn ?? [])].sort().join(",")}`;
 
 export function staticRecords(ours: { fqdn: string; ips: string[] }[], ttl?: number, perQuery?: number): DnsRecord[] {
-  return ours.map((r) => ({ type: "DNS_RECORD_A", fqdn: [r.fqdn], ip_address: r.ips.map((ip) => ({ ip_address: v4(ip) })), ...(ttl !== undefined ? { ttl } : {}),
-    ...(perQuery !== undefined && r.ips.length > 1 ? { num_records_in_response: perQuery, algorithm: "DNS_RECORD_RESPONSE_ROUND_ROBIN" } : {}),
+  return ours.map((r) => ({
+    type: "DNS_RECORD_A",
+    fqdn: [r.fqdn],
+    ip_address: r.ips.map((ip) => ({ ip_address: v4(ip) })),
+    ...(ttl !== undefined ? { ttl } : {}),
+    ...(perQuery !== undefined && r.ips.length > 1
+      ? { num_records_in_response: perQuery, algorithm: "DNS_RECORD_RESPONSE_ROUND_ROBIN" }
+      : {}),
   }));
 }

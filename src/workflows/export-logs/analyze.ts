@@ -48,7 +48,9 @@ export class Analyzer {
 
   result(expect?: Record<string, number>): Analysis {
     const total = [...this.counts.values()].reduce((a, e) => a + e.count, 0);
-    const counts = [...this.counts].map(([value, e]) => ({ value, label: e.label, count: e.count, share: total ? e.count / total : 0 })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    const counts = [...this.counts]
+      .map(([value, e]) => ({ value, label: e.label, count: e.count, share: total ? e.count / total : 0 }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
     let expectation: ExpectationResult | undefined;
     if (expect) {
       const byLabel: Record<string, number> = {};

@@ -70,7 +70,8 @@ function parseTime(text: string, flag: string): number {
 
 export function toExportLogsOptions(raw: ExportLogsRaw, nowMs: number): ExportLogsOptions {
   if (!raw.vs) throw new UsageError("--vs NAME is required: the virtual service whose logs to export");
-  if (raw.since !== undefined && (raw.start !== undefined || raw.end !== undefined)) throw new UsageError("--since and --start/--end are alternatives: give one or the other");
+  if (raw.since !== undefined && (raw.start !== undefined || raw.end !== undefined))
+    throw new UsageError("--since and --start/--end are alternatives: give one or the other");
   if ((raw.start === undefined) !== (raw.end === undefined)) throw new UsageError("--start and --end go together");
   let startUs: number;
   let endUs: number;
@@ -85,9 +86,22 @@ export function toExportLogsOptions(raw: ExportLogsRaw, nowMs: number): ExportLo
   const kind = (raw.type ?? "dns") as LogKind;
   if (!["dns", "app", "conn"].includes(kind)) throw new UsageError(`--type must be dns, app or conn, not "${raw.type}"`);
   const filters = raw.filter ?? [];
-  for (const f of filters) if (!FILTER.test(f)) throw new UsageError(`--filter "${f}" must look like OP(FIELD,VALUE) with OP one of eq ne co nc sw gt ge lt le, e.g. eq(dns_fqdn,hello.avi.iberia.local)`);
-  const fields = raw.fields === undefined ? (kind === "app" ? APP_FIELDS : DNS_FIELDS) : raw.fields.split(",").map((f) => f.trim()).filter(Boolean);
-  for (const f of fields) if (!FIELD.test(f)) throw new UsageError(`--fields "${f}" is not a field name (letters, digits, '_', dotted for nested fields)`);
+  for (const f of filters)
+    if (!FILTER.test(f))
+      throw new UsageError(
+        `--filter "${f}" must look like OP(FIELD,VALUE) with OP one of eq ne co nc sw gt ge lt le, e.g. eq(dns_fqdn,hello.avi.iberia.local)`,
+      );
+  const fields =
+    raw.fields === undefined
+      ? kind === "app"
+        ? APP_FIELDS
+        : DNS_FIELDS
+      : raw.fields
+          .split(",")
+          .map((f) => f.trim())
+          .filter(Boolean);
+  for (const f of fields)
+    if (!FIELD.test(f)) throw new UsageError(`--fields "${f}" is not a field name (letters, digits, '_', dotted for nested fields)`);
   if (fields.length === 0) throw new UsageError("--fields needs at least one field");
   const format = (raw.format ?? "csv") as RowFormat;
   if (!["csv", "json", "ndjson"].includes(format)) throw new UsageError(`--format must be csv, json or ndjson, not "${raw.format}"`);
@@ -100,7 +114,8 @@ export function toExportLogsOptions(raw: ExportLogsRaw, nowMs: number): ExportLo
     chart = { file: raw.chart, kind: kindOf };
   }
   const pageSize = raw.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(raw.pageSize);
-  if (!Number.isInteger(pageSize) || pageSize < 2 || pageSize > MAX_PAGE_SIZE) throw new UsageError(`--page-size must be a whole number from 2 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(pageSize) || pageSize < 2 || pageSize > MAX_PAGE_SIZE)
+    throw new UsageError(`--page-size must be a whole number from 2 to ${MAX_PAGE_SIZE}`);
   const expect = raw.expect === undefined ? undefined : parseWeights(raw.expect);
   return {
     vs: raw.vs,

@@ -39,7 +39,14 @@ interface LogsPage {
  */
 export async function* logPages(avi: AviClient, o: PageOptions): AsyncGenerator<LogRecord[], void, void> {
   const get = (start: number, end: number, extra: Query = {}) =>
-    avi.get<LogsPage>("analytics/logs", { ...o.query, start: isoMicros(start), end: isoMicros(end), page_size: o.pageSize, query_id: queryId(o.now), ...extra });
+    avi.get<LogsPage>("analytics/logs", {
+      ...o.query,
+      start: isoMicros(start),
+      end: isoMicros(end),
+      page_size: o.pageSize,
+      query_id: queryId(o.now),
+      ...extra,
+    });
   let end = o.endUs;
   let next = get(o.startUs, end);
   while (!o.signal?.aborted) {
@@ -72,7 +79,11 @@ export async function* logPages(avi: AviClient, o: PageOptions): AsyncGenerator<
  * order of records sharing a timestamp, so pages are read again (a bounded number of times) until
  * as many distinct records were seen as the controller counts for that instant.
  */
-async function* instant(get: (start: number, end: number, extra?: Query) => Promise<LogsPage>, at: number, o: PageOptions): AsyncGenerator<LogRecord[], void, void> {
+async function* instant(
+  get: (start: number, end: number, extra?: Query) => Promise<LogsPage>,
+  at: number,
+  o: PageOptions,
+): AsyncGenerator<LogRecord[], void, void> {
   const seen = new Set<string>();
   let count = Infinity;
   for (let pass = 0; pass < MAX_PASSES && seen.size < count && !o.signal?.aborted; pass++) {
@@ -96,9 +107,16 @@ async function* instant(get: (start: number, end: number, extra?: Query) => Prom
 export async function waitForIndex(avi: AviClient, o: PageOptions): Promise<{ count: number; percentRemaining: number }> {
   const started = o.now();
   for (;;) {
-    const body = await avi.get<LogsPage>("analytics/logs", { ...o.query, start: isoMicros(o.startUs), end: isoMicros(o.endUs), page_size: 1, query_id: queryId(o.now) });
+    const body = await avi.get<LogsPage>("analytics/logs", {
+      ...o.query,
+      start: isoMicros(o.startUs),
+      end: isoMicros(o.endUs),
+      page_size: 1,
+      query_id: queryId(o.now),
+    });
     const pct = Number(body.percent_remaining ?? 0);
-    if (!(pct > 0) || o.now() - started >= o.maxWaitMs || o.signal?.aborted) return { count: Number(body.count ?? 0), percentRemaining: pct };
+    if (!(pct > 0) || o.now() - started >= o.maxWaitMs || o.signal?.aborted)
+      return { count: Number(body.count ?? 0), percentRemaining: pct };
     o.onIndexing?.(pct);
     // The published exporter sleeps percent/10 seconds; bounded here so small windows poll briskly.
     await o.sleep(Math.min(Math.max(pct * 100, 200), 5_000));

@@ -10,8 +10,34 @@ export interface RowSink {
 }
 
 /** The columns of a DNS export when --fields is not given. */
-export const DNS_FIELDS = ["report_timestamp", "client_ip", "client_src_port", "dns_fqdn", "dns_qtype", "dns_ips", "dns_response.response_code", "gslbservice_name", "dns_response.records.site_name", "significant", "service_engine", "log_id"];
-export const APP_FIELDS = ["report_timestamp", "client_ip", "method", "host", "uri_path", "response_code", "server_ip", "pool_name", "total_time", "significant", "service_engine", "log_id"];
+export const DNS_FIELDS = [
+  "report_timestamp",
+  "client_ip",
+  "client_src_port",
+  "dns_fqdn",
+  "dns_qtype",
+  "dns_ips",
+  "dns_response.response_code",
+  "gslbservice_name",
+  "dns_response.records.site_name",
+  "significant",
+  "service_engine",
+  "log_id",
+];
+export const APP_FIELDS = [
+  "report_timestamp",
+  "client_ip",
+  "method",
+  "host",
+  "uri_path",
+  "response_code",
+  "server_ip",
+  "pool_name",
+  "total_time",
+  "significant",
+  "service_engine",
+  "log_id",
+];
 
 /** Fields the model carries as IPv4 integers (js_compat sends them as digit strings). */
 const IP_FIELDS = new Set(["client_ip", "server_ip", "vs_ip", "server_conn_src_ip", "dns_ips", "addr_ip"]);
@@ -76,9 +102,21 @@ function csvLines(rows: string[][]): string {
 
 /** A record with every IP field as a dotted quad (and, with fields, only those), for JSON output. */
 export function normalise(r: LogRecord, fields?: string[]): LogRecord {
-  if (fields) return Object.fromEntries(fields.map((f) => { const v = valuesAt(r, f); return [f, v.length > 1 || f === "dns_ips" ? v : v[0]]; }));
+  if (fields)
+    return Object.fromEntries(
+      fields.map((f) => {
+        const v = valuesAt(r, f);
+        return [f, v.length > 1 || f === "dns_ips" ? v : v[0]];
+      }),
+    );
   const walk = (v: unknown, key: string): unknown =>
-    Array.isArray(v) ? v.map((x) => walk(x, key)) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)])) : IP_FIELDS.has(key) ? dottedQuad(v) : v;
+    Array.isArray(v)
+      ? v.map((x) => walk(x, key))
+      : v !== null && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]))
+        : IP_FIELDS.has(key)
+          ? dottedQuad(v)
+          : v;
   return walk(r, "") as LogRecord;
 }
 
@@ -110,7 +148,10 @@ export class RowWriter {
       text = csvLines(first ? [this.fields, ...rows] : rows);
     } else {
       const lines = records.map((r) => JSON.stringify(normalise(r, this.chosen ? this.fields : undefined)));
-      text = this.format === "ndjson" ? lines.map((l) => `${l}\n`).join("") : lines.map((l, i) => `${first && i === 0 ? "[\n" : ",\n"}${l}`).join("");
+      text =
+        this.format === "ndjson"
+          ? lines.map((l) => `${l}\n`).join("")
+          : lines.map((l, i) => `${first && i === 0 ? "[\n" : ",\n"}${l}`).join("");
     }
     this.rows += records.length;
     if (text) await this.sink.write(text);

@@ -41,7 +41,15 @@ const LOG_TYPE = { dns: 0, conn: 0, app: 1 } as const;
 
 /** The logs API query shared by every page: what to read and which columns to bring back. */
 export function logsQuery(o: ExportLogsOptions, vsUuid: string): Query {
-  const q: Query = { virtualservice: vsUuid, type: LOG_TYPE[o.kind], adf: true, nf: !o.significantOnly, udf: !o.significantOnly, orderby: "-report_timestamp", js_compat: true };
+  const q: Query = {
+    virtualservice: vsUuid,
+    type: LOG_TYPE[o.kind],
+    adf: true,
+    nf: !o.significantOnly,
+    udf: !o.significantOnly,
+    orderby: "-report_timestamp",
+    js_compat: true,
+  };
   if (o.filters.length) q.filter = o.filters;
   // Whole records for JSON without --fields; otherwise only the top-level fields needed.
   if (o.format === "csv" || o.fieldsChosen) {
@@ -56,15 +64,38 @@ export function logsQuery(o: ExportLogsOptions, vsUuid: string): Query {
  * rows to the sink, count values for the analysis as they pass, and compare the rows written with
  * the controller's count.
  */
-export async function exportLogs(o: ExportLogsOptions, c: ExportClients, sink: RowSink, events: Events, onProgress?: (p: ExportProgress) => void): Promise<ExportLogsResult> {
+export async function exportLogs(
+  o: ExportLogsOptions,
+  c: ExportClients,
+  sink: RowSink,
+  events: Events,
+  onProgress?: (p: ExportProgress) => void,
+): Promise<ExportLogsResult> {
   const started = c.now();
   events.step("looking up", { virtualservice: o.vs });
   const vs = await c.avi.getByName<VirtualService>("virtualservice", o.vs);
-  if (!vs?.uuid) throw new UsageError(`virtual service "${o.vs}" does not exist on the controller`, "check the name with 'avictl vs list' or the controller UI");
-  const paging: PageOptions = { query: logsQuery(o, vs.uuid), startUs: o.startUs, endUs: o.endUs, pageSize: o.pageSize, maxWaitMs: o.maxWaitMs, sleep: c.sleep, now: c.now, signal: c.signal, onIndexing: (pct) => events.step("controller indexing logs", { remaining: `${pct}%` }) };
+  if (!vs?.uuid)
+    throw new UsageError(
+      `virtual service "${o.vs}" does not exist on the controller`,
+      "check the name with 'avictl vs list' or the controller UI",
+    );
+  const paging: PageOptions = {
+    query: logsQuery(o, vs.uuid),
+    startUs: o.startUs,
+    endUs: o.endUs,
+    pageSize: o.pageSize,
+    maxWaitMs: o.maxWaitMs,
+    sleep: c.sleep,
+    now: c.now,
+    signal: c.signal,
+    onIndexing: (pct) => events.step("controller indexing logs", { remaining: `${pct}%` }),
+  };
   events.step("waiting for indexing");
   const index = await waitForIndex(c.avi, paging);
-  if (index.percentRemaining > 0) events.warn(`the controller still had ${index.percentRemaining}% of the window to index after ${o.maxWaitMs / 1000}s; exporting what is indexed`);
+  if (index.percentRemaining > 0)
+    events.warn(
+      `the controller still had ${index.percentRemaining}% of the window to index after ${o.maxWaitMs / 1000}s; exporting what is indexed`,
+    );
   const writer = new RowWriter(sink, o.format, o.fields, o.fieldsChosen);
   const analyzer = o.analyze ? new Analyzer(o.by, o.labels) : undefined;
   const span = Math.max(1, o.endUs - o.startUs);

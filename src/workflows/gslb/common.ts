@@ -30,7 +30,10 @@ export async function leaderGslb(avi: AviClient, leaderUuid: string): Promise<Gs
   const [g] = await avi.list<Gslb>("gslb");
   if (g && g.leader_cluster_uuid !== leaderUuid) {
     const leaderSite = g.sites?.find((s) => s.cluster_uuid === g.leader_cluster_uuid);
-    throw new OperationError(`controller ${host(avi)} is not the GSLB leader (the leader is ${leaderSite?.name ?? g.leader_cluster_uuid})`, "point --context/--controller at the leader; GSLB configuration is written there only");
+    throw new OperationError(
+      `controller ${host(avi)} is not the GSLB leader (the leader is ${leaderSite?.name ?? g.leader_cluster_uuid})`,
+      "point --context/--controller at the leader; GSLB configuration is written there only",
+    );
   }
   return g;
 }
@@ -54,7 +57,11 @@ export function siteProblem(rt: SiteRuntime | undefined): string | undefined {
   const sync = rt.site_cfg?.sync_info ?? {};
   const detail = [sync.reason ?? info.oper_status?.reason?.[0], sync.recommendation].filter(Boolean).join("; ");
   if (info.oper_status?.state !== "OPER_UP") return `not reachable from the leader${detail ? ` (${detail})` : ""}`;
-  if (info.role !== "GSLB_LEADER" && sync.sync_state !== "GSLB_SITE_CFG_IN_SYNC") return `configuration ${String(sync.sync_state ?? "not synced").replace(/^GSLB_SITE_CFG_/, "").toLowerCase().replace(/_/g, " ")}${detail ? ` (${detail})` : ""}`;
+  if (info.role !== "GSLB_LEADER" && sync.sync_state !== "GSLB_SITE_CFG_IN_SYNC")
+    return `configuration ${String(sync.sync_state ?? "not synced")
+      .replace(/^GSLB_SITE_CFG_/, "")
+      .toLowerCase()
+      .replace(/_/g, " ")}${detail ? ` (${detail})` : ""}`;
   const down = (info.dns_info?.dns_vs_states ?? []).filter((d) => d.oper_status?.state !== "OPER_UP");
   if (down.length) return `DNS virtual service ${down.map((d) => d.name ?? d.uuid).join(", ")} is not up`;
   return undefined;

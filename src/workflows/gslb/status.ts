@@ -75,13 +75,24 @@ export async function gslbStatus(avi: AviClient): Promise<GslbStatus> {
   });
   const services: GslbServiceStatus[] = [];
   for (const gs of await avi.list<GslbService>("gslbservice")) {
-    const rt = await avi.get<{ oper_status?: { state?: string }; groups?: { name?: string; members?: MemberRuntime[] }[] }>(`gslbservice/${gs.uuid}/runtime`);
-    const health = (group: string, ip: string) => rt.groups?.find((g) => g.name === group)?.members?.find((m) => m.ip?.addr === ip)?.oper_status?.state ?? "OPER_UNKNOWN";
+    const rt = await avi.get<{ oper_status?: { state?: string }; groups?: { name?: string; members?: MemberRuntime[] }[] }>(
+      `gslbservice/${gs.uuid}/runtime`,
+    );
+    const health = (group: string, ip: string) =>
+      rt.groups?.find((g) => g.name === group)?.members?.find((m) => m.ip?.addr === ip)?.oper_status?.state ?? "OPER_UNKNOWN";
     const members: GslbMemberStatus[] = [];
     for (const g of gs.groups ?? []) {
       for (const m of g.members ?? []) {
         const site = gslb.sites?.find((s) => s.cluster_uuid === m.cluster_uuid);
-        members.push({ ip: m.ip?.addr ?? "", site: site?.name, group: g.name, priority: g.priority ?? 10, ratio: site?.ratio ?? m.ratio ?? 1, health: m.enabled === false ? "DISABLED" : health(g.name, m.ip?.addr ?? ""), expectedShare: 0 });
+        members.push({
+          ip: m.ip?.addr ?? "",
+          site: site?.name,
+          group: g.name,
+          priority: g.priority ?? 10,
+          ratio: site?.ratio ?? m.ratio ?? 1,
+          health: m.enabled === false ? "DISABLED" : health(g.name, m.ip?.addr ?? ""),
+          expectedShare: 0,
+        });
       }
     }
     const active = members.filter((m) => m.health === "OPER_UP" && m.priority > 0).sort((a, b) => b.priority - a.priority)[0]?.priority;
@@ -90,19 +101,36 @@ export async function gslbStatus(avi: AviClient): Promise<GslbStatus> {
     for (const m of live) m.expectedShare = m.ratio / total;
     const state = gs.enabled === false ? "OPER_DISABLED" : (rt.oper_status?.state ?? "OPER_UNKNOWN");
     if (state !== "OPER_UP" && state !== "OPER_DISABLED") problems.push(`GSLB service ${gs.name}: ${state}`);
-    for (const m of members) if (m.health !== "OPER_UP" && m.health !== "DISABLED") problems.push(`GSLB service ${gs.name}: member ${m.ip}${m.site ? ` (${m.site})` : ""} is ${m.health}`);
+    for (const m of members)
+      if (m.health !== "OPER_UP" && m.health !== "DISABLED")
+        problems.push(`GSLB service ${gs.name}: member ${m.ip}${m.site ? ` (${m.site})` : ""} is ${m.health}`);
     services.push({ name: gs.name ?? "", fqdns: gs.domain_names ?? [], ttl: gs.ttl, state, createdBy: gs.created_by, members });
   }
-  return { leader: host(avi), subdomains: (gslb.dns_configs ?? []).map((d) => d.domain_name), sites, services, healthy: problems.length === 0, problems };
+  return {
+    leader: host(avi),
+    subdomains: (gslb.dns_configs ?? []).map((d) => d.domain_name),
+    sites,
+    services,
+    healthy: problems.length === 0,
+    problems,
+  };
 }
 
 /** Set a GSLB service's TTL on the leader (PATCH replace of ttl only); warns when AMKO owns the service. */
-export async function setTtl(avi: AviClient, service: string, ttl: number, dryRun: boolean): Promise<{ dryRun: boolean; plan: PlanItem[]; warnings: string[] }> {
-  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 86400) throw new UsageError(`TTL must be a whole number of seconds between 0 and 86400, not "${ttl}"`);
+export async function setTtl(
+  avi: AviClient,
+  service: string,
+  ttl: number,
+  dryRun: boolean,
+): Promise<{ dryRun: boolean; plan: PlanItem[]; warnings: string[] }> {
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 86400)
+    throw new UsageError(`TTL must be a whole number of seconds between 0 and 86400, not "${ttl}"`);
   await leaderGslb(avi, await clusterUuid(avi));
   const gs = await avi.getByName<GslbService>("gslbservice", service);
   if (!gs) throw new OperationError(`GSLB service "${service}" does not exist on ${host(avi)}`, "list them with 'avictl gslb services'");
-  const warnings = gs.created_by?.startsWith("amko") ? [`${service} is managed by AMKO, which sets the TTL back on its next sync; set the GDP's ttl instead (avictl amko traffic-split)`] : [];
+  const warnings = gs.created_by?.startsWith("amko")
+    ? [`${service} is managed by AMKO, which sets the TTL back on its next sync; set the GDP's ttl instead (avictl amko traffic-split)`]
+    : [];
   const { item } = await updateOwned(avi, "gslbservice", gs, { ttl }, { dryRun });
   return { dryRun, plan: [item], warnings };
 }

@@ -15,13 +15,22 @@ export interface InfraResult {
 
 export async function requireCloud(avi: AviClient, name: string): Promise<Cloud & { uuid: string }> {
   const cloud = await avi.getByName<Cloud>("cloud", name);
-  if (!cloud?.uuid) throw new UsageError(`cloud "${name}" does not exist on the controller`, "list clouds with 'avictl status' or pass --cloud");
+  if (!cloud?.uuid)
+    throw new UsageError(`cloud "${name}" does not exist on the controller`, "list clouds with 'avictl status' or pass --cloud");
   return cloud as Cloud & { uuid: string };
 }
 
-export async function requireNetwork(avi: AviClient, name: string, cloud: { uuid: string; name?: string }): Promise<Network & { uuid: string }> {
+export async function requireNetwork(
+  avi: AviClient,
+  name: string,
+  cloud: { uuid: string; name?: string },
+): Promise<Network & { uuid: string }> {
   const net = await avi.getByName<Network>("network", name, { cloudUuid: cloud.uuid });
-  if (!net?.uuid) throw new UsageError(`network "${name}" is not discovered on cloud ${cloud.name ?? cloud.uuid}`, "check the port group name in vCenter and the cloud's discovery");
+  if (!net?.uuid)
+    throw new UsageError(
+      `network "${name}" is not discovered on cloud ${cloud.name ?? cloud.uuid}`,
+      "check the port group name in vCenter and the cloud's discovery",
+    );
   return net as Network & { uuid: string };
 }
 
@@ -37,7 +46,9 @@ export function refOrName(avi: AviClient, type: string, uuid: string | undefined
 export async function assertDiscoveredSubnet(avi: AviClient, net: Network, subnet: Cidr, force: boolean): Promise<void> {
   if (force || !net.vimgrnw_ref) return;
   const runtime = await avi.getByUuid<{ discovered_subnet?: IpAddrPrefix[] }>("vimgrnwruntime", uuidOfRef(net.vimgrnw_ref));
-  const discovered = (runtime?.discovered_subnet ?? []).filter((p) => p.ip_addr.type !== "V6").map((p) => `${p.ip_addr.addr}/${Number(p.mask)}`);
+  const discovered = (runtime?.discovered_subnet ?? [])
+    .filter((p) => p.ip_addr.type !== "V6")
+    .map((p) => `${p.ip_addr.addr}/${Number(p.mask)}`);
   if (discovered.length === 0 || discovered.includes(`${subnet.addr}/${subnet.mask}`)) return;
   throw new UsageError(
     `network ${net.name}: subnet ${subnet.text} differs from the subnet the cloud discovered on it (${discovered.join(", ")})`,
@@ -49,7 +60,20 @@ export async function assertDiscoveredSubnet(avi: AviClient, net: Network, subne
  * Static routes added next to whatever the VRF holds (AKO's included). A wanted default route
  * replaces the VRF's other non-AKO default route, so a changed gateway leaves exactly one.
  */
-export function ensureRoutes(avi: AviClient, vrf: VrfContext, routes: StaticRoute[], opts: { dryRun: boolean }): Promise<EnsureOutcome<VrfContext>> {
+export function ensureRoutes(
+  avi: AviClient,
+  vrf: VrfContext,
+  routes: StaticRoute[],
+  opts: { dryRun: boolean },
+): Promise<EnsureOutcome<VrfContext>> {
   const setsDefault = routes.some(isOwnDefaultRoute);
-  return ensureListEntries<VrfContext, StaticRoute>(avi, "vrfcontext", vrf, "static_routes", routes, { key: routeKey, replaces: (r) => setsDefault && isOwnDefaultRoute(r) }, opts);
+  return ensureListEntries<VrfContext, StaticRoute>(
+    avi,
+    "vrfcontext",
+    vrf,
+    "static_routes",
+    routes,
+    { key: routeKey, replaces: (r) => setsDefault && isOwnDefaultRoute(r) },
+    opts,
+  );
 }

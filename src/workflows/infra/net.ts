@@ -40,7 +40,9 @@ export function inCidr(ip: string, c: Cidr): boolean {
 }
 
 export function toNumber(ip: string): number {
-  return ipaddr.IPv4.parse(ip).toByteArray().reduce((n, b) => n * 256 + b, 0);
+  return ipaddr.IPv4.parse(ip)
+    .toByteArray()
+    .reduce((n, b) => n * 256 + b, 0);
 }
 
 const fromNumber = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
@@ -57,8 +59,14 @@ export function parsePool(text: string, subnet: Cidr, type: StaticIpRangeType, w
     // Service engines and VIPs would be handed the subnet's own network or broadcast address.
     const network = toNumber(subnet.addr);
     const broadcast = network + 2 ** (32 - subnet.mask) - 1;
-    if (toNumber(begin) === network) throw new UsageError(`${what} pool "${text}" covers ${subnet.addr}, the network address of ${subnet.text}; start it at ${fromNumber(network + 1)} or later`);
-    if (toNumber(end) === broadcast) throw new UsageError(`${what} pool "${text}" covers ${fromNumber(broadcast)}, the broadcast address of ${subnet.text}; end it at ${fromNumber(broadcast - 1)} or earlier`);
+    if (toNumber(begin) === network)
+      throw new UsageError(
+        `${what} pool "${text}" covers ${subnet.addr}, the network address of ${subnet.text}; start it at ${fromNumber(network + 1)} or later`,
+      );
+    if (toNumber(end) === broadcast)
+      throw new UsageError(
+        `${what} pool "${text}" covers ${fromNumber(broadcast)}, the broadcast address of ${subnet.text}; end it at ${fromNumber(broadcast - 1)} or earlier`,
+      );
   }
   return { begin, end, type };
 }
@@ -70,7 +78,9 @@ export function assertNoOverlap(pools: { label: string; pool: Pool }[]): void {
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
     if (toNumber(cur.pool.begin) <= toNumber(prev.pool.end)) {
-      throw new UsageError(`pools overlap: ${prev.label} ${prev.pool.begin}-${prev.pool.end} and ${cur.label} ${cur.pool.begin}-${cur.pool.end}`);
+      throw new UsageError(
+        `pools overlap: ${prev.label} ${prev.pool.begin}-${prev.pool.end} and ${cur.label} ${cur.pool.begin}-${cur.pool.end}`,
+      );
     }
   }
 }
@@ -83,7 +93,8 @@ export const prefixOf = (c: Cidr): IpAddrPrefix => ({ ip_addr: v4(c.addr), mask:
  * typed static_ip_ranges; older controllers only know untyped static_ranges.
  */
 export function subnetBody(c: Cidr, pools: Pool[], modern: boolean): Subnet {
-  if (modern) return { prefix: prefixOf(c), static_ip_ranges: pools.map((p) => ({ range: { begin: v4(p.begin), end: v4(p.end) }, type: p.type })) };
+  if (modern)
+    return { prefix: prefixOf(c), static_ip_ranges: pools.map((p) => ({ range: { begin: v4(p.begin), end: v4(p.end) }, type: p.type })) };
   return { prefix: prefixOf(c), static_ranges: pools.map((p) => ({ begin: v4(p.begin), end: v4(p.end) })) };
 }
 
@@ -114,7 +125,8 @@ export function routeFor(prefix: Cidr, nextHop: string): StaticRoute {
 export const routeKey = (r: StaticRoute) => `${r.prefix.ip_addr.addr}/${Number(r.prefix.mask)}>${r.next_hop.addr}`;
 
 /** 0.0.0.0/0 not placed by AKO (AKO labels its routes clustername=<cluster>). */
-export const isOwnDefaultRoute = (r: StaticRoute) => r.prefix.ip_addr.addr === "0.0.0.0" && Number(r.prefix.mask) === 0 && !r.labels?.some((l) => l.key === "clustername");
+export const isOwnDefaultRoute = (r: StaticRoute) =>
+  r.prefix.ip_addr.addr === "0.0.0.0" && Number(r.prefix.mask) === 0 && !r.labels?.some((l) => l.key === "clustername");
 
 /** "www.example.com" style names (and the domain part of FQDNs). */
 export function assertDnsName(name: string, what: string): string {
@@ -129,13 +141,18 @@ export function assertDnsName(name: string, what: string): string {
 export function parseCount(text: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!/^-?\d{1,10}$/.test(text.trim()) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
+  if (!/^-?\d{1,10}$/.test(text.trim()) || n < min || n > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
   return n;
 }
 
 /** parseCount within the range the official schema allows for the field, optionally narrower. */
-export function parseSchemaCount(text: string | undefined, flag: string, field: AviRangeField, narrower: { min?: number; max?: number } = {}): number | undefined {
+export function parseSchemaCount(
+  text: string | undefined,
+  flag: string,
+  field: AviRangeField,
+  narrower: { min?: number; max?: number } = {},
+): number | undefined {
   const [min, max] = AVI_RANGES[field];
   return parseCount(text, flag, Math.max(min, narrower.min ?? min), Math.min(max, narrower.max ?? max));
 }
-

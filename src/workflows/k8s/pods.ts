@@ -1,6 +1,14 @@
 import type { Kube, KubeObject } from "../../clients/k8s.js";
 
-export type Pod = KubeObject & { metadata?: { uid?: string }; status?: { phase?: string; startTime?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] } };
+export type Pod = KubeObject & {
+  metadata?: { uid?: string };
+  status?: {
+    phase?: string;
+    startTime?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { restartCount?: number }[];
+  };
+};
 
 /** Running with its Ready condition true. */
 export function podReady(p: Pod | undefined): boolean {
@@ -9,5 +17,7 @@ export function podReady(p: Pod | undefined): boolean {
 
 /** What `kubectl rollout restart` does: a new template annotation, so the controller replaces the pods. */
 export function restartStatefulSet(kube: Kube, namespace: string, name: string, now: number): Promise<unknown> {
-  return kube.mergePatch("apps/v1", "StatefulSet", name, namespace, { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date(now).toISOString() } } } } });
+  return kube.mergePatch("apps/v1", "StatefulSet", name, namespace, {
+    spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date(now).toISOString() } } } },
+  });
 }

@@ -40,7 +40,11 @@ export function needChecker(o: { charts?: string; helmVersion: () => Promise<str
       if (!o.charts) return `needs the ${name} chart archive: pass --charts DIR`;
       return existsSync(join(o.charts, `${name}.tgz`)) ? undefined : `${name}.tgz is not in ${o.charts}`;
     }
-    if (kind === "helm") return (helm ??= o.helmVersion().then(() => undefined, (err: Error) => `helm is not available: ${err.message}`));
+    if (kind === "helm")
+      return (helm ??= o.helmVersion().then(
+        () => undefined,
+        (err: Error) => `helm is not available: ${err.message}`,
+      ));
     if (kind === "step") return passed.has(name) ? undefined : `needs step ${name}, which did not pass`;
     return o.contexts().includes(name) ? undefined : `no context ${name}: this lab has no such controller yet`;
   };
@@ -74,7 +78,8 @@ export async function runDemo(steps: DemoStep[], o: DemoRunOptions): Promise<Dem
     const cleanup = Boolean(step.always && stopped);
     let reason = cleanup ? undefined : stopped;
     for (const need of step.needs ?? []) reason ??= await o.check(need, passed);
-    if (!reason && !(await o.before({ n, title: step.title, args, setup, ask: !cleanup })) && !cleanup) reason = stopped = "stopped at the prompt";
+    if (!reason && !(await o.before({ n, title: step.title, args, setup, ask: !cleanup })) && !cleanup)
+      reason = stopped = "stopped at the prompt";
     if (reason) {
       const r: DemoStepResult = { ...base, outcome: "skipped", reason };
       results.push(r);
@@ -85,7 +90,13 @@ export async function runDemo(steps: DemoStep[], o: DemoRunOptions): Promise<Dem
     const signal = cleanup ? new AbortController().signal : o.signal;
     const child = await runChild(args, { ...o, signal });
     const ok = !signal.aborted && (step.ok ?? [0]).includes(child.code);
-    const r: DemoStepResult = { ...base, ...child, ms: Date.now() - started, outcome: ok ? "ok" : "failed", reason: signal.aborted ? "interrupted" : undefined };
+    const r: DemoStepResult = {
+      ...base,
+      ...child,
+      ms: Date.now() - started,
+      outcome: ok ? "ok" : "failed",
+      reason: signal.aborted ? "interrupted" : undefined,
+    };
     results.push(r);
     o.after(r);
     if (ok) passed.add(step.id);
@@ -97,11 +108,20 @@ export async function runDemo(steps: DemoStep[], o: DemoRunOptions): Promise<Dem
 const bin = fileURLToPath(new URL("../../../bin/avictl", import.meta.url));
 
 /** The real CLI in a child process, as a user runs it. */
-function runChild(args: string[], o: { env: NodeJS.ProcessEnv; cwd: string; signal: AbortSignal }): Promise<{ code: number; stdout: string; stderr: string }> {
+function runChild(
+  args: string[],
+  o: { env: NodeJS.ProcessEnv; cwd: string; signal: AbortSignal },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     if (o.signal.aborted) return resolve({ code: 130, stdout: "", stderr: "" });
     // On Ctrl-C the child gets SIGTERM and stops as the CLI does on an interrupt.
-    const child = spawn(process.execPath, [bin, ...args], { env: o.env, cwd: o.cwd, stdio: ["ignore", "pipe", "pipe"], signal: o.signal, killSignal: "SIGTERM" });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: o.env,
+      cwd: o.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      signal: o.signal,
+      killSignal: "SIGTERM",
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -129,13 +149,22 @@ export interface DemoResult {
  * Without --keep everything lives in a private config dir that is removed afterwards; with --keep the
  * lab is registered in the user's config, as `lab up --detach` does.
  */
-export async function playDemo(o: DemoOptions, hooks: Pick<DemoRunOptions, "before" | "after">, signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<DemoResult> {
+export async function playDemo(
+  o: DemoOptions,
+  hooks: Pick<DemoRunOptions, "before" | "after">,
+  signal: AbortSignal,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DemoResult> {
   const steps = demoSteps({ keep: o.keep });
   const child: NodeJS.ProcessEnv = {};
   // The steps talk to the lab only: no inherited controller, credentials, context or cluster.
   for (const [k, v] of Object.entries(env)) if (!/^(AVI_|AVICTL_CONTEXT$|KUBECONFIG$)/.test(k)) child[k] = v;
   const running = o.keep && readLabState(child);
-  if (running) throw new OperationError(`a lab is already running (pid ${running.pid})`, "stop it with 'avictl lab down', or run the demo without --keep");
+  if (running)
+    throw new OperationError(
+      `a lab is already running (pid ${running.pid})`,
+      "stop it with 'avictl lab down', or run the demo without --keep",
+    );
   const scratch = mkdtempSync(join(tmpdir(), "avictl-demo-"));
   if (!o.keep) child.AVICTL_CONFIG = join(scratch, "config.yaml");
   Object.assign(child, { AVICTL_CONTEXT: "lab", KUBECONFIG: join(labDir(child), "kubeconfig") });
@@ -146,7 +175,11 @@ export async function playDemo(o: DemoOptions, hooks: Pick<DemoRunOptions, "befo
     lab: () => readLabState(child) ?? { dns: [], backends: [] },
     chart: (name) => join(charts ?? "CHARTS", `${name}.tgz`),
   };
-  const check = needChecker({ charts, helmVersion: () => new Helm({ env: child }).version(), contexts: () => loadConfig(configPath(child)).contexts.map((c) => c.name) });
+  const check = needChecker({
+    charts,
+    helmVersion: () => new Helm({ env: child }).version(),
+    contexts: () => loadConfig(configPath(child)).contexts.map((c) => c.name),
+  });
   try {
     const results = await runDemo(steps, { from: o.from, env: child, cwd, signal, ctx, check, ...hooks });
     return { steps: results, config: o.keep ? configPath(child) : undefined };
@@ -160,9 +193,11 @@ export async function playDemo(o: DemoOptions, hooks: Pick<DemoRunOptions, "befo
 /** The demo's flags, checked before the lab starts: --step against the step list, --charts a folder. */
 export function toDemoOptions(raw: { step?: string; keep?: boolean; charts?: string }): DemoOptions {
   const keep = Boolean(raw.keep);
-  if (raw.charts !== undefined && !statSync(raw.charts, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--charts must be a folder of chart archives; ${raw.charts} is not a folder`);
+  if (raw.charts !== undefined && !statSync(raw.charts, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--charts must be a folder of chart archives; ${raw.charts} is not a folder`);
   const count = demoSteps({ keep }).length;
   const n = Number(raw.step ?? 1);
-  if (!Number.isInteger(n) || n < 1 || n > count) throw new UsageError(`--step must be a step number from 1 to ${count}, not "${raw.step}"`);
+  if (!Number.isInteger(n) || n < 1 || n > count)
+    throw new UsageError(`--step must be a step number from 1 to ${count}, not "${raw.step}"`);
   return { from: n, keep, charts: raw.charts };
 }

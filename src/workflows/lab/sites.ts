@@ -10,6 +10,7 @@ export async function setLabSite(name: string, up: boolean): Promise<{ name: str
   if (!site) throw new UsageError(`unknown lab site "${name}" (lab sites: ${state.controllers.map((c) => c.name).join(", ")})`);
   if ((site.up !== false) === up) return { name, up, changed: false };
   const r = await labAdminRequest<{ error?: string }>(state, "POST", `/lab/sites/${encodeURIComponent(name)}/${up ? "start" : "stop"}`);
-  if (r.status !== 200) throw new OperationError(`the lab could not ${up ? "start" : "stop"} site ${name}: ${r.body?.error ?? `HTTP ${r.status}`}`);
+  if (r.status !== 200)
+    throw new OperationError(`the lab could not ${up ? "start" : "stop"} site ${name}: ${r.body?.error ?? `HTTP ${r.status}`}`);
   return { name, up, changed: true };
 }

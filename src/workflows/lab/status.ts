@@ -31,16 +31,34 @@ export async function labStatus(env: NodeJS.ProcessEnv = process.env): Promise<L
   const controllers = await Promise.all(
     s.controllers.map(async (c) => {
       const faults = await labAdmin<FaultOptions>(c, "GET", "/lab/faults").catch(() => undefined);
-      return { name: c.name, url: c.url, version: c.version, state: faults ? ("up" as const) : ("down" as const), faults: faults && pickFaults(faults) };
+      return {
+        name: c.name,
+        url: c.url,
+        version: c.version,
+        state: faults ? ("up" as const) : ("down" as const),
+        faults: faults && pickFaults(faults),
+      };
     }),
   );
-  return { pid: s.pid, startedAt: s.startedAt, expiresAt: s.expiresAt, controllers, clusters: await clusterServers(s), kubeconfig: s.kubeconfig, dns: s.dns, backends: s.backends };
+  return {
+    pid: s.pid,
+    startedAt: s.startedAt,
+    expiresAt: s.expiresAt,
+    controllers,
+    clusters: await clusterServers(s),
+    kubeconfig: s.kubeconfig,
+    dns: s.dns,
+    backends: s.backends,
+  };
 }
 
 /** Each cluster's API server address, read from the lab's kubeconfig. */
 async function clusterServers(s: LabState): Promise<LabStatus["clusters"]> {
   if (!s.kubeconfig) return s.clusters.map((name) => ({ name }));
-  type Kubeconfig = { clusters?: { name: string; cluster: { server: string } }[]; contexts?: { name: string; context: { cluster: string } }[] };
+  type Kubeconfig = {
+    clusters?: { name: string; cluster: { server: string } }[];
+    contexts?: { name: string; context: { cluster: string } }[];
+  };
   const { parse } = await import("yaml");
   let doc: Kubeconfig = {};
   try {
@@ -65,17 +83,25 @@ export interface LabFaultsOptions {
 }
 
 /** --latency (a duration, bare numbers in milliseconds as for `lab up`), --error-rate, --reset-rate, --off. */
-export function toLabFaultsOptions(raw: { latency?: string; errorRate?: string; resetRate?: string; off?: boolean; controller?: string }): LabFaultsOptions {
+export function toLabFaultsOptions(raw: {
+  latency?: string;
+  errorRate?: string;
+  resetRate?: string;
+  off?: boolean;
+  controller?: string;
+}): LabFaultsOptions {
   const rate = (flag: string, v: string | undefined) => {
     if (v === undefined) return 0;
     const n = Number(v);
-    if (v.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--${flag} must be a share between 0 and 1, not "${v}"`);
+    if (v.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
+      throw new UsageError(`--${flag} must be a share between 0 and 1, not "${v}"`);
     return n;
   };
   const given = raw.latency !== undefined || raw.errorRate !== undefined || raw.resetRate !== undefined;
   if (raw.off && given) throw new UsageError("--off clears every fault; it does not go with --latency, --error-rate or --reset-rate");
   if (!given) return { set: raw.off ? { latencyMs: 0, errorRate: 0, resetRate: 0 } : undefined, controller: raw.controller };
-  const latencyMs = raw.latency === undefined ? 0 : /^\d+$/.test(raw.latency.trim()) ? Number(raw.latency) : parseDuration(raw.latency, "--latency");
+  const latencyMs =
+    raw.latency === undefined ? 0 : /^\d+$/.test(raw.latency.trim()) ? Number(raw.latency) : parseDuration(raw.latency, "--latency");
   if (latencyMs > 60_000) throw new UsageError(`--latency must be at most 60s, not "${raw.latency}"`);
   const set = { latencyMs, errorRate: rate("error-rate", raw.errorRate), resetRate: rate("reset-rate", raw.resetRate) };
   if (set.errorRate + set.resetRate > 1) throw new UsageError("--error-rate and --reset-rate together must not exceed 1");
@@ -83,11 +109,20 @@ export function toLabFaultsOptions(raw: { latency?: string; errorRate?: string; 
 }
 
 /** Set (the given switches replace those in force) or read the faults of the lab's controllers. */
-export async function labFaults(o: LabFaultsOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ controller: string; faults: LabFaults }[]> {
+export async function labFaults(
+  o: LabFaultsOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ controller: string; faults: LabFaults }[]> {
   const s = runningLab(env);
   const targets = o.controller ? s.controllers.filter((c) => c.name === o.controller) : s.controllers;
-  if (targets.length === 0) throw new UsageError(`the lab has no controller "${o.controller}"; it has ${s.controllers.map((c) => c.name).join(", ")}`);
+  if (targets.length === 0)
+    throw new UsageError(`the lab has no controller "${o.controller}"; it has ${s.controllers.map((c) => c.name).join(", ")}`);
   return Promise.all(
-    targets.map(async (c) => ({ controller: c.name, faults: pickFaults(await (o.set ? labAdmin<FaultOptions>(c, "POST", "/lab/faults", o.set) : labAdmin<FaultOptions>(c, "GET", "/lab/faults"))) })),
+    targets.map(async (c) => ({
+      controller: c.name,
+      faults: pickFaults(
+        await (o.set ? labAdmin<FaultOptions>(c, "POST", "/lab/faults", o.set) : labAdmin<FaultOptions>(c, "GET", "/lab/faults")),
+      ),
+    })),
   );
 }

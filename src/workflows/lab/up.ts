@@ -44,7 +44,13 @@ async function foreground(o: LabUpOptions, events: Events, signal: AbortSignal):
   const now = Date.now();
   const meta = { pid: process.pid, startedAt: new Date(now).toISOString(), expiresAt: new Date(now + o.ttlMs).toISOString() };
   let published = false;
-  const lab = await startLab({ port: o.port, aviVersion: o.aviVersion, faults, dir, onStateChange: (s) => published && writeLabState({ ...meta, ...s }) });
+  const lab = await startLab({
+    port: o.port,
+    aviVersion: o.aviVersion,
+    faults,
+    dir,
+    onStateChange: (s) => published && writeLabState({ ...meta, ...s }),
+  });
   const state: LabState = { ...meta, ...lab.state };
   writeLabState(state);
   published = true;
@@ -90,7 +96,13 @@ function writeLabContext(s: LabState): "created" | "updated" {
   updateConfig((cfg) => {
     for (const c of s.controllers) {
       const kubeContext = s.kubeconfig ? (c.kubeContexts?.[0] ?? s.clusters[0]) : undefined;
-      const entry = { controller: c.url, username: c.username, passwordFile: c.passwordFile, caCert: c.caCert, ...(kubeContext ? { kubeContext } : {}) };
+      const entry = {
+        controller: c.url,
+        username: c.username,
+        passwordFile: c.passwordFile,
+        caCert: c.caCert,
+        ...(kubeContext ? { kubeContext } : {}),
+      };
       // The lab's system DNS address is site1's (the "lab" context's); other sites' DNS VSes are listed by lab env.
       const dns = c === s.controllers[0] && s.systemDns ? { dnsServer: `${s.systemDns.host}:${s.systemDns.port}` } : {};
       for (const name of c === s.controllers[0] ? ["lab", `lab-${c.name}`] : [`lab-${c.name}`]) {

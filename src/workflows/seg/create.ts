@@ -29,13 +29,28 @@ export interface SegCreateOptions {
 
 export function toSegCreateOptions(
   name: string,
-  raw: { cloud?: string; haMode?: string; prefix?: string; folder?: string; bufferSe?: string; minScaleout?: string; maxSe?: string; realtimeMetrics?: boolean; logThrottle?: boolean; clusterLabel?: string; dryRun?: boolean },
+  raw: {
+    cloud?: string;
+    haMode?: string;
+    prefix?: string;
+    folder?: string;
+    bufferSe?: string;
+    minScaleout?: string;
+    maxSe?: string;
+    realtimeMetrics?: boolean;
+    logThrottle?: boolean;
+    clusterLabel?: string;
+    dryRun?: boolean;
+  },
 ): SegCreateOptions {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`SE group name "${name}" may only hold letters, digits, '_', '.' and '-'`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
+    throw new UsageError(`SE group name "${name}" may only hold letters, digits, '_', '.' and '-'`);
   const haMode = HA_MODES[raw.haMode ?? "elastic-buffer"];
   if (!haMode) throw new UsageError(`--ha-mode must be one of ${Object.keys(HA_MODES).join(", ")}, not "${raw.haMode}"`);
-  if (raw.prefix !== undefined && !/^[a-zA-Z][a-zA-Z0-9-]{0,15}$/.test(raw.prefix)) throw new UsageError(`--prefix "${raw.prefix}" must start with a letter and hold up to 16 letters, digits or '-'`);
-  if (raw.clusterLabel !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(raw.clusterLabel)) throw new UsageError(`--cluster-label "${raw.clusterLabel}" must be an AKO clusterName (letters, digits, '_', '.', '-')`);
+  if (raw.prefix !== undefined && !/^[a-zA-Z][a-zA-Z0-9-]{0,15}$/.test(raw.prefix))
+    throw new UsageError(`--prefix "${raw.prefix}" must start with a letter and hold up to 16 letters, digits or '-'`);
+  if (raw.clusterLabel !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(raw.clusterLabel))
+    throw new UsageError(`--cluster-label "${raw.clusterLabel}" must be an AKO clusterName (letters, digits, '_', '.', '-')`);
   const o: SegCreateOptions = {
     name,
     cloud: raw.cloud ?? "Default-Cloud",
@@ -52,9 +67,11 @@ export function toSegCreateOptions(
     dryRun: Boolean(raw.dryRun),
   };
   if (haMode === "HA_MODE_SHARED_PAIR") o.minScaleout ??= 2;
-  if (haMode === "HA_MODE_SHARED_PAIR" && o.minScaleout! < 2) throw new UsageError("--min-scaleout must be at least 2 with elastic-active-active");
+  if (haMode === "HA_MODE_SHARED_PAIR" && o.minScaleout! < 2)
+    throw new UsageError("--min-scaleout must be at least 2 with elastic-active-active");
   if (haMode === "HA_MODE_LEGACY_ACTIVE_STANDBY") {
-    if (o.maxSe !== undefined && o.maxSe !== 2) throw new UsageError("legacy-active-standby uses exactly 2 service engines; leave --max-se out");
+    if (o.maxSe !== undefined && o.maxSe !== 2)
+      throw new UsageError("legacy-active-standby uses exactly 2 service engines; leave --max-se out");
     o.maxSe = 2;
     o.bufferSe ??= 0;
   }
@@ -91,7 +108,14 @@ export async function createSeg(o: SegCreateOptions, avi: AviClient, events: Eve
   }
   const owned = segDesired(o, avi.ref("cloud", cloud.uuid));
   // Labels are shared with AKO and the UI: set ours by key on the list as it is at write time.
-  const desired = (current?: ServiceEngineGroup) => (owned.labels ? { ...owned, labels: [...(current?.labels ?? []).filter((l) => l.key !== "clustername"), ...(owned.labels as KeyValue[])] } : owned);
-  const r = await ensure<ServiceEngineGroup>(avi, { type: "serviceenginegroup", name: o.name, cloudUuid: cloud.uuid, desired }, { dryRun: o.dryRun });
+  const desired = (current?: ServiceEngineGroup) =>
+    owned.labels
+      ? { ...owned, labels: [...(current?.labels ?? []).filter((l) => l.key !== "clustername"), ...(owned.labels as KeyValue[])] }
+      : owned;
+  const r = await ensure<ServiceEngineGroup>(
+    avi,
+    { type: "serviceenginegroup", name: o.name, cloudUuid: cloud.uuid, desired },
+    { dryRun: o.dryRun },
+  );
   return { dryRun: o.dryRun, plan: [r.item], warnings: [], writes: avi.writes - start };
 }

@@ -10,7 +10,11 @@ export interface SegDeleteResult {
 }
 
 /** Delete a service engine group, refusing while virtual services are still placed on it. */
-export async function deleteSeg(o: { name: string; cloud: string; dryRun: boolean }, avi: AviClient, events: Events): Promise<SegDeleteResult> {
+export async function deleteSeg(
+  o: { name: string; cloud: string; dryRun: boolean },
+  avi: AviClient,
+  events: Events,
+): Promise<SegDeleteResult> {
   const cloud = await requireCloud(avi, o.cloud);
   const seg = await avi.getByName<ServiceEngineGroup>("serviceenginegroup", o.name, { cloudUuid: cloud.uuid });
   if (!seg?.uuid) return { name: o.name, action: "absent" };

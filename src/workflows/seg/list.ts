@@ -22,7 +22,8 @@ export async function listSegs(avi: AviClient): Promise<SegRow[]> {
     avi.list<AviObject & { se_group_ref?: string }>("serviceengine", { fields: "name,se_group_ref" }),
     avi.list<VirtualService>("virtualservice", { fields: "name,se_group_ref" }),
   ]);
-  const on = <T extends AviObject & { se_group_ref?: string }>(items: T[], seg: string) => items.filter((i) => uuidOfRef(i.se_group_ref ?? "") === seg).map((i) => String(i.name));
+  const on = <T extends AviObject & { se_group_ref?: string }>(items: T[], seg: string) =>
+    items.filter((i) => uuidOfRef(i.se_group_ref ?? "") === seg).map((i) => String(i.name));
   return segs.map((s) => ({
     name: String(s.name),
     cloud: s.cloud_ref ? nameOfRef(s.cloud_ref) : undefined,

@@ -50,26 +50,57 @@ export function compareShares(observed: Record<string, number>, weights: Record<
   const rows: ExpectationRow[] = labels.map((label) => {
     const expectedShare = weights[label]! / weightSum;
     const obs = observed[label] ?? 0;
-    return { label, weight: weights[label]!, expectedShare, observedShare: total ? obs / total : 0, expected: expectedShare * total, observed: obs };
+    return {
+      label,
+      weight: weights[label]!,
+      expectedShare,
+      observedShare: total ? obs / total : 0,
+      expected: expectedShare * total,
+      observed: obs,
+    };
   });
   const unexpected = Object.fromEntries(Object.entries(observed).filter(([k, n]) => !(k in weights) && n > 0));
   const df = Math.max(1, labels.length - 1);
   const statistic = rows.reduce((s, r) => s + (r.expected > 0 ? (r.observed - r.expected) ** 2 / r.expected : 0), 0);
   const critical = chiSquareCritical(df);
   const worst = [...rows].sort((a, b) => Math.abs(b.observedShare - b.expectedShare) - Math.abs(a.observedShare - a.expectedShare))[0];
-  const largestDeviation = worst && total ? { label: worst.label, points: round((worst.observedShare - worst.expectedShare) * 100) } : undefined;
+  const largestDeviation =
+    worst && total ? { label: worst.label, points: round((worst.observedShare - worst.expectedShare) * 100) } : undefined;
   const pValue = Number(chiSquarePValue(statistic, df).toPrecision(4));
-  const base = { test: "Pearson chi-square goodness of fit", alpha: ALPHA, degreesOfFreedom: df, statistic: round(statistic), critical: round(critical), pValue, largestDeviation, rows, unexpected };
+  const base = {
+    test: "Pearson chi-square goodness of fit",
+    alpha: ALPHA,
+    degreesOfFreedom: df,
+    statistic: round(statistic),
+    critical: round(critical),
+    pValue,
+    largestDeviation,
+    rows,
+    unexpected,
+  };
   const strays = Object.keys(unexpected);
-  if (strays.length) return { ...base, verdict: "fail", reason: `answers outside the expected labels: ${strays.map((k) => `${k} (${unexpected[k]})`).join(", ")}` };
+  if (strays.length)
+    return {
+      ...base,
+      verdict: "fail",
+      reason: `answers outside the expected labels: ${strays.map((k) => `${k} (${unexpected[k]})`).join(", ")}`,
+    };
   const least = Math.min(...rows.map((r) => r.expected));
   if (total === 0 || least < MIN_EXPECTED) {
     const need = Math.ceil(MIN_EXPECTED / Math.min(...rows.map((r) => r.expectedShare)));
-    return { ...base, verdict: "inconclusive", reason: `too few answers (${total}) for the test: at least ${need} are needed so every label expects ${MIN_EXPECTED}` };
+    return {
+      ...base,
+      verdict: "inconclusive",
+      reason: `too few answers (${total}) for the test: at least ${need} are needed so every label expects ${MIN_EXPECTED}`,
+    };
   }
   return statistic <= critical
     ? { ...base, verdict: "pass", reason: `χ²=${round(statistic)} ≤ ${round(critical)} (df=${df}, α=${ALPHA})` }
-    : { ...base, verdict: "fail", reason: `χ²=${round(statistic)} > ${round(critical)} (df=${df}, α=${ALPHA}): the split differs from the expected one` };
+    : {
+        ...base,
+        verdict: "fail",
+        reason: `χ²=${round(statistic)} > ${round(critical)} (df=${df}, α=${ALPHA}): the split differs from the expected one`,
+      };
 }
 
 /** Upper tail of the chi-square distribution: the regularised gamma Q(df/2, x/2) (series or continued fraction). */
@@ -81,7 +112,7 @@ export function chiSquarePValue(x: number, df: number): number {
   if (z < a + 1) {
     let term = 1 / a;
     let sum = term;
-    for (let n = 1; n < 500 && Math.abs(term) > Math.abs(sum) * 1e-14; n++) sum += (term *= z / (a + n));
+    for (let n = 1; n < 500 && Math.abs(term) > Math.abs(sum) * 1e-14; n++) sum += term *= z / (a + n);
     return Math.max(0, 1 - sum * lead);
   }
   // Lentz's continued fraction for Q.

@@ -4,7 +4,10 @@ import { UsageError } from "../../base/errors.js";
 /** `--expect s1az1=6,s1az2=3,s2=1` → label → weight (at least two, all positive). */
 export function parseWeights(spec: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([^=]+?)\s*=\s*(\d+(?:\.\d+)?)$/.exec(part);
     if (!m || Number(m[2]) <= 0) throw new UsageError(`--expect "${part}" must look like LABEL=WEIGHT with a positive weight`);
     out[m[1]!] = Number(m[2]);

@@ -23,10 +23,18 @@ export interface CreateVrfOptions {
   dryRun: boolean;
 }
 
-const POOL_TYPES: Record<string, StaticIpRangeType> = { vip: "STATIC_IPS_FOR_VIP", se: "STATIC_IPS_FOR_SE", "vip+se": "STATIC_IPS_FOR_VIP_AND_SE" };
+const POOL_TYPES: Record<string, StaticIpRangeType> = {
+  vip: "STATIC_IPS_FOR_VIP",
+  se: "STATIC_IPS_FOR_SE",
+  "vip+se": "STATIC_IPS_FOR_VIP_AND_SE",
+};
 
-export function toCreateVrfOptions(name: string, raw: { cloud?: string; network?: string[]; route?: string[]; defaultGateway?: string; move?: boolean; force?: boolean; dryRun?: boolean }): CreateVrfOptions {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`VRF name "${name}" may only hold letters, digits, '_', '.' and '-'`);
+export function toCreateVrfOptions(
+  name: string,
+  raw: { cloud?: string; network?: string[]; route?: string[]; defaultGateway?: string; move?: boolean; force?: boolean; dryRun?: boolean },
+): CreateVrfOptions {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
+    throw new UsageError(`VRF name "${name}" may only hold letters, digits, '_', '.' and '-'`);
   const networks = (raw.network ?? []).map((spec) => {
     const v6 = /^([^=]+)=[^@]*:/.exec(spec);
     if (v6) throw new UsageError(`IPv6 is not supported for --network ${v6[1]}: give an IPv4 subnet and pool, NAME=CIDR@BEGIN-END`);
@@ -46,9 +54,19 @@ export function toCreateVrfOptions(name: string, raw: { cloud?: string; network?
     if (!m) throw new UsageError(`--route "${spec}" must look like PREFIX=NEXTHOP, e.g. 10.10.0.0/16=10.10.25.1`);
     return { prefix: parseCidr(m[1]!, "--route prefix"), nextHop: parseIp(m[2]!, "--route next hop") };
   });
-  if (raw.defaultGateway) routes.push({ prefix: parseCidr("0.0.0.0/0", "default route"), nextHop: parseIp(raw.defaultGateway, "--default-gateway") });
-  if (networks.length && name === "management") throw new UsageError("networks are not moved into the management VRF; use bootstrap cloud --mgmt-network");
-  return { name, cloud: raw.cloud ?? "Default-Cloud", networks, routes, move: Boolean(raw.move), force: Boolean(raw.force), dryRun: Boolean(raw.dryRun) };
+  if (raw.defaultGateway)
+    routes.push({ prefix: parseCidr("0.0.0.0/0", "default route"), nextHop: parseIp(raw.defaultGateway, "--default-gateway") });
+  if (networks.length && name === "management")
+    throw new UsageError("networks are not moved into the management VRF; use bootstrap cloud --mgmt-network");
+  return {
+    name,
+    cloud: raw.cloud ?? "Default-Cloud",
+    networks,
+    routes,
+    move: Boolean(raw.move),
+    force: Boolean(raw.force),
+    dryRun: Boolean(raw.dryRun),
+  };
 }
 
 /** A VRF on the cloud, discovered networks moved into it with subnet and pool, static routes added by PATCH. */
@@ -56,9 +74,14 @@ export async function createVrf(o: CreateVrfOptions, avi: AviClient, events: Eve
   const start = avi.writes;
   events.step("looking up", { cloud: o.cloud });
   const cloud = await requireCloud(avi, o.cloud);
-  const [nets, vrf] = await Promise.all([Promise.all(o.networks.map((n) => requireNetwork(avi, n.name, cloud))), avi.getByName<VrfContext>("vrfcontext", o.name, { cloudUuid: cloud.uuid })]);
+  const [nets, vrf] = await Promise.all([
+    Promise.all(o.networks.map((n) => requireNetwork(avi, n.name, cloud))),
+    avi.getByName<VrfContext>("vrfcontext", o.name, { cloudUuid: cloud.uuid }),
+  ]);
   // Refuse networks that another VRF already owns before anything is written.
-  const vrfNames = new Map((await avi.list<VrfContext>("vrfcontext", { "cloud_ref.uuid": cloud.uuid, fields: "name" })).map((v) => [v.uuid, v.name]));
+  const vrfNames = new Map(
+    (await avi.list<VrfContext>("vrfcontext", { "cloud_ref.uuid": cloud.uuid, fields: "name" })).map((v) => [v.uuid, v.name]),
+  );
   for (const net of nets) {
     const current = vrfNames.get(uuidOfRef(net.vrf_context_ref ?? ""));
     if (current && current !== "global" && current !== o.name && !o.move) {
@@ -72,7 +95,11 @@ export async function createVrf(o: CreateVrfOptions, avi: AviClient, events: Eve
   let target = vrf;
   if (!system) {
     events.step("VRF context", { name: o.name });
-    const r = await ensure<VrfContext>(avi, { type: "vrfcontext", name: o.name, cloudUuid: cloud.uuid, desired: { cloud_ref: avi.ref("cloud", cloud.uuid) } }, opts);
+    const r = await ensure<VrfContext>(
+      avi,
+      { type: "vrfcontext", name: o.name, cloudUuid: cloud.uuid, desired: { cloud_ref: avi.ref("cloud", cloud.uuid) } },
+      opts,
+    );
     plan.push(r.item);
     target = r.object;
   } else if (!vrf) throw new UsageError(`VRF ${o.name} does not exist on cloud ${o.cloud}`);
@@ -83,14 +110,40 @@ export async function createVrf(o: CreateVrfOptions, avi: AviClient, events: Eve
     nets.map((net, i) => {
       const spec = o.networks[i]!;
       const subnet = subnetBody(spec.subnet, [spec.pool], modern);
-      return updateOwned<Network>(avi, "network", net, (current) => ({ vrf_context_ref: vrfRef, dhcp_enabled: false, configured_subnets: mergeSubnets(current?.configured_subnets, subnet) }), opts);
+      return updateOwned<Network>(
+        avi,
+        "network",
+        net,
+        (current) => ({
+          vrf_context_ref: vrfRef,
+          dhcp_enabled: false,
+          configured_subnets: mergeSubnets(current?.configured_subnets, subnet),
+        }),
+        opts,
+      );
     }),
   );
   plan.push(...moved.map((m) => m.item));
   if (o.routes.length) {
     events.step("static routes", { count: o.routes.length });
-    if (!target) plan.push({ kind: "vrfcontext", name: o.name, action: "update", diff: o.routes.map((r) => ({ path: `static_routes[${r.prefix.text}>${r.nextHop}]`, to: r })) });
-    else plan.push((await ensureRoutes(avi, target, o.routes.map((r) => routeFor(r.prefix, r.nextHop)), opts)).item);
+    if (!target)
+      plan.push({
+        kind: "vrfcontext",
+        name: o.name,
+        action: "update",
+        diff: o.routes.map((r) => ({ path: `static_routes[${r.prefix.text}>${r.nextHop}]`, to: r })),
+      });
+    else
+      plan.push(
+        (
+          await ensureRoutes(
+            avi,
+            target,
+            o.routes.map((r) => routeFor(r.prefix, r.nextHop)),
+            opts,
+          )
+        ).item,
+      );
   }
   return { dryRun: o.dryRun, plan, warnings: [], writes: avi.writes - start };
 }

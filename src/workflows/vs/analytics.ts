@@ -45,7 +45,10 @@ interface Policy {
 const DEFAULT_THROTTLE = 10;
 const DEFAULT_DURATION = 30;
 
-export function toVsAnalyticsOptions(name: string, raw: { nonSignificantLogs?: string; realtimeMetrics?: string; logThrottle?: string; dryRun?: boolean }): VsAnalyticsOptions {
+export function toVsAnalyticsOptions(
+  name: string,
+  raw: { nonSignificantLogs?: string; realtimeMetrics?: string; logThrottle?: string; dryRun?: boolean },
+): VsAnalyticsOptions {
   return {
     name,
     nonSignificantLogs: onOff(raw.nonSignificantLogs, "--non-significant-logs"),
@@ -81,11 +84,17 @@ export async function setVsAnalytics(o: VsAnalyticsOptions, avi: AviClient, even
   const start = avi.writes;
   events.step("looking up", { virtualservice: o.name });
   const vs = await avi.getByName<VirtualService>("virtualservice", o.name);
-  if (!vs?.uuid) throw new UsageError(`virtual service "${o.name}" does not exist on the controller`, "check the name with 'avictl vs list' or the controller UI");
+  if (!vs?.uuid)
+    throw new UsageError(
+      `virtual service "${o.name}" does not exist on the controller`,
+      "check the name with 'avictl vs list' or the controller UI",
+    );
   const policy = vs.analytics_policy as Policy | undefined;
   const desired: Policy = {};
-  if (o.nonSignificantLogs !== undefined) desired.full_client_logs = { enabled: o.nonSignificantLogs, ...(o.nonSignificantLogs ? { duration: 0 } : {}) };
-  if (o.realtimeMetrics !== undefined) desired.metrics_realtime_update = { enabled: o.realtimeMetrics, ...(o.realtimeMetrics ? { duration: 0 } : {}) };
+  if (o.nonSignificantLogs !== undefined)
+    desired.full_client_logs = { enabled: o.nonSignificantLogs, ...(o.nonSignificantLogs ? { duration: 0 } : {}) };
+  if (o.realtimeMetrics !== undefined)
+    desired.metrics_realtime_update = { enabled: o.realtimeMetrics, ...(o.realtimeMetrics ? { duration: 0 } : {}) };
   if (o.logThrottle !== undefined) {
     const t = o.logThrottle ? DEFAULT_THROTTLE : 0;
     // full_client_logs.enabled is required by the schema whenever the sub-object is sent.
@@ -101,11 +110,27 @@ export async function setVsAnalytics(o: VsAnalyticsOptions, avi: AviClient, even
   if (o.logThrottle === false) {
     const seg = vs.se_group_ref ? await avi.getByUuid<ServiceEngineGroup>("serviceenginegroup", uuidOfRef(vs.se_group_ref)) : undefined;
     const segThrottles = [seg?.non_significant_log_throttle, seg?.significant_log_throttle].map((t) => Number(t ?? 100));
-    if (seg && segThrottles.some((t) => t > 0)) warnings.push(`SE group ${seg.name ?? ""} still throttles logs; an export may miss some: avictl seg create ${seg.name ?? "NAME"} --no-log-throttle`);
+    if (seg && segThrottles.some((t) => t > 0))
+      warnings.push(
+        `SE group ${seg.name ?? ""} still throttles logs; an export may miss some: avictl seg create ${seg.name ?? "NAME"} --no-log-throttle`,
+      );
   }
-  return { dryRun: o.dryRun, plan: [r.item], warnings, writes: avi.writes - start, virtualService: o.name, before: settingsOf(policy), after };
+  return {
+    dryRun: o.dryRun,
+    plan: [r.item],
+    warnings,
+    writes: avi.writes - start,
+    virtualService: o.name,
+    before: settingsOf(policy),
+    after,
+  };
 }
 
 function mergePolicy(p: Policy | undefined, d: Policy): Policy {
-  return { ...p, ...d, full_client_logs: { ...p?.full_client_logs, ...d.full_client_logs }, metrics_realtime_update: { ...p?.metrics_realtime_update, ...d.metrics_realtime_update } };
+  return {
+    ...p,
+    ...d,
+    full_client_logs: { ...p?.full_client_logs, ...d.full_client_logs },
+    metrics_realtime_update: { ...p?.metrics_realtime_update, ...d.metrics_realtime_update },
+  };
 }

@@ -48,9 +48,23 @@ export function originOf(vs: AviObject, pools: AviObject[]): KubeOrigin | undefi
   } catch {
     // Not AKO's metadata.
   }
-  if (m.ServiceName || meta.svc_name) return { cluster, kind: "Service", namespace: m.Namespace ?? meta.namespace, name: m.ServiceName ?? meta.svc_name, hosts: meta.hostnames ?? [] };
+  if (m.ServiceName || meta.svc_name)
+    return {
+      cluster,
+      kind: "Service",
+      namespace: m.Namespace ?? meta.namespace,
+      name: m.ServiceName ?? meta.svc_name,
+      hosts: meta.hostnames ?? [],
+    };
   if (/--Shared-L7-/.test(name) || /-L7-dedicated$/.test(name)) {
-    const ingresses = [...new Set(pools.map((p) => markers(p)).filter((pm) => pm.IngressName).map((pm) => `${pm.Namespace}/${pm.IngressName}`))];
+    const ingresses = [
+      ...new Set(
+        pools
+          .map((p) => markers(p))
+          .filter((pm) => pm.IngressName)
+          .map((pm) => `${pm.Namespace}/${pm.IngressName}`),
+      ),
+    ];
     if (/-L7-dedicated$/.test(name) && ingresses.length === 1) {
       const [namespace, ing] = ingresses[0]!.split("/");
       return { cluster, kind: "Ingress", namespace, name: ing, hosts: hostsOfPools };
@@ -64,21 +78,46 @@ export function originOf(vs: AviObject, pools: AviObject[]): KubeOrigin | undefi
 
 async function view(avi: AviClient, vs: AviObject, all: { vsvips: AviObject[]; pools: AviObject[] }): Promise<VsView> {
   const vsvip = all.vsvips.find((v) => typeof vs.vsvip_ref === "string" && uuidOfRef(vs.vsvip_ref) === v.uuid);
-  const refs = new Set([vs.pool_ref, ...((vs.service_pool_select as { service_pool_ref?: string }[] | undefined) ?? []).map((s) => s.service_pool_ref)].filter((r): r is string => typeof r === "string").map(uuidOfRef));
+  const refs = new Set(
+    [vs.pool_ref, ...((vs.service_pool_select as { service_pool_ref?: string }[] | undefined) ?? []).map((s) => s.service_pool_ref)]
+      .filter((r): r is string => typeof r === "string")
+      .map(uuidOfRef),
+  );
   // A shared L7 VS reaches its pools by host: AKO marks each with the host it serves.
   const hosts = new Set(((vs.vh_domain_name as string[] | undefined) ?? []).map((h) => h.toLowerCase()));
-  const pools = all.pools.filter((p) => refs.has(p.uuid!) || (hosts.size > 0 && p.created_by === vs.created_by && hosts.has(String(markers(p).Host ?? "").toLowerCase())));
+  const pools = all.pools.filter(
+    (p) =>
+      refs.has(p.uuid!) || (hosts.size > 0 && p.created_by === vs.created_by && hosts.has(String(markers(p).Host ?? "").toLowerCase())),
+  );
   const poolViews: PoolView[] = pools.map((p) => {
-    const servers = ((p.servers as { ip?: { addr?: string }; port?: number; enabled?: boolean }[] | undefined) ?? []).map((s) => ({ ip: s.ip?.addr ?? "", port: s.port, enabled: s.enabled !== false }));
+    const servers = ((p.servers as { ip?: { addr?: string }; port?: number; enabled?: boolean }[] | undefined) ?? []).map((s) => ({
+      ip: s.ip?.addr ?? "",
+      port: s.port,
+      enabled: s.enabled !== false,
+    }));
     const pm = markers(p);
-    return { name: p.name!, up: servers.filter((s) => s.enabled).length, total: servers.length, servers, ...(pm.Host ? { host: pm.Host } : {}), ...(pm.Path ? { path: pm.Path } : {}) };
+    return {
+      name: p.name!,
+      up: servers.filter((s) => s.enabled).length,
+      total: servers.length,
+      servers,
+      ...(pm.Host ? { host: pm.Host } : {}),
+      ...(pm.Path ? { path: pm.Path } : {}),
+    };
   });
-  const runtime = await avi.get<{ oper_status?: { state?: string; reason?: string[] } }>(`virtualservice/${vs.uuid}/runtime/`).catch(() => undefined);
-  const dnsInfo = [...((vs.dns_info as { fqdn?: string }[] | undefined) ?? []), ...((vsvip?.dns_info as { fqdn?: string }[] | undefined) ?? [])];
+  const runtime = await avi
+    .get<{ oper_status?: { state?: string; reason?: string[] } }>(`virtualservice/${vs.uuid}/runtime/`)
+    .catch(() => undefined);
+  const dnsInfo = [
+    ...((vs.dns_info as { fqdn?: string }[] | undefined) ?? []),
+    ...((vsvip?.dns_info as { fqdn?: string }[] | undefined) ?? []),
+  ];
   return {
     name: vs.name!,
     uuid: vs.uuid!,
-    vips: ((vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined) ?? []).map((v) => v.ip_address?.addr).filter((a): a is string => Boolean(a)),
+    vips: ((vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined) ?? [])
+      .map((v) => v.ip_address?.addr)
+      .filter((a): a is string => Boolean(a)),
     fqdns: [...new Set(dnsInfo.map((d) => d.fqdn).filter((f): f is string => Boolean(f)))],
     state: runtime?.oper_status?.state ?? "UNKNOWN",
     reason: runtime?.oper_status?.reason?.join("; ") || undefined,
@@ -90,16 +129,25 @@ async function view(avi: AviClient, vs: AviObject, all: { vsvips: AviObject[]; p
 }
 
 async function everything(avi: AviClient) {
-  const [vses, vsvips, pools, segs] = await Promise.all([avi.list("virtualservice"), avi.list("vsvip"), avi.list("pool"), avi.list("serviceenginegroup")]);
+  const [vses, vsvips, pools, segs] = await Promise.all([
+    avi.list("virtualservice"),
+    avi.list("vsvip"),
+    avi.list("pool"),
+    avi.list("serviceenginegroup"),
+  ]);
   // Refs come back as URLs; name them from the listing rather than one lookup each.
-  for (const vs of vses) if (typeof vs.se_group_ref === "string" && !vs.se_group_ref.includes("#")) vs.se_group_ref = `${vs.se_group_ref}#${segs.find((s) => s.uuid === uuidOfRef(vs.se_group_ref as string))?.name ?? ""}`;
+  for (const vs of vses)
+    if (typeof vs.se_group_ref === "string" && !vs.se_group_ref.includes("#"))
+      vs.se_group_ref = `${vs.se_group_ref}#${segs.find((s) => s.uuid === uuidOfRef(vs.se_group_ref as string))?.name ?? ""}`;
   return { vses, vsvips, pools };
 }
 
 /** Every virtual service (or those of one AKO cluster) with VIP, state, SE group, members and origin. */
 export async function listVirtualServices(avi: AviClient, o: { cluster?: string } = {}): Promise<VsView[]> {
   const all = await everything(avi);
-  const chosen = all.vses.filter((vs) => !o.cluster || String(vs.name).startsWith(`${o.cluster}--`) || vs.created_by === `ako-${o.cluster}`);
+  const chosen = all.vses.filter(
+    (vs) => !o.cluster || String(vs.name).startsWith(`${o.cluster}--`) || vs.created_by === `ako-${o.cluster}`,
+  );
   return Promise.all(chosen.map((vs) => view(avi, vs, all)));
 }
 

@@ -21,7 +21,11 @@ async function bashScript(): Promise<string> {
 /** What bash completes for the words typed so far (the last one is being completed). */
 function complete(script: string, words: string[]): string[] {
   const quoted = words.map((w) => `'${w}'`).join(" ");
-  const r = spawnSync("bash", ["-c", `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _avictl_complete; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: "utf8" });
+  const r = spawnSync(
+    "bash",
+    ["-c", `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _avictl_complete; printf '%s\\n' "\${COMPREPLY[@]}"`],
+    { encoding: "utf8" },
+  );
   return r.stdout.split("\n").filter(Boolean);
 }
 

@@ -21,7 +21,10 @@ describe("contexts", () => {
     expect(setContext({ name: "site2", fields: { controller: "10.10.20.44" } }).action).toBe("created");
     expect(setContext({ name: "site1", fields: { tenant: "t1" } }).action).toBe("updated");
     let rows = listContexts();
-    expect(rows.map((r) => [r.name, r.current])).toEqual([["site1", true], ["site2", false]]);
+    expect(rows.map((r) => [r.name, r.current])).toEqual([
+      ["site1", true],
+      ["site2", false],
+    ]);
     expect(rows[0]).toMatchObject({ controller: "10.10.20.43", username: "admin", tenant: "t1" });
     useContext("site2");
     rows = listContexts();

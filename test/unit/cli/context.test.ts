@@ -28,7 +28,12 @@ describe("resolveTarget", () => {
   it("accepts AVI_API_VERSION as an alias of AVI_VERSION, AVI_VERSION winning", () => {
     const t = resolveTarget({ controller: "c" }, { AVI_API_VERSION: "22.1.3" }, { apiVersion: "avictl/v1", contexts: [] }, false);
     expect(t.apiVersion).toEqual({ value: "22.1.3", source: "env:AVI_API_VERSION" });
-    const both = resolveTarget({ controller: "c" }, { AVI_API_VERSION: "22.1.3", AVI_VERSION: "20.1.5" }, { apiVersion: "avictl/v1", contexts: [] }, false);
+    const both = resolveTarget(
+      { controller: "c" },
+      { AVI_API_VERSION: "22.1.3", AVI_VERSION: "20.1.5" },
+      { apiVersion: "avictl/v1", contexts: [] },
+      false,
+    );
     expect(both.apiVersion?.value).toBe("20.1.5");
   });
 
@@ -73,7 +78,13 @@ describe("resolveTarget", () => {
   });
 
   it("ranks an explicit --context as a flag: its controller, user and password win over the AVI_* of another controller", () => {
-    const labEnv = { AVI_CONTROLLER: "https://127.0.0.1:4443", AVI_USERNAME: "admin", AVI_PASSWORD: "lab-secret", AVI_VERSION: "30.2.1", SITE1_PW: "site1-secret" };
+    const labEnv = {
+      AVI_CONTROLLER: "https://127.0.0.1:4443",
+      AVI_USERNAME: "admin",
+      AVI_PASSWORD: "lab-secret",
+      AVI_VERSION: "30.2.1",
+      SITE1_PW: "site1-secret",
+    };
     const t = resolveTarget({ context: "site1" }, labEnv, cfg, false);
     expect(t.controller).toEqual({ value: "10.10.20.43", source: "context:site1" });
     expect(t.username).toEqual({ value: "ctxuser", source: "context:site1" });
@@ -104,5 +115,6 @@ describe("parseDuration", () => {
     ["1h", 3_600_000],
   ])("%s → %d ms", (text, ms) => expect(parseDuration(text, "--timeout")).toBe(ms));
 
-  it("rejects nonsense with the flag name", () => expect(() => parseDuration("soon", "--wait-timeout")).toThrow('--wait-timeout must be a duration like 30s, 5m or 1h, not "soon"'));
+  it("rejects nonsense with the flag name", () =>
+    expect(() => parseDuration("soon", "--wait-timeout")).toThrow('--wait-timeout must be a duration like 30s, 5m or 1h, not "soon"'));
 });

@@ -11,8 +11,18 @@ import { swaggerDir } from "../../helpers/helm-binary.js";
 
 /** Parse argv with a small command tree, running the input checks as the program does. */
 async function parse(argv: string[]): Promise<void> {
-  const root = new Command("avictl").exitOverride().option("--controller <host>").configureOutput({ writeErr: () => undefined });
-  root.addCommand(new Command("seg").argument("<name>", "SE group name").option("--folder <path>").option("--cloud <name>", "cloud", "Default-Cloud").option("--label <kv>", "", (v: string, all: string[] = []) => [...all, v]).action(() => undefined));
+  const root = new Command("avictl")
+    .exitOverride()
+    .option("--controller <host>")
+    .configureOutput({ writeErr: () => undefined });
+  root.addCommand(
+    new Command("seg")
+      .argument("<name>", "SE group name")
+      .option("--folder <path>")
+      .option("--cloud <name>", "cloud", "Default-Cloud")
+      .option("--label <kv>", "", (v: string, all: string[] = []) => [...all, v])
+      .action(() => undefined),
+  );
   root.hook("preAction", (_, action) => checkInputs(action));
   await root.parseAsync(["node", "avictl", ...argv]);
 }
@@ -42,7 +52,9 @@ describe("numbers", () => {
   it("accepts decimal whole numbers and applies the schema's range, optionally narrower", () => {
     expect(parseCount("30", "--ttl", 1, 100)).toBe(30);
     expect(parseCount("-3", "--offset", -5, 5)).toBe(-3);
-    expect(() => parseSchemaCount("0", "--max-se", "ServiceEngineGroup.max_se", { min: 1 })).toThrow('--max-se must be a whole number from 1 to 1000, not "0"');
+    expect(() => parseSchemaCount("0", "--max-se", "ServiceEngineGroup.max_se", { min: 1 })).toThrow(
+      '--max-se must be a whole number from 1 to 1000, not "0"',
+    );
     expect(() => parseSchemaCount("65", "--min-scaleout", "ServiceEngineGroup.min_scaleout_per_vs")).toThrow("from 1 to 64");
   });
 });
@@ -56,7 +68,8 @@ describe("checkController and checkApiVersion", () => {
     expect(() => checkController(value, "--controller")).toThrow(message);
   });
   it("accepts hosts, host:port and http(s) URLs", () => {
-    for (const v of ["10.10.20.43", "avi.example.com:8443", "https://[::1]:8443", "http://127.0.0.1:9000"]) expect(() => checkController(v, "--controller")).not.toThrow();
+    for (const v of ["10.10.20.43", "avi.example.com:8443", "https://[::1]:8443", "http://127.0.0.1:9000"])
+      expect(() => checkController(v, "--controller")).not.toThrow();
   });
   it("refuses malformed and unknown API versions", () => {
     expect(() => checkApiVersion("banana", "--api-version")).toThrow('--api-version "banana" is not an Avi API version like 22.1.3');
@@ -67,10 +80,17 @@ describe("checkController and checkApiVersion", () => {
 
 describe.skipIf(!existsSync(swaggerDir))("AVI_RANGES", () => {
   it("matches the official schemas (regenerate with node src/workflows/infra/ranges.generate.mjs)", () => {
-    const files: Record<string, string> = { ServiceEngineGroup: "ServiceEngineGroup", IpamDnsInternalProfile: "IpamDnsProviderProfile", DnsServiceDomain: "IpamDnsProviderProfile", DnsServiceApplicationProfile: "ApplicationProfile" };
+    const files: Record<string, string> = {
+      ServiceEngineGroup: "ServiceEngineGroup",
+      IpamDnsInternalProfile: "IpamDnsProviderProfile",
+      DnsServiceDomain: "IpamDnsProviderProfile",
+      DnsServiceApplicationProfile: "ApplicationProfile",
+    };
     for (const [key, [min, max]] of Object.entries(AVI_RANGES)) {
       const [def, field] = key.split(".") as [string, string];
-      const doc = JSON.parse(readFileSync(join(swaggerDir, `${files[def]}.json`), "utf8")) as { definitions: Record<string, { properties: Record<string, { description?: string }> }> };
+      const doc = JSON.parse(readFileSync(join(swaggerDir, `${files[def]}.json`), "utf8")) as {
+        definitions: Record<string, { properties: Record<string, { description?: string }> }>;
+      };
       const range = /Allowed values are (-?\d+)-(-?\d+)/.exec(doc.definitions[def]!.properties[field]!.description ?? "");
       expect([min, max], key).toEqual(range ? [Number(range[1]), Number(range[2])] : [0, 2 ** 31 - 1]);
     }

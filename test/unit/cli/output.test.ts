@@ -26,8 +26,20 @@ describe("printTable", () => {
 });
 
 describe("renderPlan", () => {
-  const diff = ["cloud_ref", "ha_mode", "se_name_prefix", "vcenter_folder", "buffer_se", "non_significant_log_throttle", "udf_log_throttle"].map((path) => ({ path, to: 1 }));
-  const plan = { plan: [{ kind: "serviceenginegroup", name: "DNS-SE-Group", action: "create" as const, diff }], warnings: [], dryRun: false };
+  const diff = [
+    "cloud_ref",
+    "ha_mode",
+    "se_name_prefix",
+    "vcenter_folder",
+    "buffer_se",
+    "non_significant_log_throttle",
+    "udf_log_throttle",
+  ].map((path) => ({ path, to: 1 }));
+  const plan = {
+    plan: [{ kind: "serviceenginegroup", name: "DNS-SE-Group", action: "create" as const, diff }],
+    warnings: [],
+    dryRun: false,
+  };
   it("never shortens a cell when piped", () => {
     const io = testIo({ tty: false });
     renderPlan(io, plan);
@@ -61,7 +73,11 @@ describe("writeOutput", () => {
 describe("report (errors → exit codes)", () => {
   it.each([
     [new UsageError("--buffer-se must be ≥ 0"), 2, "error: --buffer-se must be ≥ 0\n"],
-    [new OperationError("cannot reach controller 10.10.20.43:443 (connection refused)", "check --controller / AVI_CONTROLLER"), 1, "error: cannot reach controller 10.10.20.43:443 (connection refused)\ncheck --controller / AVI_CONTROLLER\n"],
+    [
+      new OperationError("cannot reach controller 10.10.20.43:443 (connection refused)", "check --controller / AVI_CONTROLLER"),
+      1,
+      "error: cannot reach controller 10.10.20.43:443 (connection refused)\ncheck --controller / AVI_CONTROLLER\n",
+    ],
     [new VerificationFailed(), 3, ""],
     [new Cancelled("interrupted"), 130, "cancelled: interrupted\n"],
   ])("%s → %d", (err, code, stderr) => {

@@ -57,7 +57,14 @@ describe("GSLB answers of a lab DNS VS", () => {
   it("leaves unhealthy members out and falls back to the next priority group when a group has none up", () => {
     const groups = [
       { name: "primary", priority: 20, members: [{ ip: { addr: "10.0.0.1" }, cluster_uuid: "c-1", ratio: 1 }] },
-      { name: "backup", priority: 10, members: [{ ip: { addr: "10.0.0.3" }, cluster_uuid: "c-2", ratio: 1 }, { ip: { addr: "10.0.0.4" }, cluster_uuid: "c-2", ratio: 1, enabled: false }] },
+      {
+        name: "backup",
+        priority: 10,
+        members: [
+          { ip: { addr: "10.0.0.3" }, cluster_uuid: "c-2", ratio: 1 },
+          { ip: { addr: "10.0.0.4" }, cluster_uuid: "c-2", ratio: 1, enabled: false },
+        ],
+      },
     ];
     let site1Up = true;
     const a = new GslbAnswers(store({ groups }), "vs-dns", (_gs, m: GslbMember) => m.cluster_uuid !== "c-1" || site1Up);

@@ -10,7 +10,12 @@ let kube: KubeApiHandle;
 let boots: { config: Record<string, string>; nodes: KubeNode[] }[];
 let verdict: AkoBootResult;
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Obj; text: string }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Obj; text: string }> {
   const res = await caFetch(kube.caCert)(`${kube.url}${path}`, {
     method,
     headers: { Authorization: `Bearer ${kube.token}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}), ...headers },
@@ -27,7 +32,8 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 }
 const get = (path: string, headers?: Record<string, string>) => call("GET", path, undefined, headers);
 const post = (path: string, body: unknown) => call("POST", path, body);
-const patch = (path: string, body: unknown, type: string) => call("PATCH", path, typeof body === "string" ? body : JSON.stringify(body), { "Content-Type": type });
+const patch = (path: string, body: unknown, type: string) =>
+  call("PATCH", path, typeof body === "string" ? body : JSON.stringify(body), { "Content-Type": type });
 
 /** A watch's events as they arrive. */
 async function openWatch(path: string): Promise<{ next: () => Promise<Obj>; done: Promise<void> }> {
@@ -59,7 +65,12 @@ const AKO_STS = (image = "projects.registry.vmware.com/ako/ako:1.13.4") => ({
   apiVersion: "apps/v1",
   kind: "StatefulSet",
   metadata: { name: "ako", namespace: "avi-system" },
-  spec: { replicas: 1, serviceName: "ako", selector: { matchLabels: { app: "ako" } }, template: { metadata: { labels: { app: "ako" } }, spec: { containers: [{ name: "ako", image }] } } },
+  spec: {
+    replicas: 1,
+    serviceName: "ako",
+    selector: { matchLabels: { app: "ako" } },
+    template: { metadata: { labels: { app: "ako" } }, spec: { containers: [{ name: "ako", image }] } },
+  },
 });
 
 beforeEach(async () => {
@@ -118,7 +129,9 @@ describe("discovery and OpenAPI", () => {
     expect((await get("/version")).body).toMatchObject({ major: "1", minor: "29", gitVersion: "v1.29.4" });
     expect((await get("/api")).body.versions).toEqual(["v1"]);
     const groups = (await get("/apis")).body.groups as { name: string; preferredVersion: { version: string } }[];
-    expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining(["apps", "networking.k8s.io", "rbac.authorization.k8s.io", "apiextensions.k8s.io", "policy"]));
+    expect(groups.map((g) => g.name)).toEqual(
+      expect.arrayContaining(["apps", "networking.k8s.io", "rbac.authorization.k8s.io", "apiextensions.k8s.io", "policy"]),
+    );
     const core = (await get("/api/v1")).body.resources as { name: string; namespaced: boolean; verbs: string[] }[];
     expect(core.find((r) => r.name === "pods")).toMatchObject({ namespaced: true, verbs: expect.arrayContaining(["watch", "patch"]) });
     expect(core.map((r) => r.name)).toEqual(expect.arrayContaining(["pods/log", "nodes", "events", "endpoints", "serviceaccounts"]));
@@ -143,17 +156,43 @@ describe("discovery and OpenAPI", () => {
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: { name: "aviinfrasettings.ako.vmware.com" },
-      spec: { group: "ako.vmware.com", scope: "Cluster", names: { kind: "AviInfraSetting", plural: "aviinfrasettings", singular: "aviinfrasetting" }, versions: [{ name: "v1beta1", served: true, storage: true, schema: { openAPIV3Schema: schema }, additionalPrinterColumns: [{ name: "Status", type: "string", jsonPath: ".status.status" }] }] },
+      spec: {
+        group: "ako.vmware.com",
+        scope: "Cluster",
+        names: { kind: "AviInfraSetting", plural: "aviinfrasettings", singular: "aviinfrasetting" },
+        versions: [
+          {
+            name: "v1beta1",
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: schema },
+            additionalPrinterColumns: [{ name: "Status", type: "string", jsonPath: ".status.status" }],
+          },
+        ],
+      },
     };
     expect((await post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).status).toBe(201);
-    expect((await get("/apis/ako.vmware.com/v1beta1")).body.resources[0]).toMatchObject({ name: "aviinfrasettings", namespaced: false, kind: "AviInfraSetting" });
+    expect((await get("/apis/ako.vmware.com/v1beta1")).body.resources[0]).toMatchObject({
+      name: "aviinfrasettings",
+      namespaced: false,
+      kind: "AviInfraSetting",
+    });
     const index = (await get("/openapi/v3")).body.paths as Record<string, { serverRelativeURL: string }>;
     const doc = (await get(index["apis/ako.vmware.com/v1beta1"]!.serverRelativeURL)).body;
     expect(doc.components.schemas["com.vmware.ako.v1beta1.AviInfraSetting"]).toMatchObject(schema);
     expect(doc.paths["/apis/ako.vmware.com/v1beta1/aviinfrasettings/{name}"].patch).toBeDefined();
-    const created = await post("/apis/ako.vmware.com/v1beta1/aviinfrasettings", { apiVersion: "ako.vmware.com/v1beta1", kind: "AviInfraSetting", metadata: { name: "infra" }, spec: { seGroup: { name: "seg" } } });
+    const created = await post("/apis/ako.vmware.com/v1beta1/aviinfrasettings", {
+      apiVersion: "ako.vmware.com/v1beta1",
+      kind: "AviInfraSetting",
+      metadata: { name: "infra" },
+      spec: { seGroup: { name: "seg" } },
+    });
     expect(created.status).toBe(201);
-    const table = (await get("/apis/ako.vmware.com/v1beta1/aviinfrasettings", { Accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" })).body;
+    const table = (
+      await get("/apis/ako.vmware.com/v1beta1/aviinfrasettings", {
+        Accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+      })
+    ).body;
     expect(table.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(["Name", "Status"]);
     expect(table.rows[0].cells).toEqual(["infra", ""]);
   });
@@ -163,31 +202,56 @@ describe("requests", () => {
   it("answers errors as Status objects with their codes", async () => {
     expect((await get("/api/v1/namespaces/default/configmaps/none")).body).toMatchObject({ kind: "Status", reason: "NotFound", code: 404 });
     expect((await post("/api/v1/namespaces/nowhere/configmaps", { metadata: { name: "x" } })).status).toBe(404);
-    expect((await call("POST", "/api/v1/namespaces/default/configmaps", "{not json")).body).toMatchObject({ reason: "BadRequest", code: 400 });
+    expect((await call("POST", "/api/v1/namespaces/default/configmaps", "{not json")).body).toMatchObject({
+      reason: "BadRequest",
+      code: 400,
+    });
     expect((await get("/api/v1/namespaces/default/pods?labelSelector=a%20in")).body).toMatchObject({ reason: "BadRequest", code: 400 });
     expect((await get("/apis/nothing/v1/things")).status).toBe(404);
     const first = await post("/api/v1/namespaces/default/configmaps", { metadata: { name: "x" }, data: { a: "1" } });
-    expect((await post("/api/v1/namespaces/default/configmaps", { metadata: { name: "x" } })).body).toMatchObject({ reason: "AlreadyExists", code: 409 });
+    expect((await post("/api/v1/namespaces/default/configmaps", { metadata: { name: "x" } })).body).toMatchObject({
+      reason: "AlreadyExists",
+      code: 409,
+    });
     await call("PUT", "/api/v1/namespaces/default/configmaps/x", { ...first.body, data: { a: "2" } });
-    expect((await call("PUT", "/api/v1/namespaces/default/configmaps/x", { ...first.body, data: { a: "3" } })).body).toMatchObject({ reason: "Conflict", code: 409 });
+    expect((await call("PUT", "/api/v1/namespaces/default/configmaps/x", { ...first.body, data: { a: "3" } })).body).toMatchObject({
+      reason: "Conflict",
+      code: 409,
+    });
   });
 
   it("takes helm's protobuf Secrets and answers in JSON", async () => {
     const w = () => new BinaryWriter();
     const entry = (k: string, v: string) => w().tag(1, 2).string(k).tag(2, 2).bytes(new TextEncoder().encode(v)).finish();
-    const meta = w().tag(1, 2).string("sh.helm.release.v1.ako.v1").tag(11, 2).bytes(entry("owner", "helm")).tag(11, 2).bytes(entry("name", "ako")).finish();
+    const meta = w()
+      .tag(1, 2)
+      .string("sh.helm.release.v1.ako.v1")
+      .tag(11, 2)
+      .bytes(entry("owner", "helm"))
+      .tag(11, 2)
+      .bytes(entry("name", "ako"))
+      .finish();
     const secret = w().tag(1, 2).bytes(meta).tag(2, 2).bytes(entry("release", "H4sI")).tag(3, 2).string("helm.sh/release.v1").finish();
     const raw = w().tag(1, 2).bytes(w().tag(1, 2).string("v1").tag(2, 2).string("Secret").finish()).tag(2, 2).bytes(secret).finish();
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), Buffer.from(raw)]);
-    const r = await call("POST", "/api/v1/namespaces/default/secrets", body, { "Content-Type": "application/vnd.kubernetes.protobuf", Accept: "application/vnd.kubernetes.protobuf,application/json" });
+    const r = await call("POST", "/api/v1/namespaces/default/secrets", body, {
+      "Content-Type": "application/vnd.kubernetes.protobuf",
+      Accept: "application/vnd.kubernetes.protobuf,application/json",
+    });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ kind: "Secret", type: "helm.sh/release.v1", metadata: { namespace: "default", labels: { owner: "helm", name: "ako" } }, data: { release: Buffer.from("H4sI").toString("base64") } });
+    expect(r.body).toMatchObject({
+      kind: "Secret",
+      type: "helm.sh/release.v1",
+      metadata: { namespace: "default", labels: { owner: "helm", name: "ako" } },
+      data: { release: Buffer.from("H4sI").toString("base64") },
+    });
     expect((await get("/api/v1/namespaces/default/secrets?labelSelector=name%3Dako%2Cowner%3Dhelm")).body.items).toHaveLength(1);
     expect((await get("/api/v1/secrets?labelSelector=owner%3Dhelm")).body.items).toHaveLength(1);
   });
 
   it("server-side applies YAML (create, then merge) as helm does", async () => {
-    const yaml = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: avi-k8s-config\n  namespace: default\ndata:\n  clusterName: ${v}\n`;
+    const yaml = (v: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: avi-k8s-config\n  namespace: default\ndata:\n  clusterName: ${v}\n`;
     const path = "/api/v1/namespaces/default/configmaps/avi-k8s-config?fieldManager=helm&fieldValidation=Strict&force=false";
     expect((await patch(path, yaml("one"), "application/apply-patch+yaml")).status).toBe(201);
     const again = await patch(path, yaml("two"), "application/apply-patch+yaml");
@@ -197,7 +261,8 @@ describe("requests", () => {
 
   it("deletes a namespace with its objects, and collections by selector", async () => {
     await post("/api/v1/namespaces", { metadata: { name: "tmp" } });
-    for (const name of ["a", "b"]) await post("/api/v1/namespaces/tmp/configmaps", { metadata: { name, labels: { drop: name === "a" ? "yes" : "no" } } });
+    for (const name of ["a", "b"])
+      await post("/api/v1/namespaces/tmp/configmaps", { metadata: { name, labels: { drop: name === "a" ? "yes" : "no" } } });
     const gone = await call("DELETE", "/api/v1/namespaces/tmp/configmaps?labelSelector=drop%3Dyes");
     expect(gone.body.items.map((o: Obj) => o.metadata.name)).toEqual(["a"]);
     expect((await call("DELETE", "/api/v1/namespaces/tmp")).body).toMatchObject({ kind: "Status", status: "Success" });
@@ -235,7 +300,9 @@ describe("watches", () => {
   it("replays from a resourceVersion and ends at timeoutSeconds", async () => {
     const a = await post("/api/v1/namespaces/default/configmaps", { metadata: { name: "a" } });
     await post("/api/v1/namespaces/default/configmaps", { metadata: { name: "b" } });
-    const w = await openWatch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${a.body.metadata.resourceVersion}&timeoutSeconds=1`);
+    const w = await openWatch(
+      `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${a.body.metadata.resourceVersion}&timeoutSeconds=1`,
+    );
     expect(await w.next()).toMatchObject({ type: "ADDED", object: { metadata: { name: "b" } } });
     await w.done;
   });
@@ -246,30 +313,52 @@ describe("workloads and the AKO emulation", () => {
 
   beforeEach(async () => {
     await post("/api/v1/namespaces", { metadata: { name: "avi-system" } });
-    await post("/api/v1/namespaces/avi-system/configmaps", { metadata: { name: "avi-k8s-config" }, data: { clusterName: "S1-AZ1", apiServerPort: "8080" } });
+    await post("/api/v1/namespaces/avi-system/configmaps", {
+      metadata: { name: "avi-k8s-config" },
+      data: { clusterName: "S1-AZ1", apiServerPort: "8080" },
+    });
   });
 
   it("runs ako-0, calls the bridge with the ConfigMap and nodes, logs and serves /api/status", async () => {
     const created = await post("/apis/apps/v1/namespaces/avi-system/statefulsets", AKO_STS());
     expect(created.status).toBe(201);
-    expect(boots).toEqual([{ config: { clusterName: "S1-AZ1", apiServerPort: "8080" }, nodes: [{ name: "n1", internalIP: "10.1.1.1", podCIDR: "10.244.1.0/24" }] }]);
+    expect(boots).toEqual([
+      {
+        config: { clusterName: "S1-AZ1", apiServerPort: "8080" },
+        nodes: [{ name: "n1", internalIP: "10.1.1.1", podCIDR: "10.244.1.0/24" }],
+      },
+    ]);
     const p = await pod();
     expect(p.metadata.labels).toMatchObject({ app: "ako", "statefulset.kubernetes.io/pod-name": "ako-0" });
-    expect(p.metadata.ownerReferences[0]).toMatchObject({ kind: "StatefulSet", name: "ako", uid: created.body.metadata.uid, controller: true });
+    expect(p.metadata.ownerReferences[0]).toMatchObject({
+      kind: "StatefulSet",
+      name: "ako",
+      uid: created.body.metadata.uid,
+      controller: true,
+    });
     expect(p.status.phase).toBe("Running");
     expect(p.status.conditions.find((c: Obj) => c.type === "Ready").status).toBe("True");
-    expect(p.status.containerStatuses[0]).toMatchObject({ name: "ako", ready: true, restartCount: 0, state: { running: { startedAt: expect.any(String) } } });
+    expect(p.status.containerStatuses[0]).toMatchObject({
+      name: "ako",
+      ready: true,
+      restartCount: 0,
+      state: { running: { startedAt: expect.any(String) } },
+    });
     const log = (await get("/api/v1/namespaces/avi-system/pods/ako-0/log?container=ako")).text;
     expect(log).toMatch(/INFO\t.*AKO is running with version: 1\.13\.4/);
     expect(log).toMatch(/INFO\t.*AKO is connected to the controller at https:\/\/lab/);
     expect(log).toMatch(/Started the Kubernetes Controller\n$/);
     expect((await get("/api/v1/namespaces/avi-system/pods/ako-0/log?tailLines=1")).text.trim().split("\n")).toHaveLength(1);
-    expect((await get("/api/v1/namespaces/avi-system/pods/ako-0:8080/proxy/api/status")).body).toEqual({ avi_api: { connection_status: "CONNECTED", errors: [] } });
+    expect((await get("/api/v1/namespaces/avi-system/pods/ako-0:8080/proxy/api/status")).body).toEqual({
+      avi_api: { connection_status: "CONNECTED", errors: [] },
+    });
     expect((await get("/api/v1/namespaces/avi-system/pods/ako-0:9999/proxy/api/status")).status).toBe(503);
     const sts = (await get("/apis/apps/v1/namespaces/avi-system/statefulsets/ako")).body;
     expect(sts.status).toMatchObject({ replicas: 1, readyReplicas: 1, observedGeneration: 1 });
     expect(sts.status.currentRevision).toBe(sts.status.updateRevision);
-    const events = (await get("/api/v1/namespaces/avi-system/events?fieldSelector=involvedObject.name%3Dako-0")).body.items.map((e: Obj) => e.reason);
+    const events = (await get("/api/v1/namespaces/avi-system/events?fieldSelector=involvedObject.name%3Dako-0")).body.items.map(
+      (e: Obj) => e.reason,
+    );
     expect(events.sort()).toEqual(["AKOReady", "ValidatedUserInput"]);
   });
 
@@ -296,7 +385,9 @@ describe("workloads and the AKO emulation", () => {
   it("reports AKO's refusal: a WARN line, DISCONNECTED with the error, a restart and an AKOShutdown event", async () => {
     verdict = { connected: false, message: "Invalid input detected, AKO will be rebooted to retry: Cloud Nope not found" };
     await post("/apis/apps/v1/namespaces/avi-system/statefulsets", AKO_STS());
-    expect((await get("/api/v1/namespaces/avi-system/pods/ako-0/log")).text).toMatch(/WARN\t.*Invalid input detected, AKO will be rebooted to retry: Cloud Nope not found/);
+    expect((await get("/api/v1/namespaces/avi-system/pods/ako-0/log")).text).toMatch(
+      /WARN\t.*Invalid input detected, AKO will be rebooted to retry: Cloud Nope not found/,
+    );
     const status = (await get("/api/v1/namespaces/avi-system/pods/ako-0:8080/proxy/api/status")).body.avi_api;
     expect(status).toMatchObject({ connection_status: "DISCONNECTED", errors: [{ error: verdict.message }] });
     expect((await pod()).status.containerStatuses[0].restartCount).toBe(1);
@@ -307,7 +398,10 @@ describe("workloads and the AKO emulation", () => {
   it("AKO up to 1.4.2 reads its ConfigMap from avi-system whatever its namespace", async () => {
     await post("/api/v1/namespaces", { metadata: { name: "other" } });
     await post("/api/v1/namespaces/other/configmaps", { metadata: { name: "avi-k8s-config" }, data: { clusterName: "OTHER" } });
-    await post("/apis/apps/v1/namespaces/other/statefulsets", { ...AKO_STS("projects.registry.vmware.com/ako/ako:1.4.2"), metadata: { name: "ako", namespace: "other" } });
+    await post("/apis/apps/v1/namespaces/other/statefulsets", {
+      ...AKO_STS("projects.registry.vmware.com/ako/ako:1.4.2"),
+      metadata: { name: "ako", namespace: "other" },
+    });
     expect(boots.map((b) => b.config.clusterName)).toEqual(["S1-AZ1"]);
     // 1.4.2 posts no events; newer AKO does.
     expect((await get("/api/v1/namespaces/other/events")).body.items).toEqual([]);
@@ -316,31 +410,79 @@ describe("workloads and the AKO emulation", () => {
   it("holds a pod in CreateContainerConfigError until the Secret its environment names exists", async () => {
     const deploy = {
       metadata: { name: "amko-like" },
-      spec: { replicas: 2, selector: { matchLabels: { app: "a" } }, template: { metadata: { labels: { app: "a" } }, spec: { containers: [{ name: "c", image: "i:1", env: [{ name: "M", valueFrom: { secretKeyRef: { name: "gslb-config-secret", key: "gslb-members" } } }] }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "a" } },
+        template: {
+          metadata: { labels: { app: "a" } },
+          spec: {
+            containers: [
+              {
+                name: "c",
+                image: "i:1",
+                env: [{ name: "M", valueFrom: { secretKeyRef: { name: "gslb-config-secret", key: "gslb-members" } } }],
+              },
+            ],
+          },
+        },
+      },
     };
     await post("/apis/apps/v1/namespaces/avi-system/deployments", deploy);
     const pods = () => kube.objects("v1", "Pod", "avi-system") as Obj[];
     expect(pods()).toHaveLength(2);
-    expect(pods()[0]!.status).toMatchObject({ phase: "Pending", containerStatuses: [{ state: { waiting: { reason: "CreateContainerConfigError", message: 'secret "gslb-config-secret" not found' } } }] });
+    expect(pods()[0]!.status).toMatchObject({
+      phase: "Pending",
+      containerStatuses: [
+        { state: { waiting: { reason: "CreateContainerConfigError", message: 'secret "gslb-config-secret" not found' } } },
+      ],
+    });
     const name = pods()[0]!.metadata.name as string;
-    expect((await get(`/api/v1/namespaces/avi-system/pods/${name}/log`)).body).toMatchObject({ code: 400, message: expect.stringContaining("CreateContainerConfigError") });
-    expect((kube.objects("apps/v1", "Deployment", "avi-system")[0] as Obj).status).toMatchObject({ readyReplicas: 0, unavailableReplicas: 2 });
+    expect((await get(`/api/v1/namespaces/avi-system/pods/${name}/log`)).body).toMatchObject({
+      code: 400,
+      message: expect.stringContaining("CreateContainerConfigError"),
+    });
+    expect((kube.objects("apps/v1", "Deployment", "avi-system")[0] as Obj).status).toMatchObject({
+      readyReplicas: 0,
+      unavailableReplicas: 2,
+    });
     await post("/api/v1/namespaces/avi-system/secrets", { metadata: { name: "gslb-config-secret" }, stringData: { other: "x" } });
-    expect(pods()[0]!.status.containerStatuses[0].state.waiting.message).toBe("couldn't find key gslb-members in Secret avi-system/gslb-config-secret");
-    await patch("/api/v1/namespaces/avi-system/secrets/gslb-config-secret", { stringData: { "gslb-members": "apiVersion: v1" } }, "application/merge-patch+json");
+    expect(pods()[0]!.status.containerStatuses[0].state.waiting.message).toBe(
+      "couldn't find key gslb-members in Secret avi-system/gslb-config-secret",
+    );
+    await patch(
+      "/api/v1/namespaces/avi-system/secrets/gslb-config-secret",
+      { stringData: { "gslb-members": "apiVersion: v1" } },
+      "application/merge-patch+json",
+    );
     expect(pods().map((p) => p.status.phase)).toEqual(["Running", "Running"]);
     const status = (kube.objects("apps/v1", "Deployment", "avi-system")[0] as Obj).status;
     expect(status).toMatchObject({ readyReplicas: 2, availableReplicas: 2 });
-    expect(status.conditions.map((c: Obj) => [c.type, c.status, c.reason])).toEqual([["Available", "True", "MinimumReplicasAvailable"], ["Progressing", "True", "NewReplicaSetAvailable"]]);
+    expect(status.conditions.map((c: Obj) => [c.type, c.status, c.reason])).toEqual([
+      ["Available", "True", "MinimumReplicasAvailable"],
+      ["Progressing", "True", "NewReplicaSetAvailable"],
+    ]);
     await patch("/apis/apps/v1/namespaces/avi-system/deployments/amko-like", { spec: { replicas: 1 } }, "application/merge-patch+json");
     expect(pods()).toHaveLength(1);
-    expect((kube.objects("apps/v1", "Deployment", "avi-system")[0] as Obj).status).toMatchObject({ replicas: 1, readyReplicas: 1, observedGeneration: 2 });
+    expect((kube.objects("apps/v1", "Deployment", "avi-system")[0] as Obj).status).toMatchObject({
+      replicas: 1,
+      readyReplicas: 1,
+      observedGeneration: 2,
+    });
   });
 
   it("runs a DaemonSet's pod on every node", async () => {
-    await post("/apis/apps/v1/namespaces/avi-system/daemonsets", { metadata: { name: "agent" }, spec: { selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "agent", image: "a:1" }] } } } });
+    await post("/apis/apps/v1/namespaces/avi-system/daemonsets", {
+      metadata: { name: "agent" },
+      spec: {
+        selector: { matchLabels: { app: "agent" } },
+        template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "agent", image: "a:1" }] } },
+      },
+    });
     expect((kube.objects("v1", "Pod", "avi-system") as Obj[]).map((p) => [p.spec.nodeName, p.status.phase])).toEqual([["n1", "Running"]]);
-    expect((kube.objects("apps/v1", "DaemonSet", "avi-system")[0] as Obj).status).toMatchObject({ desiredNumberScheduled: 1, numberReady: 1 });
+    expect((kube.objects("apps/v1", "DaemonSet", "avi-system")[0] as Obj).status).toMatchObject({
+      desiredNumberScheduled: 1,
+      numberReady: 1,
+    });
   });
 });
 

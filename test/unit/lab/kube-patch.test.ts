@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { applyPatch, canonical, jsonPatch, matchesLabels, parseFieldSelector, parseLabelSelector, strategicMerge } from "../../../src/lab/kube/patch.js";
+import {
+  applyPatch,
+  canonical,
+  jsonPatch,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  strategicMerge,
+} from "../../../src/lab/kube/patch.js";
 
 describe("label selectors", () => {
   const labels = { app: "ako", tier: "control", "app.kubernetes.io/name": "ako" };
@@ -50,8 +58,15 @@ describe("field selectors", () => {
 
 describe("strategic merge", () => {
   it("deletes a named entry with $patch: delete and ignores directives", () => {
-    const spec = { containers: [{ name: "a", image: "1" }, { name: "b", image: "2" }] };
-    expect(strategicMerge(spec, { $setElementOrder: [], containers: [{ name: "a", $patch: "delete" }] })).toEqual({ containers: [{ name: "b", image: "2" }] });
+    const spec = {
+      containers: [
+        { name: "a", image: "1" },
+        { name: "b", image: "2" },
+      ],
+    };
+    expect(strategicMerge(spec, { $setElementOrder: [], containers: [{ name: "a", $patch: "delete" }] })).toEqual({
+      containers: [{ name: "b", image: "2" }],
+    });
   });
   it("replaces lists whose entries have no name", () => {
     expect(strategicMerge({ args: ["a", "b"] }, { args: ["c"] })).toEqual({ args: ["c"] });
@@ -59,11 +74,17 @@ describe("strategic merge", () => {
 });
 
 describe("server-side apply", () => {
-  const live = { metadata: { name: "cm", labels: { a: "1", mine: "x" }, annotations: { other: "kept" } }, data: { one: "1", two: "2", theirs: "t" } };
+  const live = {
+    metadata: { name: "cm", labels: { a: "1", mine: "x" }, annotations: { other: "kept" } },
+    data: { one: "1", two: "2", theirs: "t" },
+  };
   it("drops what the manager applied before and no longer applies, keeps other managers' fields", () => {
     const previous = { metadata: { name: "cm", labels: { a: "1", mine: "x" } }, data: { one: "1", two: "2" } };
     const applied = { metadata: { name: "cm", labels: { a: "2" } }, data: { one: "1" } };
-    expect(applyPatch(live, previous, applied)).toEqual({ metadata: { name: "cm", labels: { a: "2" }, annotations: { other: "kept" } }, data: { one: "1", theirs: "t" } });
+    expect(applyPatch(live, previous, applied)).toEqual({
+      metadata: { name: "cm", labels: { a: "2" }, annotations: { other: "kept" } },
+      data: { one: "1", theirs: "t" },
+    });
   });
   it("merges over the live object on the manager's first apply", () => {
     expect(applyPatch(live, {}, { data: { three: "3" } })).toEqual({ ...live, data: { ...live.data, three: "3" } });
@@ -71,13 +92,20 @@ describe("server-side apply", () => {
   it("removes named list entries the manager stopped applying", () => {
     const pod = { containers: [{ name: "a", image: "1", env: [{ name: "X" }, { name: "Y" }] }, { name: "injected" }] };
     const previous = { containers: [{ name: "a", env: [{ name: "X" }, { name: "Y" }] }] };
-    expect(applyPatch(pod, previous, { containers: [{ name: "a", env: [{ name: "X" }] }] })).toEqual({ containers: [{ name: "a", image: "1", env: [{ name: "X" }] }, { name: "injected" }] });
+    expect(applyPatch(pod, previous, { containers: [{ name: "a", env: [{ name: "X" }] }] })).toEqual({
+      containers: [{ name: "a", image: "1", env: [{ name: "X" }] }, { name: "injected" }],
+    });
   });
 });
 
 describe("JSON patch", () => {
   it("moves and copies", () => {
-    expect(jsonPatch({ a: { x: 1 }, b: {} }, [{ op: "copy", from: "/a/x", path: "/b/y" }, { op: "move", from: "/a", path: "/c" }])).toEqual({ b: { y: 1 }, c: { x: 1 } });
+    expect(
+      jsonPatch({ a: { x: 1 }, b: {} }, [
+        { op: "copy", from: "/a/x", path: "/b/y" },
+        { op: "move", from: "/a", path: "/c" },
+      ]),
+    ).toEqual({ b: { y: 1 }, c: { x: 1 } });
   });
   it("fails on a missing path and an unknown operation", () => {
     expect(() => jsonPatch({}, [{ op: "remove", path: "/nope" }])).toThrow(/does not exist/);

@@ -15,18 +15,34 @@ function msg(...parts: Part[]): Uint8Array {
   return w.finish();
 }
 const entry = (k: string, v: string | Uint8Array) => msg([1, k], [2, v]);
-const envelope = (apiVersion: string, kind: string, raw: Uint8Array) => Buffer.concat([Buffer.from("k8s\0", "binary"), Buffer.from(msg([1, msg([1, apiVersion], [2, kind])], [2, raw]))]);
+const envelope = (apiVersion: string, kind: string, raw: Uint8Array) =>
+  Buffer.concat([Buffer.from("k8s\0", "binary"), Buffer.from(msg([1, msg([1, apiVersion], [2, kind])], [2, raw]))]);
 
 describe("protobuf request bodies", () => {
   it("decodes kubectl create namespace, dropping proto2's empty strings", () => {
     const meta = msg([1, "avi-system"], [2, ""], [3, ""], [11, entry("team", "lb")]);
     const body = envelope("v1", "Namespace", msg([1, meta], [2, msg()], [3, msg([1, "Active"])]));
-    expect(decodeObject(body)).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "avi-system", labels: { team: "lb" } }, spec: {} });
+    expect(decodeObject(body)).toEqual({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "avi-system", labels: { team: "lb" } },
+      spec: {},
+    });
   });
 
   it("keeps empty map values and decodes binary data as base64", () => {
-    const body = envelope("v1", "ConfigMap", msg([1, msg([1, "c1"])], [2, entry("a", "1")], [2, entry("empty", "")], [3, entry("bin", Uint8Array.of(0, 1, 254))], [4, false]));
-    expect(decodeObject(body)).toEqual({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c1" }, data: { a: "1", empty: "" }, binaryData: { bin: Buffer.from([0, 1, 254]).toString("base64") } });
+    const body = envelope(
+      "v1",
+      "ConfigMap",
+      msg([1, msg([1, "c1"])], [2, entry("a", "1")], [2, entry("empty", "")], [3, entry("bin", Uint8Array.of(0, 1, 254))], [4, false]),
+    );
+    expect(decodeObject(body)).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c1" },
+      data: { a: "1", empty: "" },
+      binaryData: { bin: Buffer.from([0, 1, 254]).toString("base64") },
+    });
   });
 
   it("decodes a Deployment: replicas 0 kept (a pointer), ports, env from a secret, quantities, unknown fields skipped", () => {
@@ -72,7 +88,11 @@ describe("protobuf request bodies", () => {
 
   it("decodes a Service's int-or-string target port", () => {
     const spec = msg([1, msg([1, "http"], [3, 80], [4, msg([1, 0], [2, 8080])])], [2, entry("app", "web")], [4, "ClusterIP"]);
-    expect(decodeObject(envelope("v1", "Service", msg([1, msg([1, "web"])], [2, spec]))).spec).toEqual({ ports: [{ name: "http", port: 80, targetPort: 8080 }], selector: { app: "web" }, type: "ClusterIP" });
+    expect(decodeObject(envelope("v1", "Service", msg([1, msg([1, "web"])], [2, spec]))).spec).toEqual({
+      ports: [{ name: "http", port: 80, targetPort: 8080 }],
+      selector: { app: "web" },
+      type: "ClusterIP",
+    });
   });
 
   it("refuses kinds it has no field table for, and bodies without the magic", () => {

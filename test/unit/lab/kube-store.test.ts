@@ -20,7 +20,14 @@ function failure(f: () => unknown): Record<string, unknown> {
 
 beforeEach(() => {
   store = new KubeStore(builtinTypes("v1.29.4"));
-  [ns, cm, secret, sts, crd, pod] = [store.resource("", "v1", "namespaces")!, store.resource("", "v1", "configmaps")!, store.resource("", "v1", "secrets")!, store.resource("apps", "v1", "statefulsets")!, store.resource("apiextensions.k8s.io", "v1", "customresourcedefinitions")!, store.resource("", "v1", "pods")!];
+  [ns, cm, secret, sts, crd, pod] = [
+    store.resource("", "v1", "namespaces")!,
+    store.resource("", "v1", "configmaps")!,
+    store.resource("", "v1", "secrets")!,
+    store.resource("apps", "v1", "statefulsets")!,
+    store.resource("apiextensions.k8s.io", "v1", "customresourcedefinitions")!,
+    store.resource("", "v1", "pods")!,
+  ];
   changes.length = 0;
   store.onChange((c) => changes.push(c));
   store.create(ns, undefined, { metadata: { name: "avi-system" } });
@@ -39,13 +46,38 @@ describe("create and read", () => {
 
   it("answers the API server's errors with their codes", () => {
     store.create(cm, "avi-system", { metadata: { name: "a" } });
-    expect(failure(() => store.create(cm, "avi-system", { metadata: { name: "a" } }))).toMatchObject({ kind: "Status", status: "Failure", reason: "AlreadyExists", code: 409, message: 'configmaps "a" already exists', details: { name: "a", kind: "configmaps" } });
-    expect(failure(() => store.create(cm, "nowhere", { metadata: { name: "a" } }))).toMatchObject({ reason: "NotFound", code: 404, message: 'namespaces "nowhere" not found' });
+    expect(failure(() => store.create(cm, "avi-system", { metadata: { name: "a" } }))).toMatchObject({
+      kind: "Status",
+      status: "Failure",
+      reason: "AlreadyExists",
+      code: 409,
+      message: 'configmaps "a" already exists',
+      details: { name: "a", kind: "configmaps" },
+    });
+    expect(failure(() => store.create(cm, "nowhere", { metadata: { name: "a" } }))).toMatchObject({
+      reason: "NotFound",
+      code: 404,
+      message: 'namespaces "nowhere" not found',
+    });
     expect(failure(() => store.create(cm, "avi-system", { metadata: {} }))).toMatchObject({ reason: "Invalid", code: 422 });
-    expect(failure(() => store.create(cm, "avi-system", { metadata: { name: "Bad_Name" } }))).toMatchObject({ reason: "Invalid", code: 422 });
-    expect(failure(() => store.create(cm, "avi-system", { kind: "Secret", metadata: { name: "x" } }))).toMatchObject({ reason: "BadRequest", code: 400 });
-    expect(failure(() => store.create(cm, "avi-system", { metadata: { name: "x", namespace: "other" } }))).toMatchObject({ reason: "BadRequest", code: 400 });
-    expect(failure(() => store.replace(sts, "avi-system", "ghost", { metadata: { name: "ghost" } }))).toMatchObject({ reason: "NotFound", code: 404, message: 'statefulsets.apps "ghost" not found', details: { group: "apps", kind: "statefulsets" } });
+    expect(failure(() => store.create(cm, "avi-system", { metadata: { name: "Bad_Name" } }))).toMatchObject({
+      reason: "Invalid",
+      code: 422,
+    });
+    expect(failure(() => store.create(cm, "avi-system", { kind: "Secret", metadata: { name: "x" } }))).toMatchObject({
+      reason: "BadRequest",
+      code: 400,
+    });
+    expect(failure(() => store.create(cm, "avi-system", { metadata: { name: "x", namespace: "other" } }))).toMatchObject({
+      reason: "BadRequest",
+      code: 400,
+    });
+    expect(failure(() => store.replace(sts, "avi-system", "ghost", { metadata: { name: "ghost" } }))).toMatchObject({
+      reason: "NotFound",
+      code: 404,
+      message: 'statefulsets.apps "ghost" not found',
+      details: { group: "apps", kind: "statefulsets" },
+    });
   });
 
   it("generates names from generateName", () => {
@@ -54,12 +86,20 @@ describe("create and read", () => {
   });
 
   it("turns Secret stringData into base64 data", () => {
-    expect(store.create(secret, "avi-system", { metadata: { name: "s" }, stringData: { password: "pw" } })).toMatchObject({ data: { password: Buffer.from("pw").toString("base64") }, type: "Opaque" });
+    expect(store.create(secret, "avi-system", { metadata: { name: "s" }, stringData: { password: "pw" } })).toMatchObject({
+      data: { password: Buffer.from("pw").toString("base64") },
+      type: "Opaque",
+    });
   });
 
   it("lists sorted, by namespace, with selectors", () => {
     store.create(ns, undefined, { metadata: { name: "other" } });
-    for (const [n, name, app] of [["avi-system", "b", "ako"], ["avi-system", "a", "amko"], ["other", "c", "ako"]] as const) store.create(cm, n, { metadata: { name, labels: { app } } });
+    for (const [n, name, app] of [
+      ["avi-system", "b", "ako"],
+      ["avi-system", "a", "amko"],
+      ["other", "c", "ako"],
+    ] as const)
+      store.create(cm, n, { metadata: { name, labels: { app } } });
     expect(store.list(cm).map((o) => o.metadata.name)).toEqual(["a", "b", "c"]);
     expect(store.list(cm, "other").map((o) => o.metadata.name)).toEqual(["c"]);
     expect(store.list(cm, undefined, selectorFilter("app=ako", "metadata.namespace!=other")).map((o) => o.metadata.name)).toEqual(["b"]);
@@ -69,13 +109,18 @@ describe("create and read", () => {
 
 describe("updates", () => {
   it("refuses a stale resourceVersion with 409 Conflict and bumps generation only on spec changes", () => {
-    const s = store.create(sts, "avi-system", { metadata: { name: "ako" }, spec: { template: { spec: { containers: [{ name: "ako" }] } } } });
+    const s = store.create(sts, "avi-system", {
+      metadata: { name: "ako" },
+      spec: { template: { spec: { containers: [{ name: "ako" }] } } },
+    });
     const labelled = store.replace(sts, "avi-system", "ako", { ...s, metadata: { ...s.metadata, labels: { a: "b" } } });
     expect(labelled.metadata.generation).toBe(1);
     expect(failure(() => store.replace(sts, "avi-system", "ako", s))).toMatchObject({ reason: "Conflict", code: 409 });
     const scaled = store.replace(sts, "avi-system", "ako", { ...labelled, spec: { ...labelled.spec, replicas: 2 } });
     expect(scaled.metadata.generation).toBe(2);
-    expect(failure(() => store.replace(sts, "avi-system", "ako", { ...scaled, metadata: { ...scaled.metadata, name: "other" } }))).toMatchObject({ reason: "BadRequest", code: 400 });
+    expect(
+      failure(() => store.replace(sts, "avi-system", "ako", { ...scaled, metadata: { ...scaled.metadata, name: "other" } })),
+    ).toMatchObject({ reason: "BadRequest", code: 400 });
   });
 
   it("keeps the resourceVersion and tells no one when an update changes nothing", () => {
@@ -91,33 +136,89 @@ describe("updates", () => {
     store.setStatus(sts, "avi-system", "ako", { readyReplicas: 1 });
     const put = store.replace(sts, "avi-system", "ako", { ...store.get(sts, "avi-system", "ako"), status: { readyReplicas: 9 } });
     expect(put.status).toEqual({ readyReplicas: 1 });
-    const viaStatus = store.replace(sts, "avi-system", "ako", { metadata: { name: "ako" }, status: { readyReplicas: 3 } }, { subresource: "status" });
+    const viaStatus = store.replace(
+      sts,
+      "avi-system",
+      "ako",
+      { metadata: { name: "ako" }, status: { readyReplicas: 3 } },
+      { subresource: "status" },
+    );
     expect(viaStatus.status).toEqual({ readyReplicas: 3 });
     expect(viaStatus.spec).toEqual(store.get(sts, "avi-system", "ako")!.spec);
     expect(s.metadata.uid).toBe(viaStatus.metadata.uid);
   });
 
   it("patches with merge, strategic merge and JSON patch, and refuses unknown patch types", () => {
-    store.create(sts, "avi-system", { metadata: { name: "ako" }, spec: { template: { spec: { containers: [{ name: "ako", image: "a:1", env: [{ name: "A", value: "1" }] }] } } } });
-    store.patch(sts, "avi-system", "ako", "application/strategic-merge-patch+json", { spec: { template: { spec: { containers: [{ name: "ako", env: [{ name: "B", value: "2" }] }] } } } });
+    store.create(sts, "avi-system", {
+      metadata: { name: "ako" },
+      spec: { template: { spec: { containers: [{ name: "ako", image: "a:1", env: [{ name: "A", value: "1" }] }] } } },
+    });
+    store.patch(sts, "avi-system", "ako", "application/strategic-merge-patch+json", {
+      spec: { template: { spec: { containers: [{ name: "ako", env: [{ name: "B", value: "2" }] }] } } },
+    });
     store.patch(sts, "avi-system", "ako", "application/merge-patch+json", { metadata: { labels: { x: "y" } } });
-    const { object } = store.patch(sts, "avi-system", "ako", "application/json-patch+json", [{ op: "replace", path: "/spec/replicas", value: 3 }]);
+    const { object } = store.patch(sts, "avi-system", "ako", "application/json-patch+json", [
+      { op: "replace", path: "/spec/replicas", value: 3 },
+    ]);
     expect(object.metadata.labels).toEqual({ x: "y" });
-    expect(object.spec).toMatchObject({ replicas: 3, template: { spec: { containers: [{ name: "ako", image: "a:1", env: [{ name: "A", value: "1" }, { name: "B", value: "2" }] }] } } });
-    expect(failure(() => store.patch(sts, "avi-system", "ako", "application/json-patch+json", [{ op: "test", path: "/spec/replicas", value: 1 }]))).toMatchObject({ code: 422 });
-    expect(failure(() => store.patch(sts, "avi-system", "ako", "text/plain", {}))).toMatchObject({ reason: "UnsupportedMediaType", code: 415 });
+    expect(object.spec).toMatchObject({
+      replicas: 3,
+      template: {
+        spec: {
+          containers: [
+            {
+              name: "ako",
+              image: "a:1",
+              env: [
+                { name: "A", value: "1" },
+                { name: "B", value: "2" },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    expect(
+      failure(() =>
+        store.patch(sts, "avi-system", "ako", "application/json-patch+json", [{ op: "test", path: "/spec/replicas", value: 1 }]),
+      ),
+    ).toMatchObject({ code: 422 });
+    expect(failure(() => store.patch(sts, "avi-system", "ako", "text/plain", {}))).toMatchObject({
+      reason: "UnsupportedMediaType",
+      code: 415,
+    });
     expect(failure(() => store.patch(sts, "avi-system", "nope", "application/merge-patch+json", {}))).toMatchObject({ code: 404 });
   });
 
   it("server-side apply creates, then merges, and removes what the same manager stopped applying", () => {
-    const apply = (data: Record<string, string>, manager = "helm") => store.patch(cm, "avi-system", "cfg", "application/apply-patch+yaml", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" }, data }, { fieldManager: manager });
+    const apply = (data: Record<string, string>, manager = "helm") =>
+      store.patch(
+        cm,
+        "avi-system",
+        "cfg",
+        "application/apply-patch+yaml",
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" }, data },
+        { fieldManager: manager },
+      );
     expect(apply({ a: "1", b: "2" }).created).toBe(true);
     apply({ mine: "x" }, "avictl");
     const second = apply({ a: "1" });
     expect(second.created).toBe(false);
     expect(second.object.data).toEqual({ a: "1", mine: "x" });
-    expect(failure(() => store.patch(cm, "avi-system", "cfg", "application/apply-patch+yaml", { metadata: { name: "cfg" } }, { fieldManager: "helm" }))).toMatchObject({ code: 400 });
-    expect(failure(() => store.patch(cm, "avi-system", "cfg", "application/apply-patch+yaml", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" } }))).toMatchObject({ code: 400 });
+    expect(
+      failure(() =>
+        store.patch(cm, "avi-system", "cfg", "application/apply-patch+yaml", { metadata: { name: "cfg" } }, { fieldManager: "helm" }),
+      ),
+    ).toMatchObject({ code: 400 });
+    expect(
+      failure(() =>
+        store.patch(cm, "avi-system", "cfg", "application/apply-patch+yaml", {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "cfg" },
+        }),
+      ),
+    ).toMatchObject({ code: 400 });
   });
 
   it("dry runs change nothing", () => {
@@ -129,13 +230,24 @@ describe("updates", () => {
 describe("deletes", () => {
   it("deleting a namespace deletes its objects; deleting an owner deletes what it owns", () => {
     const owner = store.create(sts, "avi-system", { metadata: { name: "ako" }, spec: {} });
-    store.create(pod, "avi-system", { metadata: { name: "ako-0", ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name: "ako", uid: owner.metadata.uid!, controller: true }] }, spec: {} });
+    store.create(pod, "avi-system", {
+      metadata: {
+        name: "ako-0",
+        ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name: "ako", uid: owner.metadata.uid!, controller: true }],
+      },
+      spec: {},
+    });
     store.create(pod, "avi-system", { metadata: { name: "loose" }, spec: {} });
     store.delete(sts, "avi-system", "ako");
     expect(store.list(pod, "avi-system").map((p) => p.metadata.name)).toEqual(["loose"]);
     store.delete(ns, undefined, "avi-system");
     expect(store.list(pod)).toEqual([]);
-    expect(changes.filter((c) => c.type === "DELETED").map((c) => `${c.plural}/${c.object.metadata.name}`)).toEqual(["statefulsets/ako", "pods/ako-0", "pods/loose", "namespaces/avi-system"]);
+    expect(changes.filter((c) => c.type === "DELETED").map((c) => `${c.plural}/${c.object.metadata.name}`)).toEqual([
+      "statefulsets/ako",
+      "pods/ako-0",
+      "pods/loose",
+      "namespaces/avi-system",
+    ]);
   });
 });
 
@@ -171,7 +283,10 @@ describe("custom resources", () => {
   });
 
   it("refuses a CRD whose name is not <plural>.<group>", () => {
-    expect(failure(() => store.create(crd, undefined, { ...hostrules, metadata: { name: "rules.ako.vmware.com" } }))).toMatchObject({ reason: "Invalid", code: 422 });
+    expect(failure(() => store.create(crd, undefined, { ...hostrules, metadata: { name: "rules.ako.vmware.com" } }))).toMatchObject({
+      reason: "Invalid",
+      code: 422,
+    });
   });
 });
 

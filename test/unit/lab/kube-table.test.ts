@@ -24,10 +24,40 @@ describe("kubectl's ages", () => {
 
 describe("tables", () => {
   const pods = builtinTypes("v1.29.4").find((t) => t.kind === "Pod")!;
-  const pod = (name: string, status: Record<string, unknown>): KubeObject => ({ metadata: { name, namespace: "avi-system", creationTimestamp: new Date().toISOString() }, spec: { containers: [{ name: "a" }, { name: "b" }], nodeName: "n1" }, status });
+  const pod = (name: string, status: Record<string, unknown>): KubeObject => ({
+    metadata: { name, namespace: "avi-system", creationTimestamp: new Date().toISOString() },
+    spec: { containers: [{ name: "a" }, { name: "b" }], nodeName: "n1" },
+    status,
+  });
   it("shows a waiting reason as the pod's status, counts ready containers and restarts", () => {
-    const t = toTable(pods, [pod("ako-0", { phase: "Running", podIP: "10.0.0.2", containerStatuses: [{ ready: true, restartCount: 1 }, { ready: false, restartCount: 2 }] }), pod("amko-0", { phase: "Pending", containerStatuses: [{ ready: false, state: { waiting: { reason: "CreateContainerConfigError" } } }] })], "7", null);
-    expect(t.columnDefinitions.map((c) => [c.name, c.priority])).toEqual([["Name", 0], ["Ready", 0], ["Status", 0], ["Restarts", 0], ["Age", 0], ["IP", 1], ["Node", 1]]);
+    const t = toTable(
+      pods,
+      [
+        pod("ako-0", {
+          phase: "Running",
+          podIP: "10.0.0.2",
+          containerStatuses: [
+            { ready: true, restartCount: 1 },
+            { ready: false, restartCount: 2 },
+          ],
+        }),
+        pod("amko-0", {
+          phase: "Pending",
+          containerStatuses: [{ ready: false, state: { waiting: { reason: "CreateContainerConfigError" } } }],
+        }),
+      ],
+      "7",
+      null,
+    );
+    expect(t.columnDefinitions.map((c) => [c.name, c.priority])).toEqual([
+      ["Name", 0],
+      ["Ready", 0],
+      ["Status", 0],
+      ["Restarts", 0],
+      ["Age", 0],
+      ["IP", 1],
+      ["Node", 1],
+    ]);
     expect(t.rows.map((r) => r.cells.slice(0, 4))).toEqual([
       ["ako-0", "1/2", "Running", 3],
       ["amko-0", "0/2", "CreateContainerConfigError", 0],

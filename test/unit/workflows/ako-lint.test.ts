@@ -75,36 +75,73 @@ const lint = (text: string, chart = chart1134) => lintAkoValues(text, "values.ya
 describe("lintAkoValues", () => {
   it("suggests the closest key for a misspelling, with its full path", () => {
     const r = lint("AKOSettings:\n  clustrName: S1-AZ1\n");
-    expect(r.findings).toEqual([{ path: "AKOSettings.clustrName", severity: "error", message: "unknown key; did you mean AKOSettings.clusterName?" }]);
+    expect(r.findings).toEqual([
+      { path: "AKOSettings.clustrName", severity: "error", message: "unknown key; did you mean AKOSettings.clusterName?" },
+    ]);
     expect(r.passed).toBe(false);
   });
 
   it("reports a misspelled section once, at the section, whatever it holds", () => {
     const r = lint("ControlerSettings:\n  controllerHost: 10.10.20.43\n  cloudName: Default-Cloud\n");
-    expect(r.findings).toEqual([{ path: "ControlerSettings", severity: "error", message: "unknown key; did you mean ControllerSettings?" }]);
+    expect(r.findings).toEqual([
+      { path: "ControlerSettings", severity: "error", message: "unknown key; did you mean ControllerSettings?" },
+    ]);
   });
 
   it("makes no suggestion for a key nothing resembles", () => {
-    expect(lint("AKOSettings:\n  enableTurbo: true\n").findings).toEqual([{ path: "AKOSettings.enableTurbo", severity: "error", message: "unknown key for AKO 1.13.4" }]);
+    expect(lint("AKOSettings:\n  enableTurbo: true\n").findings).toEqual([
+      { path: "AKOSettings.enableTurbo", severity: "error", message: "unknown key for AKO 1.13.4" },
+    ]);
   });
 
   it("gives the fix for keys moved between versions: subnetIP/subnetPrefix on 1.5.1+, networkName, controllerIP", () => {
-    const r = lint("NetworkSettings:\n  subnetIP: 10.10.25.0\n  subnetPrefix: 24\n  networkName: AVI_FRONTEND_3025\nControllerSettings:\n  controllerIP: 10.10.20.43\n");
+    const r = lint(
+      "NetworkSettings:\n  subnetIP: 10.10.25.0\n  subnetPrefix: 24\n  networkName: AVI_FRONTEND_3025\nControllerSettings:\n  controllerIP: 10.10.20.43\n",
+    );
     expect(r.findings).toEqual([
-      { path: "NetworkSettings.subnetIP", severity: "error", message: "subnetIP was replaced by NetworkSettings.vipNetworkList[].cidr in 1.5.1" },
-      { path: "NetworkSettings.subnetPrefix", severity: "error", message: "subnetPrefix was replaced by NetworkSettings.vipNetworkList[].cidr in 1.5.1" },
-      { path: "NetworkSettings.networkName", severity: "error", message: "networkName was replaced by NetworkSettings.vipNetworkList[].networkName in 1.4.1" },
-      { path: "ControllerSettings.controllerIP", severity: "error", message: "controllerIP was renamed ControllerSettings.controllerHost in 1.3.1" },
+      {
+        path: "NetworkSettings.subnetIP",
+        severity: "error",
+        message: "subnetIP was replaced by NetworkSettings.vipNetworkList[].cidr in 1.5.1",
+      },
+      {
+        path: "NetworkSettings.subnetPrefix",
+        severity: "error",
+        message: "subnetPrefix was replaced by NetworkSettings.vipNetworkList[].cidr in 1.5.1",
+      },
+      {
+        path: "NetworkSettings.networkName",
+        severity: "error",
+        message: "networkName was replaced by NetworkSettings.vipNetworkList[].networkName in 1.4.1",
+      },
+      {
+        path: "ControllerSettings.controllerIP",
+        severity: "error",
+        message: "controllerIP was renamed ControllerSettings.controllerHost in 1.3.1",
+      },
     ]);
   });
 
   it("accepts subnetIP/subnetPrefix on 1.4.2, where they belong", () => {
-    expect(lint("NetworkSettings:\n  subnetIP: 10.10.25.0\n  subnetPrefix: \"24\"\n", chart142)).toEqual({ chartVersion: "1.4.2", findings: [], passed: true });
+    expect(lint('NetworkSettings:\n  subnetIP: 10.10.25.0\n  subnetPrefix: "24"\n', chart142)).toEqual({
+      chartVersion: "1.4.2",
+      findings: [],
+      passed: true,
+    });
   });
 
   it("warns (without failing) about L4Settings.defaultDomain from 1.13.1, and not before", () => {
     const r = lint("L4Settings:\n  defaultDomain: avi.iberia.local\n");
-    expect(r).toMatchObject({ passed: true, findings: [{ path: "L4Settings.defaultDomain", severity: "warning", message: "defaultDomain was deprecated in favour of NetworkSettings.defaultDomain in 1.13.1" }] });
+    expect(r).toMatchObject({
+      passed: true,
+      findings: [
+        {
+          path: "L4Settings.defaultDomain",
+          severity: "warning",
+          message: "defaultDomain was deprecated in favour of NetworkSettings.defaultDomain in 1.13.1",
+        },
+      ],
+    });
     expect(lint("L4Settings:\n  defaultDomain: avi.iberia.local\n", chart142).findings).toEqual([]);
   });
 
@@ -119,15 +156,26 @@ describe("lintAkoValues", () => {
   });
 
   it("checks the YAML types the chart templates compare", () => {
-    const r = lint("L7Settings:\n  defaultIngController: true\nreplicaCount: \"2\"\nNetworkSettings:\n  vipNetworkList:\n    networkName: AVI_FRONTEND_3025\n    cidr: 10.10.25.0/24\nAKOSettings:\n  primaryInstance: \"true\"\n");
-    expect(r.findings.map((f) => f.path)).toEqual(["L7Settings.defaultIngController", "replicaCount", "NetworkSettings.vipNetworkList", "AKOSettings.primaryInstance"]);
+    const r = lint(
+      'L7Settings:\n  defaultIngController: true\nreplicaCount: "2"\nNetworkSettings:\n  vipNetworkList:\n    networkName: AVI_FRONTEND_3025\n    cidr: 10.10.25.0/24\nAKOSettings:\n  primaryInstance: "true"\n',
+    );
+    expect(r.findings.map((f) => f.path)).toEqual([
+      "L7Settings.defaultIngController",
+      "replicaCount",
+      "NetworkSettings.vipNetworkList",
+      "AKOSettings.primaryInstance",
+    ]);
     expect(r.findings[0]!.message).toMatch(/^must be a YAML string, not boolean \(true\)/);
     expect(r.findings[1]!.message).toMatch(/^must be a YAML integer, not string \("2"\)/);
     // A map where a list belongs: one finding at the key, not one "unknown key" per field under it.
     expect(r.findings[2]!.message).toMatch(/^must be a YAML list, not map/);
-    expect(lint("NetworkSettings:\n  vipNetworkList: {}\n").findings).toEqual([expect.objectContaining({ path: "NetworkSettings.vipNetworkList", message: expect.stringMatching(/not map/) })]);
+    expect(lint("NetworkSettings:\n  vipNetworkList: {}\n").findings).toEqual([
+      expect.objectContaining({ path: "NetworkSettings.vipNetworkList", message: expect.stringMatching(/not map/) }),
+    ]);
     // A key this chart does not have is unknown, whatever its type.
-    expect(lint("featureGates:\n  GatewayAPI: \"true\"\n", chart142).findings).toEqual([{ path: "featureGates", severity: "error", message: "unknown key for AKO 1.4.2" }]);
+    expect(lint('featureGates:\n  GatewayAPI: "true"\n', chart142).findings).toEqual([
+      { path: "featureGates", severity: "error", message: "unknown key for AKO 1.4.2" },
+    ]);
   });
 
   it("accepts any key under maps the chart leaves open (empty or null by default)", () => {
@@ -137,12 +185,31 @@ describe("lintAkoValues", () => {
 
   it("warns about credentials in a values file", () => {
     const r = lint("avicredentials:\n  username: admin\n  password: password01\n");
-    expect(r).toMatchObject({ passed: true, findings: [{ path: "avicredentials.password", severity: "warning", message: expect.stringMatching(/leave them out, avictl manages avi-secret/) }] });
+    expect(r).toMatchObject({
+      passed: true,
+      findings: [
+        {
+          path: "avicredentials.password",
+          severity: "warning",
+          message: expect.stringMatching(/leave them out, avictl manages avi-secret/),
+        },
+      ],
+    });
     expect(JSON.stringify(r)).not.toContain("password01");
   });
 
   it("finds nothing in the values avictl renders for either layout", () => {
-    const input = { controllerHost: "10.10.20.43", controllerVersion: "20.1.5", cloudName: "Default-Cloud", clusterName: "S1-AZ1", vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" }, seGroup: "S1-AZ1-SE-Group", defaultDomain: "avi.iberia.local", cni: "antrea", shardSize: "SMALL" as const };
+    const input = {
+      controllerHost: "10.10.20.43",
+      controllerVersion: "20.1.5",
+      cloudName: "Default-Cloud",
+      clusterName: "S1-AZ1",
+      vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" },
+      seGroup: "S1-AZ1-SE-Group",
+      defaultDomain: "avi.iberia.local",
+      cni: "antrea",
+      shardSize: "SMALL" as const,
+    };
     expect(lint(renderAkoValues({ ...input, chartVersion: "1.4.2" }), chart142).findings).toEqual([]);
     // autoFQDN is in our template; the 1.13 subset above has it too.
     expect(lint(renderAkoValues({ ...input, chartVersion: "1.13.4" }), chart1134).findings).toEqual([]);
@@ -162,12 +229,18 @@ describe("lintWithHelm", () => {
 
   it("adds helm's own sentence as an error when the templates fail", async () => {
     const r = await lintWithHelm(clean, () => Promise.reject(new Error("helm template failed: incompatible types for comparison")));
-    expect(r).toEqual({ chartVersion: "1.13.4", passed: false, findings: [{ path: "-", severity: "error", message: "helm template failed: incompatible types for comparison" }] });
+    expect(r).toEqual({
+      chartVersion: "1.13.4",
+      passed: false,
+      findings: [{ path: "-", severity: "error", message: "helm template failed: incompatible types for comparison" }],
+    });
   });
 
   it("only warns when helm is missing, so lint still works without it", async () => {
     const r = await lintWithHelm(clean, () => Promise.reject(new Error("helm is not installed (helm not found)")));
     expect(r.passed).toBe(true);
-    expect(r.findings).toEqual([{ path: "-", severity: "warning", message: "helm is not installed: the chart's templates were not rendered" }]);
+    expect(r.findings).toEqual([
+      { path: "-", severity: "warning", message: "helm is not installed: the chart's templates were not rendered" },
+    ]);
   });
 });

@@ -7,12 +7,15 @@ import { S1AZ1 } from "../../helpers/blog.js";
 import { akoLayout, renderAkoValues, type AkoValuesInput } from "../../../src/workflows/ako/render.js";
 import { akoValues, controllerHostOf, offline, toAkoValuesOptions } from "../../../src/workflows/ako/values.js";
 
-
 type Values = Record<string, Record<string, unknown> | undefined>;
 const render = (chartVersion: string, extra: Partial<AkoValuesInput> = {}) => renderAkoValues({ ...S1AZ1, chartVersion, ...extra });
 const values = (text: string) => parse(text) as Values;
 const templateText = (name: string) => readFileSync(resolve(import.meta.dirname, "../../../templates/ako", name), "utf8");
-const commentLines = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("#"));
+const commentLines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("#"));
 
 /** Any non-empty value under a key that names a secret. */
 function secretValues(v: unknown, path = ""): string[] {
@@ -24,11 +27,20 @@ function secretValues(v: unknown, path = ""): string[] {
 describe("renderAkoValues", () => {
   it("1.4.x layout: VIP network by name in vipNetworkList, its subnet in subnetIP/subnetPrefix, domain in L4Settings", () => {
     const v = values(render("1.4.2"));
-    expect(v.NetworkSettings).toEqual({ vipNetworkList: [{ networkName: "AVI_FRONTEND_3025" }], subnetIP: "127.10.25.0", subnetPrefix: "24" });
+    expect(v.NetworkSettings).toEqual({
+      vipNetworkList: [{ networkName: "AVI_FRONTEND_3025" }],
+      subnetIP: "127.10.25.0",
+      subnetPrefix: "24",
+    });
     expect(v.L4Settings?.defaultDomain).toBe("avi.iberia.local");
     expect(v.AKOSettings).toMatchObject({ clusterName: "S1-AZ1", cniPlugin: "antrea" });
     expect(v.L7Settings).toMatchObject({ serviceType: "ClusterIP", shardVSSize: "SMALL" });
-    expect(v.ControllerSettings).toMatchObject({ controllerHost: "10.10.20.43", controllerVersion: "20.1.5", cloudName: "Default-Cloud", serviceEngineGroupName: "S1-AZ1-SE-Group" });
+    expect(v.ControllerSettings).toMatchObject({
+      controllerHost: "10.10.20.43",
+      controllerVersion: "20.1.5",
+      cloudName: "Default-Cloud",
+      serviceEngineGroupName: "S1-AZ1-SE-Group",
+    });
   });
 
   it("1.5.1 layout: the CIDR moves into vipNetworkList and subnetIP/subnetPrefix are gone", () => {
@@ -108,8 +120,19 @@ describe("toAkoValuesOptions", () => {
   const ok = { clusterName: "S1-AZ1", vipNetwork: "AVI_FRONTEND_3025", seGroup: "S1-AZ1-SE-Group" };
 
   it("splits NAME=CIDR, normalises case of service type and shard size, defaults cloud and chart", () => {
-    const o = toAkoValuesOptions({ ...ok, vipNetwork: "AVI_FRONTEND_3025=10.10.25.0/24", serviceType: "nodeportlocal", cni: "antrea", shardSize: "small" });
-    expect(o).toMatchObject({ vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" }, serviceType: "NodePortLocal", shardSize: "SMALL", cloud: "Default-Cloud" });
+    const o = toAkoValuesOptions({
+      ...ok,
+      vipNetwork: "AVI_FRONTEND_3025=10.10.25.0/24",
+      serviceType: "nodeportlocal",
+      cni: "antrea",
+      shardSize: "small",
+    });
+    expect(o).toMatchObject({
+      vipNetwork: { name: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" },
+      serviceType: "NodePortLocal",
+      shardSize: "SMALL",
+      cloud: "Default-Cloud",
+    });
     expect(o.chartVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(toAkoValuesOptions(ok).vipNetwork).toEqual({ name: "AVI_FRONTEND_3025" });
   });
@@ -155,11 +178,27 @@ const subnet = (addr: string, mask: number) => ({ prefix: { ip_addr: { addr, typ
 const lab = (extra: Record<string, AviObject[]> = {}) =>
   fakeAvi({
     cloud: [{ name: "Default-Cloud", uuid: "cloud-1" }],
-    network: [{ name: "AVI_FRONTEND_3025", uuid: "net-1", cloud_ref: "cloud-1", configured_subnets: [subnet("10.10.25.0", 24), subnet("10.10.26.0", 24)] }],
-    serviceenginegroup: [{ name: "S1-AZ1-SE-Group", uuid: "seg-1", cloud_ref: "cloud-1", labels: [{ key: "clustername", value: "S1-AZ1" }] }],
+    network: [
+      {
+        name: "AVI_FRONTEND_3025",
+        uuid: "net-1",
+        cloud_ref: "cloud-1",
+        configured_subnets: [subnet("10.10.25.0", 24), subnet("10.10.26.0", 24)],
+      },
+    ],
+    serviceenginegroup: [
+      { name: "S1-AZ1-SE-Group", uuid: "seg-1", cloud_ref: "cloud-1", labels: [{ key: "clustername", value: "S1-AZ1" }] },
+    ],
     ...extra,
   });
-const opts = (raw: Record<string, string> = {}) => toAkoValuesOptions({ clusterName: "S1-AZ1", vipNetwork: "AVI_FRONTEND_3025", seGroup: "S1-AZ1-SE-Group", chartVersion: "1.13.4", ...raw });
+const opts = (raw: Record<string, string> = {}) =>
+  toAkoValuesOptions({
+    clusterName: "S1-AZ1",
+    vipNetwork: "AVI_FRONTEND_3025",
+    seGroup: "S1-AZ1-SE-Group",
+    chartVersion: "1.13.4",
+    ...raw,
+  });
 
 describe("akoValues", () => {
   it("fills the VIP CIDR from the network's first configured subnet and the version from the controller", async () => {
@@ -167,14 +206,24 @@ describe("akoValues", () => {
     const { yaml, warnings } = await akoValues(opts(), "10.10.20.43", avi);
     const v = values(yaml);
     expect(v.NetworkSettings?.vipNetworkList).toEqual([{ networkName: "AVI_FRONTEND_3025", cidr: "10.10.25.0/24" }]);
-    expect(v.ControllerSettings).toMatchObject({ controllerHost: "10.10.20.43", controllerVersion: "20.1.5", serviceEngineGroupName: "S1-AZ1-SE-Group" });
+    expect(v.ControllerSettings).toMatchObject({
+      controllerHost: "10.10.20.43",
+      controllerVersion: "20.1.5",
+      serviceEngineGroupName: "S1-AZ1-SE-Group",
+    });
     expect(warnings).toEqual([]);
     // Network and SE group are looked up in the cloud, not anywhere on the controller.
-    expect(avi.asked).toEqual(expect.arrayContaining(["cloud/Default-Cloud", "network/AVI_FRONTEND_3025@cloud-1", "serviceenginegroup/S1-AZ1-SE-Group@cloud-1"]));
+    expect(avi.asked).toEqual(
+      expect.arrayContaining(["cloud/Default-Cloud", "network/AVI_FRONTEND_3025@cloud-1", "serviceenginegroup/S1-AZ1-SE-Group@cloud-1"]),
+    );
   });
 
   it("keeps a given CIDR; warns when the network has no such subnet; the flag's version wins", async () => {
-    const second = await akoValues(opts({ vipNetwork: "AVI_FRONTEND_3025=10.10.26.0/24", controllerVersion: "20.1.2" }), "10.10.20.43", lab());
+    const second = await akoValues(
+      opts({ vipNetwork: "AVI_FRONTEND_3025=10.10.26.0/24", controllerVersion: "20.1.2" }),
+      "10.10.20.43",
+      lab(),
+    );
     expect(values(second.yaml).ControllerSettings?.controllerVersion).toBe("20.1.2");
     expect(values(second.yaml).NetworkSettings?.vipNetworkList).toEqual([{ networkName: "AVI_FRONTEND_3025", cidr: "10.10.26.0/24" }]);
     expect(second.warnings).toEqual([]);
@@ -184,7 +233,11 @@ describe("akoValues", () => {
 
   it("warns when the SE group is missing or belongs to another AKO cluster", async () => {
     const missing = await akoValues(opts({ seGroup: "S9-SE-Group" }), "10.10.20.43", lab());
-    expect(missing.warnings).toEqual([expect.stringMatching(/^SE group S9-SE-Group does not exist yet on cloud Default-Cloud: create it with avictl seg create S9-SE-Group --cluster-label S1-AZ1/)]);
+    expect(missing.warnings).toEqual([
+      expect.stringMatching(
+        /^SE group S9-SE-Group does not exist yet on cloud Default-Cloud: create it with avictl seg create S9-SE-Group --cluster-label S1-AZ1/,
+      ),
+    ]);
     const taken = await akoValues(opts({ clusterName: "S1-AZ2" }), "10.10.20.43", lab());
     expect(taken.warnings).toEqual([expect.stringMatching(/SE group S1-AZ1-SE-Group belongs to AKO cluster S1-AZ1/)]);
   });
@@ -193,13 +246,20 @@ describe("akoValues", () => {
     const bare = lab({ network: [{ name: "AVI_FRONTEND_3025", uuid: "net-1", cloud_ref: "cloud-1" }] });
     await expect(akoValues(opts(), "10.10.20.43", bare)).rejects.toThrow(/network AVI_FRONTEND_3025 has no configured subnet/);
     await expect(akoValues(opts({ cloud: "Other-Cloud" }), "10.10.20.43", lab())).rejects.toThrow(/cloud "Other-Cloud" does not exist/);
-    await expect(akoValues(opts({ vipNetwork: "NOPE" }), "10.10.20.43", lab())).rejects.toThrow(/network "NOPE" is not discovered on cloud Default-Cloud/);
+    await expect(akoValues(opts({ vipNetwork: "NOPE" }), "10.10.20.43", lab())).rejects.toThrow(
+      /network "NOPE" is not discovered on cloud Default-Cloud/,
+    );
   });
 
   it("renders without a controller only from NAME=CIDR and --controller-version", async () => {
-    const { yaml } = await akoValues(opts({ vipNetwork: "AVI_FRONTEND_3025=10.10.25.0/24", controllerVersion: "20.1.5", chartVersion: "1.4.2" }), "10.10.20.43");
+    const { yaml } = await akoValues(
+      opts({ vipNetwork: "AVI_FRONTEND_3025=10.10.25.0/24", controllerVersion: "20.1.5", chartVersion: "1.4.2" }),
+      "10.10.20.43",
+    );
     expect(values(yaml).NetworkSettings).toMatchObject({ subnetIP: "10.10.25.0", subnetPrefix: "24" });
-    await expect(akoValues(opts(), "10.10.20.43")).rejects.toThrow(/without a controller, give --vip-network NAME=CIDR and --controller-version/);
+    await expect(akoValues(opts(), "10.10.20.43")).rejects.toThrow(
+      /without a controller, give --vip-network NAME=CIDR and --controller-version/,
+    );
   });
 
   it("takes the controller's host[:port] from its URL", () => {

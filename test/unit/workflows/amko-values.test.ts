@@ -10,20 +10,38 @@ import { amkoOffline, amkoValues, toAmkoValuesOptions } from "../../../src/workf
 interface Values {
   configs: Record<string, unknown>;
   federation?: Record<string, unknown>;
-  globalDeploymentPolicy: { appSelector?: { label?: Record<string, string> }; namespaceSelector?: unknown; matchClusters?: unknown[]; trafficSplit?: unknown[]; ttl?: number };
+  globalDeploymentPolicy: {
+    appSelector?: { label?: Record<string, string> };
+    namespaceSelector?: unknown;
+    matchClusters?: unknown[];
+    trafficSplit?: unknown[];
+    ttl?: number;
+  };
   gslbLeaderCredentials?: Record<string, unknown>;
 }
 const values = (text: string) => parse(text) as Values;
 
-const commentLines = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("#"));
+const commentLines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("#"));
 
 describe("renderAmkoValues", () => {
   it("1.4.1: leader, members, GDP; no federation (it came with 1.4.2)", () => {
     const v = values(renderAmkoValues({ ...BLOG_AMKO, chartVersion: "1.4.1" }));
-    expect(v.configs).toMatchObject({ gslbLeaderController: "10.10.20.42", controllerVersion: "20.1.5", memberClusters: [{ clusterContext: "s1az1" }, { clusterContext: "s1az2" }, { clusterContext: "s2" }] });
+    expect(v.configs).toMatchObject({
+      gslbLeaderController: "10.10.20.42",
+      controllerVersion: "20.1.5",
+      memberClusters: [{ clusterContext: "s1az1" }, { clusterContext: "s1az2" }, { clusterContext: "s2" }],
+    });
     expect(v).not.toHaveProperty("federation");
     // GDP v1alpha2 (AMKO 1.4.1+) wants matchClusters as objects, not the old strings.
-    expect(v.globalDeploymentPolicy).toEqual({ appSelector: { label: { app: "gslb" } }, matchClusters: [{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2" }], trafficSplit: BLOG_AMKO.trafficSplit });
+    expect(v.globalDeploymentPolicy).toEqual({
+      appSelector: { label: { app: "gslb" } },
+      matchClusters: [{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2" }],
+      trafficSplit: BLOG_AMKO.trafficSplit,
+    });
   });
 
   it("1.13.1: federation names this cluster and makes it the leader (the chart's default is a follower)", () => {
@@ -40,7 +58,8 @@ describe("renderAmkoValues", () => {
   });
 
   it("never carries credentials: the secret's fields are empty strings", () => {
-    for (const chartVersion of ["1.4.1", "1.13.1"]) expect(values(renderAmkoValues({ ...BLOG_AMKO, chartVersion })).gslbLeaderCredentials).toEqual({ username: "", password: "" });
+    for (const chartVersion of ["1.4.1", "1.13.1"])
+      expect(values(renderAmkoValues({ ...BLOG_AMKO, chartVersion })).gslbLeaderCredentials).toEqual({ username: "", password: "" });
   });
 
   it.each([
@@ -59,13 +78,32 @@ describe("toAmkoValuesOptions", () => {
 
   it("takes member names (NAME=CONTEXT too), the first as the current cluster, leaves unset flags unset", () => {
     const o = toAmkoValuesOptions({ member: members });
-    expect(o).toMatchObject({ members: ["s1az1", "s1az2", "s2"], currentCluster: "s1az1", leader: true, syncVipOnly: [], chartVersion: "1.13.1" });
+    expect(o).toMatchObject({
+      members: ["s1az1", "s1az2", "s2"],
+      currentCluster: "s1az1",
+      leader: true,
+      syncVipOnly: [],
+      chartVersion: "1.13.1",
+    });
     expect(o.split).toBeUndefined();
     expect(o.selector).toBeUndefined();
-    expect(toAmkoValuesOptions({ member: members, currentCluster: "s2", follower: true, split: "s1az1=6,s1az2=3,s2=1", selector: "gslb=true", ttl: "30" })).toMatchObject({
+    expect(
+      toAmkoValuesOptions({
+        member: members,
+        currentCluster: "s2",
+        follower: true,
+        split: "s1az1=6,s1az2=3,s2=1",
+        selector: "gslb=true",
+        ttl: "30",
+      }),
+    ).toMatchObject({
       currentCluster: "s2",
       leader: false,
-      split: [{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }],
+      split: [
+        { cluster: "s1az1", weight: 6 },
+        { cluster: "s1az2", weight: 3 },
+        { cluster: "s2", weight: 1 },
+      ],
       selector: { gslb: "true" },
       ttl: 30,
     });
@@ -99,19 +137,25 @@ function fakeAvi(gslbs: AviObject[], clusterUuid = "cluster-leader"): AviClient 
   const avi = {
     controller: "https://10.10.20.42",
     controllerVersion: "22.1.3",
-    get: (path: string) => (path === "cluster" ? Promise.resolve({ uuid: clusterUuid }) : Promise.reject(new Error(`unexpected GET ${path}`))),
+    get: (path: string) =>
+      path === "cluster" ? Promise.resolve({ uuid: clusterUuid }) : Promise.reject(new Error(`unexpected GET ${path}`)),
     list: (type: string) => (type === "gslb" ? Promise.resolve(gslbs) : Promise.reject(new Error(`unexpected list ${type}`))),
   };
   return avi as unknown as AviClient;
 }
 
 describe("amkoValues", () => {
-  const opts = (raw: Parameters<typeof toAmkoValuesOptions>[0] = {}) => toAmkoValuesOptions({ member: ["s1az1", "s1az2", "s2"], controllerVersion: "20.1.5", ...raw });
+  const opts = (raw: Parameters<typeof toAmkoValuesOptions>[0] = {}) =>
+    toAmkoValuesOptions({ member: ["s1az1", "s1az2", "s2"], controllerVersion: "20.1.5", ...raw });
 
   it("renders offline with an equal split and the app=gslb selector by default", async () => {
     const { yaml, warnings } = await amkoValues(opts(), "10.10.20.42");
     const v = values(yaml);
-    expect(v.globalDeploymentPolicy.trafficSplit).toEqual([{ cluster: "s1az1", weight: 1 }, { cluster: "s1az2", weight: 1 }, { cluster: "s2", weight: 1 }]);
+    expect(v.globalDeploymentPolicy.trafficSplit).toEqual([
+      { cluster: "s1az1", weight: 1 },
+      { cluster: "s1az2", weight: 1 },
+      { cluster: "s2", weight: 1 },
+    ]);
     expect(v.globalDeploymentPolicy.appSelector).toEqual({ label: { app: "gslb" } });
     expect(v.configs).toMatchObject({ gslbLeaderController: "10.10.20.42", controllerVersion: "20.1.5" });
     expect(warnings).toEqual([]);
@@ -124,7 +168,11 @@ describe("amkoValues", () => {
 
   it("marks --sync-vip-only members in matchClusters", async () => {
     const v = values((await amkoValues(opts({ syncVipOnly: ["s2"] }), "10.10.20.42")).yaml);
-    expect(v.globalDeploymentPolicy.matchClusters).toEqual([{ cluster: "s1az1" }, { cluster: "s1az2" }, { cluster: "s2", syncVipOnly: true }]);
+    expect(v.globalDeploymentPolicy.matchClusters).toEqual([
+      { cluster: "s1az1" },
+      { cluster: "s1az2" },
+      { cluster: "s2", syncVipOnly: true },
+    ]);
   });
 
   describe("with a base values file", () => {
@@ -158,21 +206,35 @@ describe("amkoValues", () => {
       o.base = base(blogBase);
       const { yaml, warnings } = await amkoValues(o, "10.10.20.42");
       const v = values(yaml);
-      expect(v.configs).toMatchObject({ gslbLeaderController: "10.10.20.42", logLevel: "DEBUG", memberClusters: [{ clusterContext: "s1az1" }, { clusterContext: "s1az2" }, { clusterContext: "s2" }] });
+      expect(v.configs).toMatchObject({
+        gslbLeaderController: "10.10.20.42",
+        logLevel: "DEBUG",
+        memberClusters: [{ clusterContext: "s1az1" }, { clusterContext: "s1az2" }, { clusterContext: "s2" }],
+      });
       // The base's selector replaces the default rather than being ANDed with app=gslb.
       expect(v.globalDeploymentPolicy.appSelector).toEqual({ label: { team: "web" } });
       expect(v.globalDeploymentPolicy.namespaceSelector).toEqual({ label: { ns: "gslb" } });
-      expect(v.globalDeploymentPolicy.trafficSplit).toEqual([{ cluster: "s1az1", weight: 8 }, { cluster: "s2", weight: 2 }]);
+      expect(v.globalDeploymentPolicy.trafficSplit).toEqual([
+        { cluster: "s1az1", weight: 8 },
+        { cluster: "s2", weight: 2 },
+      ]);
       expect(v.gslbLeaderCredentials).toEqual({ username: "", password: "" });
       expect(yaml).not.toContain("password01");
-      expect(warnings).toEqual(["amko-base.yaml: gslbLeaderCredentials.username left out; avictl passes the leader's credentials at install time", "amko-base.yaml: gslbLeaderCredentials.password left out; avictl passes the leader's credentials at install time"]);
+      expect(warnings).toEqual([
+        "amko-base.yaml: gslbLeaderCredentials.username left out; avictl passes the leader's credentials at install time",
+        "amko-base.yaml: gslbLeaderCredentials.password left out; avictl passes the leader's credentials at install time",
+      ]);
     });
 
     it("gives way to --split and --selector", async () => {
       const o = opts({ split: "s1az1=6,s1az2=3,s2=1", selector: "app=gslb" });
       o.base = base(blogBase);
       const v = values((await amkoValues(o, "10.10.20.42")).yaml);
-      expect(v.globalDeploymentPolicy.trafficSplit).toEqual([{ cluster: "s1az1", weight: 6 }, { cluster: "s1az2", weight: 3 }, { cluster: "s2", weight: 1 }]);
+      expect(v.globalDeploymentPolicy.trafficSplit).toEqual([
+        { cluster: "s1az1", weight: 6 },
+        { cluster: "s1az2", weight: 3 },
+        { cluster: "s2", weight: 1 },
+      ]);
       expect(v.globalDeploymentPolicy.appSelector).toEqual({ label: { app: "gslb" } });
     });
 
@@ -182,25 +244,39 @@ describe("amkoValues", () => {
         o.base = base(text);
         return amkoValues(o, "10.10.20.42");
       };
-      await expect(check("globalDeploymentPolicy:\n  trafficSplit:\n    - cluster: s1az1\n      weight: 50\n")).rejects.toThrow(/trafficSplit weight 50 for s1az1 must be a whole number from 1 to 20/);
-      await expect(check("globalDeploymentPolicy:\n  trafficSplit:\n    - cluster: cluster1-admin\n      weight: 5\n")).rejects.toThrow(/trafficSplit names cluster1-admin, not a --member/);
-      await expect(check("globalDeploymentPolicy:\n  appSelector:\n    label: {}\n")).rejects.toThrow(/appSelector.label is empty: AMKO would select nothing/);
+      await expect(check("globalDeploymentPolicy:\n  trafficSplit:\n    - cluster: s1az1\n      weight: 50\n")).rejects.toThrow(
+        /trafficSplit weight 50 for s1az1 must be a whole number from 1 to 20/,
+      );
+      await expect(check("globalDeploymentPolicy:\n  trafficSplit:\n    - cluster: cluster1-admin\n      weight: 5\n")).rejects.toThrow(
+        /trafficSplit names cluster1-admin, not a --member/,
+      );
+      await expect(check("globalDeploymentPolicy:\n  appSelector:\n    label: {}\n")).rejects.toThrow(
+        /appSelector.label is empty: AMKO would select nothing/,
+      );
       await expect(check("configs: [\n")).rejects.toThrow(/amko-base\.yaml is not valid YAML/);
     });
   });
 
   it("with a controller: reads its version and checks it is the GSLB leader", async () => {
-    const leader = await amkoValues(opts({ controllerVersion: undefined }), "10.10.20.42", fakeAvi([{ name: "Default", leader_cluster_uuid: "cluster-leader" }]));
+    const leader = await amkoValues(
+      opts({ controllerVersion: undefined }),
+      "10.10.20.42",
+      fakeAvi([{ name: "Default", leader_cluster_uuid: "cluster-leader" }]),
+    );
     expect(values(leader.yaml).configs.controllerVersion).toBe("22.1.3");
     expect(leader.warnings).toEqual([]);
     const follower = await amkoValues(opts(), "10.10.20.42", fakeAvi([{ name: "Default", leader_cluster_uuid: "cluster-other" }]));
     expect(values(follower.yaml).configs.controllerVersion).toBe("20.1.5");
     expect(follower.warnings).toEqual([expect.stringMatching(/^https:\/\/10\.10\.20\.42 is a GSLB follower: AMKO needs the leader/)]);
-    expect((await amkoValues(opts(), "10.10.20.42", fakeAvi([]))).warnings).toEqual([expect.stringMatching(/^GSLB is not configured on https:\/\/10\.10\.20\.42/)]);
+    expect((await amkoValues(opts(), "10.10.20.42", fakeAvi([]))).warnings).toEqual([
+      expect.stringMatching(/^GSLB is not configured on https:\/\/10\.10\.20\.42/),
+    ]);
   });
 
   it("needs the leader's address and version", async () => {
     await expect(amkoValues(opts(), undefined)).rejects.toThrow(/no GSLB leader controller: pass --leader-controller/);
-    await expect(amkoValues(opts({ controllerVersion: undefined }), "10.10.20.42")).rejects.toThrow(/without a controller, give --controller-version/);
+    await expect(amkoValues(opts({ controllerVersion: undefined }), "10.10.20.42")).rejects.toThrow(
+      /without a controller, give --controller-version/,
+    );
   });
 });

@@ -18,16 +18,30 @@ describe("resolveChart", () => {
   it("pulls the official OCI chart at the default version, and offline says in one sentence how to use a local archive", async () => {
     const calls: string[][] = [];
     const err = await resolveChart({}, "ako", offlineHelm(calls)).catch((e: unknown) => e);
-    expect(calls).toEqual([["pull", "oci://projects.packages.broadcom.com/ako/helm-charts/ako", "--version", "1.13.4", "--untar", "--untardir", expect.any(String)]]);
+    expect(calls).toEqual([
+      [
+        "pull",
+        "oci://projects.packages.broadcom.com/ako/helm-charts/ako",
+        "--version",
+        "1.13.4",
+        "--untar",
+        "--untardir",
+        expect.any(String),
+      ],
+    ]);
     expect(err).toBeInstanceOf(OperationError);
     expect((err as OperationError).message).toMatch(/^cannot pull oci:\/\/\S+ako 1\.13\.4 \(.*no such host\)$/);
-    expect((err as OperationError).hint).toBe("offline or air-gapped? pass --chart with a local archive such as ako-1.13.4.tgz, or set AVICTL_CHART_DIR to a folder of archives");
+    expect((err as OperationError).hint).toBe(
+      "offline or air-gapped? pass --chart with a local archive such as ako-1.13.4.tgz, or set AVICTL_CHART_DIR to a folder of archives",
+    );
     await expect(resolveChart({ chartVersion: "1.13.1" }, "amko", offlineHelm(calls))).rejects.toThrow("amko 1.13.1");
   });
 
   it("takes KIND-VERSION.tgz from AVICTL_CHART_DIR without asking helm, and names the missing archive", async () => {
     const calls: string[][] = [];
-    await expect(resolveChart({ chartVersion: "9.9.9", chartDir: "/nonexistent" }, "ako", offlineHelm(calls))).rejects.toThrow("/nonexistent/ako-9.9.9.tgz does not exist (AVICTL_CHART_DIR)");
+    await expect(resolveChart({ chartVersion: "9.9.9", chartDir: "/nonexistent" }, "ako", offlineHelm(calls))).rejects.toThrow(
+      "/nonexistent/ako-9.9.9.tgz does not exist (AVICTL_CHART_DIR)",
+    );
     expect(calls).toEqual([]);
   });
 

@@ -51,15 +51,33 @@ describe("options", () => {
 describe("parseHelloPage", () => {
   it("reads the MESSAGE line, the site and the pod of a hello-kubernetes page", () => {
     const page = `<div id="message">\n  MESSAGE: This service resides in SITE1 AZ2\n</div><table><tr><th>pod:</th><td>hello-6c7c8cbf8d-x2x9k</td></tr></table>`;
-    expect(parseHelloPage(page)).toEqual({ message: "MESSAGE: This service resides in SITE1 AZ2", site: "SITE1 AZ2", pod: "hello-6c7c8cbf8d-x2x9k" });
+    expect(parseHelloPage(page)).toEqual({
+      message: "MESSAGE: This service resides in SITE1 AZ2",
+      site: "SITE1 AZ2",
+      pod: "hello-6c7c8cbf8d-x2x9k",
+    });
     expect(parseHelloPage("<html>nothing</html>")).toEqual({ message: undefined, site: undefined, pod: undefined });
   });
 });
 
 describe("checkDns loop", () => {
-  const answer = (ip: string): DnsResult => ({ server: { host: "10.0.0.1", port: 53 }, rcode: "NOERROR", aa: true, truncated: false, protocol: "udp", answers: [{ name: "h.x", type: "A", ttl: 30, data: ip }], authorities: [], rttMs: 1 });
+  const answer = (ip: string): DnsResult => ({
+    server: { host: "10.0.0.1", port: 53 },
+    rcode: "NOERROR",
+    aa: true,
+    truncated: false,
+    protocol: "udp",
+    answers: [{ name: "h.x", type: "A", ttl: 30, data: ip }],
+    authorities: [],
+    rttMs: 1,
+  });
   it("keeps going through DNS and HTTP failures, counts them and labels answers from the page", async () => {
-    const script: (DnsResult | Error)[] = [answer("10.0.0.11"), new Error("no answer from 10.0.0.1:53 after 2 attempt(s) of 2000 ms"), answer("10.0.0.12"), answer("10.0.0.11")];
+    const script: (DnsResult | Error)[] = [
+      answer("10.0.0.11"),
+      new Error("no answer from 10.0.0.1:53 after 2 attempt(s) of 2000 ms"),
+      answer("10.0.0.12"),
+      answer("10.0.0.11"),
+    ];
     let i = 0;
     const c: CheckDnsClients = {
       query: async () => {
@@ -80,10 +98,23 @@ describe("checkDns loop", () => {
       now: () => new Date("2026-11-23T00:00:00Z"),
     };
     const seen: Iteration[] = [];
-    const s = await checkDns(toCheckDnsOptions("h.x", "1", { server: "10.0.0.1", count: "4" }), c, (it) => seen.push(it), new AbortController().signal);
-    expect(seen.map((x) => x.dnsError ?? x.http?.error ?? x.label)).toEqual(["SITE1 AZ1", "no answer from 10.0.0.1:53 after 2 attempt(s) of 2000 ms", "10.0.0.12:80 connect ECONNREFUSED", "SITE1 AZ1"]);
+    const s = await checkDns(
+      toCheckDnsOptions("h.x", "1", { server: "10.0.0.1", count: "4" }),
+      c,
+      (it) => seen.push(it),
+      new AbortController().signal,
+    );
+    expect(seen.map((x) => x.dnsError ?? x.http?.error ?? x.label)).toEqual([
+      "SITE1 AZ1",
+      "no answer from 10.0.0.1:53 after 2 attempt(s) of 2000 ms",
+      "10.0.0.12:80 connect ECONNREFUSED",
+      "SITE1 AZ1",
+    ]);
     expect([s.queries, s.answered, s.dnsFailures, s.httpFailures]).toEqual([4, 3, 1, 1]);
-    expect(s.shares.map((x) => [x.label, x.count])).toEqual([["SITE1 AZ1", 2], ["10.0.0.12", 1]]);
+    expect(s.shares.map((x) => [x.label, x.count])).toEqual([
+      ["SITE1 AZ1", 2],
+      ["10.0.0.12", 1],
+    ]);
     expect(s.passed).toBe(true);
   });
 
@@ -107,7 +138,12 @@ describe("checkDns loop", () => {
       sleep: async () => undefined,
       now: () => new Date("2026-11-23T00:00:00Z"),
     };
-    const run = checkDns(toCheckDnsOptions("h.x", "1", { server: "dns.nowhere", count: "2" }), c, () => undefined, new AbortController().signal);
+    const run = checkDns(
+      toCheckDnsOptions("h.x", "1", { server: "dns.nowhere", count: "2" }),
+      c,
+      () => undefined,
+      new AbortController().signal,
+    );
     await expect(run).rejects.toThrow(UsageError);
     await expect(run).rejects.toThrow("--server dns.nowhere does not resolve to an address");
     expect(queries).toBe(0);

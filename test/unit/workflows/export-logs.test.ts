@@ -2,7 +2,14 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import type { AviClient, Query } from "../../../src/clients/avi/types.js";
 import { Analyzer } from "../../../src/workflows/export-logs/analyze.js";
-import { isoMicros, isoToMicros, logPages, waitForIndex, type LogRecord, type PageOptions } from "../../../src/workflows/export-logs/pages.js";
+import {
+  isoMicros,
+  isoToMicros,
+  logPages,
+  waitForIndex,
+  type LogRecord,
+  type PageOptions,
+} from "../../../src/workflows/export-logs/pages.js";
 import { dottedQuad, RowWriter, type RowSink } from "../../../src/workflows/export-logs/rows.js";
 import { chiSquarePValue } from "../../../src/workflows/split/stats.js";
 
@@ -11,7 +18,7 @@ function fakeLogsApi(records: LogRecord[], o: { percentRemaining?: number[] } = 
   const calls: Query[] = [];
   const remaining = [...(o.percentRemaining ?? [])];
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const avi = {
     get: async (path: string, q: Query) => {
       expect(path).toBe("analytics/logs");
@@ -32,7 +39,16 @@ function fakeLogsApi(records: LogRecord[], o: { percentRemaining?: number[] } = 
 }
 
 const T0 = Date.UTC(2026, 10, 30, 10) * 1000;
-const options = (o: Partial<PageOptions> = {}): PageOptions => ({ query: { virtualservice: "vs-1" }, startUs: T0, endUs: T0 + 3_600e6, pageSize: 100, maxWaitMs: 10_000, sleep: async () => undefined, now: () => 0, ...o });
+const options = (o: Partial<PageOptions> = {}): PageOptions => ({
+  query: { virtualservice: "vs-1" },
+  startUs: T0,
+  endUs: T0 + 3_600e6,
+  pageSize: 100,
+  maxWaitMs: 10_000,
+  sleep: async () => undefined,
+  now: () => 0,
+  ...o,
+});
 
 describe("logPages", () => {
   it("yields every record exactly once across page and window boundaries, whatever the order of ties", async () => {
@@ -40,7 +56,13 @@ describe("logPages", () => {
     // Instants of 1..120 records, one of 250 (more than a page), one at the window's start.
     const sizes = [...Array.from({ length: 60 }, (_, i) => (i * 37) % 121 || 1), 250];
     sizes.forEach((n, i) => {
-      for (let j = 0; j < n; j++) records.push({ report_timestamp: isoMicros(T0 + (i === sizes.length - 1 ? 0 : (i + 1) * 1_000_003)).replace("Z", "+00:00"), service_engine: "se-1", vcpu_id: j % 2, log_id: records.length });
+      for (let j = 0; j < n; j++)
+        records.push({
+          report_timestamp: isoMicros(T0 + (i === sizes.length - 1 ? 0 : (i + 1) * 1_000_003)).replace("Z", "+00:00"),
+          service_engine: "se-1",
+          vcpu_id: j % 2,
+          log_id: records.length,
+        });
     });
     const { avi, calls } = fakeLogsApi(records);
     const seen: number[] = [];
@@ -52,7 +74,9 @@ describe("logPages", () => {
   });
 
   it("stops at a short page and sends UTC microsecond times", async () => {
-    const { avi, calls } = fakeLogsApi([{ report_timestamp: "2026-11-30T10:00:01.000001+00:00", service_engine: "se-1", vcpu_id: 0, log_id: 1 }]);
+    const { avi, calls } = fakeLogsApi([
+      { report_timestamp: "2026-11-30T10:00:01.000001+00:00", service_engine: "se-1", vcpu_id: 0, log_id: 1 },
+    ]);
     const pages: LogRecord[][] = [];
     for await (const p of logPages(avi, options())) pages.push(p);
     expect(pages.map((p) => p.length)).toEqual([1]);
@@ -88,13 +112,27 @@ describe("RowWriter", () => {
   it("writes one header, neutralises formulas and shows IPv4 integers as dotted quads", async () => {
     const s = sink();
     const w = new RowWriter(s.sink, "csv", ["dns_fqdn", "dns_ips", "client_ip", "dns_response.records.addr_ip", "note"], true);
-    await w.write([{ dns_fqdn: "=cmd|' /C calc'!A0", dns_ips: ["167778659", 167778660], client_ip: "127.0.0.1", dns_response: { records: [{ addr_ip: 167778659 }] }, note: "@SUM(1,2)" }]);
+    await w.write([
+      {
+        dns_fqdn: "=cmd|' /C calc'!A0",
+        dns_ips: ["167778659", 167778660],
+        client_ip: "127.0.0.1",
+        dns_response: { records: [{ addr_ip: 167778659 }] },
+        note: "@SUM(1,2)",
+      },
+    ]);
     await w.write([]);
-    await w.write([{ dns_fqdn: "a,b \"quoted\"", dns_ips: [], client_ip: "+1", note: "-2\n=3" }]);
+    await w.write([{ dns_fqdn: 'a,b "quoted"', dns_ips: [], client_ip: "+1", note: "-2\n=3" }]);
     await w.close();
     const rows = parse(s.text(), { columns: true }) as Record<string, string>[];
     expect(rows).toEqual([
-      { dns_fqdn: "'=cmd|' /C calc'!A0", dns_ips: "10.0.25.99 10.0.25.100", client_ip: "127.0.0.1", "dns_response.records.addr_ip": "10.0.25.99", note: "'@SUM(1,2)" },
+      {
+        dns_fqdn: "'=cmd|' /C calc'!A0",
+        dns_ips: "10.0.25.99 10.0.25.100",
+        client_ip: "127.0.0.1",
+        "dns_response.records.addr_ip": "10.0.25.99",
+        note: "'@SUM(1,2)",
+      },
       { dns_fqdn: 'a,b "quoted"', dns_ips: "", client_ip: "'+1", "dns_response.records.addr_ip": "", note: "'-2\n=3" },
     ]);
   });
@@ -112,18 +150,35 @@ describe("RowWriter", () => {
   });
 
   it("dottedQuad leaves anything that is not an IPv4 integer alone", () => {
-    expect([dottedQuad(0), dottedQuad("4294967295"), dottedQuad("10.1.2.3"), dottedQuad(-1), dottedQuad("2001:db8::1")]).toEqual(["0.0.0.0", "255.255.255.255", "10.1.2.3", -1, "2001:db8::1"]);
+    expect([dottedQuad(0), dottedQuad("4294967295"), dottedQuad("10.1.2.3"), dottedQuad(-1), dottedQuad("2001:db8::1")]).toEqual([
+      "0.0.0.0",
+      "255.255.255.255",
+      "10.1.2.3",
+      -1,
+      "2001:db8::1",
+    ]);
   });
 });
 
 describe("Analyzer", () => {
   it("labels answers from --label, else the GSLB site logged with the answer, and tests the split", () => {
     const a = new Analyzer("dns_ips", { "10.0.0.1": "s1az1" });
-    const rec = (ip: number, site?: string) => ({ dns_ips: [ip], dns_response: { records: [{ addr_ip: ip, ...(site ? { site_name: site } : {}) }] } });
+    const rec = (ip: number, site?: string) => ({
+      dns_ips: [ip],
+      dns_response: { records: [{ addr_ip: ip, ...(site ? { site_name: site } : {}) }] },
+    });
     const ip = (d: number) => 10 * 2 ** 24 + d;
-    a.add([...Array.from({ length: 60 }, () => rec(ip(1), "ignored")), ...Array.from({ length: 30 }, () => rec(ip(2), "s1az2")), ...Array.from({ length: 10 }, () => rec(ip(3)))]);
+    a.add([
+      ...Array.from({ length: 60 }, () => rec(ip(1), "ignored")),
+      ...Array.from({ length: 30 }, () => rec(ip(2), "s1az2")),
+      ...Array.from({ length: 10 }, () => rec(ip(3))),
+    ]);
     const r = a.result({ s1az1: 6, s1az2: 3, "10.0.0.3": 1 });
-    expect(r.counts.map((c) => [c.value, c.label, c.count])).toEqual([["10.0.0.1", "s1az1", 60], ["10.0.0.2", "s1az2", 30], ["10.0.0.3", "10.0.0.3", 10]]);
+    expect(r.counts.map((c) => [c.value, c.label, c.count])).toEqual([
+      ["10.0.0.1", "s1az1", 60],
+      ["10.0.0.2", "s1az2", 30],
+      ["10.0.0.3", "10.0.0.3", 10],
+    ]);
     expect(r.expectation).toMatchObject({ verdict: "pass", statistic: 0, pValue: 1 });
   });
 });

@@ -9,7 +9,11 @@ const charts = mkdtempSync(join(tmpdir(), "avictl-charts-"));
 writeFileSync(join(charts, "ako-1.13.4.tgz"), "");
 
 describe("needChecker", () => {
-  const check = needChecker({ charts, helmVersion: () => Promise.reject(new Error("helm is not installed (helm not found)")), contexts: () => ["lab"] });
+  const check = needChecker({
+    charts,
+    helmVersion: () => Promise.reject(new Error("helm is not installed (helm not found)")),
+    contexts: () => ["lab"],
+  });
 
   it("says why each kind of need is not met, and nothing when it is", async () => {
     expect(await check("chart:ako-1.13.4", new Set())).toBeUndefined();
@@ -36,7 +40,8 @@ describe("demoSteps", () => {
       expect(steps.at(-1)!.args({} as never)).toEqual(keep ? ["lab", "env"] : ["lab", "down"]);
       const ids = steps.map((s) => s.id);
       expect(new Set(ids).size).toBe(ids.length);
-      for (const [i, s] of steps.entries()) for (const n of s.needs ?? []) if (n.startsWith("step:")) expect(ids.slice(0, i)).toContain(n.slice(5));
+      for (const [i, s] of steps.entries())
+        for (const n of s.needs ?? []) if (n.startsWith("step:")) expect(ids.slice(0, i)).toContain(n.slice(5));
     }
   });
 
@@ -44,8 +49,11 @@ describe("demoSteps", () => {
     const count = demoSteps({ keep: false }).length;
     expect(toDemoOptions({})).toEqual({ from: 1, keep: false, charts: undefined });
     expect(toDemoOptions({ step: String(count), charts, keep: true })).toEqual({ from: count, keep: true, charts });
-    for (const bad of ["0", String(count + 1), "2.5", "two"]) expect(() => toDemoOptions({ step: bad })).toThrow(`--step must be a step number from 1 to ${count}`);
-    expect(() => toDemoOptions({ charts: join(charts, "ako-1.13.4.tgz") })).toThrow(/--charts must be a folder of chart archives; .* is not a folder/);
+    for (const bad of ["0", String(count + 1), "2.5", "two"])
+      expect(() => toDemoOptions({ step: bad })).toThrow(`--step must be a step number from 1 to ${count}`);
+    expect(() => toDemoOptions({ charts: join(charts, "ako-1.13.4.tgz") })).toThrow(
+      /--charts must be a folder of chart archives; .* is not a folder/,
+    );
   });
 });
 
@@ -67,7 +75,12 @@ describe("runDemo", () => {
     const check = needChecker({ charts, helmVersion: () => Promise.resolve("v3"), contexts: () => [] });
     const ctx = { lab: () => ({ dns: [], backends: [] }), chart: (n: string) => join(charts, `${n}.tgz`) };
     return runDemo(steps, {
-      from, env: { ...process.env, NO_COLOR: "1" }, cwd: charts, signal: new AbortController().signal, ctx, check,
+      from,
+      env: { ...process.env, NO_COLOR: "1" },
+      cwd: charts,
+      signal: new AbortController().signal,
+      ctx,
+      check,
       before: async (s) => (seen.push({ n: s.n, setup: s.setup }), s.ask ? before(s.n) : false),
       after: (r) => void after.push(r),
     }).then((results) => ({ results, seen, after }));
@@ -92,7 +105,12 @@ describe("runDemo", () => {
 
   it("--step N: the steps before N run first as setup; a declined prompt stops the demo", async () => {
     const { results, seen } = await run(4, (n) => n < 5);
-    expect(seen).toEqual([{ n: 1, setup: true }, { n: 4, setup: false }, { n: 5, setup: false }, { n: 7, setup: false }]);
+    expect(seen).toEqual([
+      { n: 1, setup: true },
+      { n: 4, setup: false },
+      { n: 5, setup: false },
+      { n: 7, setup: false },
+    ]);
     expect(results.map((r) => [r.id, r.outcome, r.setup])).toEqual([
       ["version", "ok", true],
       ["chart", "skipped", true],

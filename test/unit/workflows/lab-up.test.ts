@@ -14,7 +14,17 @@ describe("lab up while a lab runs", () => {
     const running: LabState = {
       pid: process.pid,
       startedAt: new Date().toISOString(),
-      controllers: [{ name: "site1", url: "https://127.0.0.1:40001", version: "30.2.1", username: "admin", passwordFile: "/dev/null", caCert: "/dev/null", adminToken: "t" }],
+      controllers: [
+        {
+          name: "site1",
+          url: "https://127.0.0.1:40001",
+          version: "30.2.1",
+          username: "admin",
+          passwordFile: "/dev/null",
+          caCert: "/dev/null",
+          adminToken: "t",
+        },
+      ],
       dns: [],
       backends: [],
       clusters: [],
@@ -25,7 +35,12 @@ describe("lab up while a lab runs", () => {
     expect(r).toMatchObject({ alreadyRunning: true, pid: process.pid, contextAction: "created" });
     expect(loadConfig().contexts).toEqual([
       expect.objectContaining({ name: "lab", controller: "https://127.0.0.1:40001", caCert: "/dev/null", dnsServer: "127.0.0.1:40053" }),
-      expect.objectContaining({ name: "lab-site1", controller: "https://127.0.0.1:40001", caCert: "/dev/null", dnsServer: "127.0.0.1:40053" }),
+      expect.objectContaining({
+        name: "lab-site1",
+        controller: "https://127.0.0.1:40001",
+        caCert: "/dev/null",
+        dnsServer: "127.0.0.1:40053",
+      }),
     ]);
   });
 });

@@ -36,8 +36,15 @@ describe("parseValues", () => {
 
   it("refuses an alias bomb without expanding it", () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(",")}]`);
-    expect(refusal(() => parseValues(bomb.join("\n"), "bomb.yaml"))).toMatch(/bomb\.yaml uses aliases that expand to more than 1000000 values/);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(",")}]`,
+      );
+    expect(refusal(() => parseValues(bomb.join("\n"), "bomb.yaml"))).toMatch(
+      /bomb\.yaml uses aliases that expand to more than 1000000 values/,
+    );
     // A few aliases are fine.
     expect(parseValues("d: &d {x: 1}\na: *d\nb: *d\n", "ok.yaml")).toEqual({ d: { x: 1 }, a: { x: 1 }, b: { x: 1 } });
   });

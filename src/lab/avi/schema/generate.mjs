@@ -10,7 +10,9 @@ import { join } from "node:path";
 const dir = process.argv[2] ?? "../shared/avi-swagger";
 const defs = {};
 const types = {};
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .sort()) {
   const doc = JSON.parse(readFileSync(join(dir, file), "utf8"));
   const top = file.replace(/\.json$/, "");
   const path = Object.keys(doc.paths ?? {}).find((p) => !p.includes("{"));
@@ -22,20 +24,31 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     defs[name] = { ...(d.required?.length ? { required: d.required } : {}), fields };
   }
 }
-writeFileSync(new URL("./catalogue.json", import.meta.url), `${JSON.stringify({ source: "Avi object schemas, API 30.2.1", types, defs })}\n`);
+writeFileSync(
+  new URL("./catalogue.json", import.meta.url),
+  `${JSON.stringify({ source: "Avi object schemas, API 30.2.1", types, defs })}\n`,
+);
 console.log(`${Object.keys(types).length} object types, ${Object.keys(defs).length} definitions`);
 
 function field(p) {
   const out = {};
   const desc = p.description ?? "";
-  const item = p.type === "array" ? p.items ?? {} : p;
+  const item = p.type === "array" ? (p.items ?? {}) : p;
   if (p.type === "array") out.list = 1;
   if (item.$ref) out.ref = item.$ref.split("/").pop();
   else out.t = item.type === "integer" || item.type === "number" ? "n" : item.type === "boolean" ? "b" : item.type === "object" ? "o" : "s";
   const en = /Enum options - ([A-Z0-9_,\s-]+?)\./.exec(desc);
-  if (en && !out.ref) out.enum = en[1].split(",").map((s) => s.trim()).filter(Boolean);
+  if (en && !out.ref)
+    out.enum = en[1]
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   const since = /Field introduced in ([0-9][0-9., ]*?)\.(?:\s|$)/.exec(desc);
-  if (since) out.since = since[1].split(",").map((s) => s.trim()).filter(Boolean);
+  if (since)
+    out.since = since[1]
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   const range = /Allowed values are (-?\d+)-(-?\d+)/.exec(desc);
   if (range) out.range = [Number(range[1]), Number(range[2])];
   // "Special values are 0 - Automatic, -1 - Unlimited": accepted outside the range.

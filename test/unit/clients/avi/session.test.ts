@@ -13,7 +13,11 @@ function loginReply(version = "20.1.5"): StubReply {
     status: 200,
     body: { user_initialized: true, version: { Version: version, build: 9148 }, session_cookie_name: "avi-sessionid" },
     headers: {
-      "Set-Cookie": [`csrftoken=${CSRF}; Max-Age=31449600; Path=/; Secure`, `avi-sessionid=${SESSION}; HttpOnly; Path=/`, `sessionid=${SESSION}; HttpOnly; Path=/`],
+      "Set-Cookie": [
+        `csrftoken=${CSRF}; Max-Age=31449600; Path=/; Secure`,
+        `avi-sessionid=${SESSION}; HttpOnly; Path=/`,
+        `sessionid=${SESSION}; HttpOnly; Path=/`,
+      ],
     },
   };
 }
@@ -21,7 +25,14 @@ function loginReply(version = "20.1.5"): StubReply {
 let stub: StubServer;
 const trace: string[] = [];
 const connect = (extra: Record<string, unknown> = {}) =>
-  RestAviClient.connect({ controller: stub.url, username: "admin", password: PASSWORD, retryBaseMs: 1, trace: (l) => trace.push(l), ...extra });
+  RestAviClient.connect({
+    controller: stub.url,
+    username: "admin",
+    password: PASSWORD,
+    retryBaseMs: 1,
+    trace: (l) => trace.push(l),
+    ...extra,
+  });
 
 beforeEach(async () => {
   stub = await new StubServer().start();
@@ -70,14 +81,21 @@ describe("AviSession", () => {
   it("logs in again once when the session expired (401) and replays the call", async () => {
     stub
       .on("POST", "/login", loginReply(), loginReply())
-      .on("GET", "/api/cluster", { status: 401, body: "Authentication credentials were not provided." }, { status: 200, body: { uuid: "cluster-1" } });
+      .on(
+        "GET",
+        "/api/cluster",
+        { status: 401, body: "Authentication credentials were not provided." },
+        { status: 200, body: { uuid: "cluster-1" } },
+      );
     const avi = await connect();
     expect(await avi.get("cluster")).toEqual({ uuid: "cluster-1" });
     stub.verify();
   });
 
   it("logs in again on 419 but gives up if the replay is rejected too", async () => {
-    stub.on("POST", "/login", loginReply(), loginReply()).on("GET", "/api/cluster", { status: 419, body: "" }, { status: 401, body: "CSRF token missing or incorrect." });
+    stub
+      .on("POST", "/login", loginReply(), loginReply())
+      .on("GET", "/api/cluster", { status: 419, body: "" }, { status: 401, body: "CSRF token missing or incorrect." });
     const avi = await connect();
     const err = await avi.get("cluster").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AviApiError);
@@ -85,7 +103,16 @@ describe("AviSession", () => {
   });
 
   it("retries 5xx and dropped connections with backoff", async () => {
-    stub.on("POST", "/login", loginReply()).on("GET", "/api/cloud", { status: 503, body: "" }, { status: 0, reset: true }, { status: 502, body: "" }, { status: 200, body: { count: 1, results: [{ name: "Default-Cloud" }] } });
+    stub
+      .on("POST", "/login", loginReply())
+      .on(
+        "GET",
+        "/api/cloud",
+        { status: 503, body: "" },
+        { status: 0, reset: true },
+        { status: 502, body: "" },
+        { status: 200, body: { count: 1, results: [{ name: "Default-Cloud" }] } },
+      );
     const avi = await connect();
     expect((await avi.list("cloud")).map((c) => c.name)).toEqual(["Default-Cloud"]);
     stub.verify();
@@ -99,21 +126,24 @@ describe("AviSession", () => {
   });
 
   it("follows next links across pages using only their path and query", async () => {
-    stub
-      .on("POST", "/login", loginReply())
-      .on(
-        "GET",
-        "/api/network",
-        { status: 200, body: { count: 3, results: [{ name: "a" }, { name: "b" }], next: "https://10.10.20.43/api/network?page=2&page_size=2" } },
-        { status: 200, body: { count: 3, results: [{ name: "c" }] } },
-      );
+    stub.on("POST", "/login", loginReply()).on(
+      "GET",
+      "/api/network",
+      {
+        status: 200,
+        body: { count: 3, results: [{ name: "a" }, { name: "b" }], next: "https://10.10.20.43/api/network?page=2&page_size=2" },
+      },
+      { status: 200, body: { count: 3, results: [{ name: "c" }] } },
+    );
     const avi = await connect();
     expect((await avi.list("network")).map((n) => n.name)).toEqual(["a", "b", "c"]);
     expect(stub.requests[2]!.query).toEqual({ page: "2", page_size: "2" });
   });
 
   it("looks names up within a cloud and caches resolved refs", async () => {
-    stub.on("POST", "/login", loginReply()).on("GET", "/api/vrfcontext", { status: 200, body: { count: 1, results: [{ uuid: "vrfcontext-9", name: "global" }] } });
+    stub
+      .on("POST", "/login", loginReply())
+      .on("GET", "/api/vrfcontext", { status: 200, body: { count: 1, results: [{ uuid: "vrfcontext-9", name: "global" }] } });
     const avi = await connect();
     const ref = await avi.resolveRef("vrfcontext", "global", { cloudUuid: "cloud-1" });
     expect(ref).toBe(`${stub.url}/api/vrfcontext/vrfcontext-9`);
@@ -123,7 +153,10 @@ describe("AviSession", () => {
   });
 
   it("turns a 409 into an AviApiError carrying the controller's text", async () => {
-    stub.on("POST", "/login", loginReply()).on("POST", "/api/serviceenginegroup", { status: 409, body: { error: "Service engine group with this Name, Tenant ref and Cloud ref already exists." } });
+    stub.on("POST", "/login", loginReply()).on("POST", "/api/serviceenginegroup", {
+      status: 409,
+      body: { error: "Service engine group with this Name, Tenant ref and Cloud ref already exists." },
+    });
     const avi = await connect();
     const err = (await avi.create("serviceenginegroup", { name: "x" }).catch((e: unknown) => e)) as AviApiError;
     expect(err.status).toBe(409);
@@ -133,13 +166,18 @@ describe("AviSession", () => {
   it("explains an unreachable controller in one sentence", async () => {
     const dead = stub.url;
     await stub.close();
-    const err = await RestAviClient.connect({ controller: dead, username: "admin", password: PASSWORD, retryBaseMs: 1 }).catch((e: unknown) => e);
+    const err = await RestAviClient.connect({ controller: dead, username: "admin", password: PASSWORD, retryBaseMs: 1 }).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toMatch(/^cannot reach controller 127\.0\.0\.1:\d+ \(connection refused\)$/);
     stub = await new StubServer().start();
   });
 
   it("never puts the password, cookies or CSRF token in its trace", async () => {
-    stub.on("POST", "/login", loginReply()).on("PATCH", "/api/systemconfiguration", { status: 200, body: {} }).on("POST", "/logout", { status: 200, body: "" });
+    stub
+      .on("POST", "/login", loginReply())
+      .on("PATCH", "/api/systemconfiguration", { status: 200, body: {} })
+      .on("POST", "/logout", { status: 200, body: "" });
     const avi = await connect();
     await avi.patchSingleton("systemconfiguration", "add", { dns_virtualservice_refs: ["x"] });
     await avi.logout();

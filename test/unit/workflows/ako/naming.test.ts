@@ -29,9 +29,25 @@ describe("AKO naming", () => {
 
   it("groups the blog's 20 hosts the way its LARGE run shows (hello14, hello1, hello9 share a VIP, ...)", () => {
     const bucket = (n: number) => shardIndex(`hello${n}.avi.iberia.local`, 8);
-    for (const group of [[14, 1, 9], [2, 17], [3, 16], [4, 11, 19], [10, 18, 5], [13, 6], [20, 15, 8], [7, 12]]) expect(new Set(group.map(bucket)).size).toBe(1);
+    for (const group of [
+      [14, 1, 9],
+      [2, 17],
+      [3, 16],
+      [4, 11, 19],
+      [10, 18, 5],
+      [13, 6],
+      [20, 15, 8],
+      [7, 12],
+    ])
+      expect(new Set(group.map(bucket)).size).toBe(1);
     const medium = (n: number) => shardIndex(`hello${n}.avi.iberia.local`, 4);
-    for (const group of [[14, 10, 5, 1, 18, 9], [6, 17, 13, 2], [16, 12, 7, 3], [15, 11, 4, 20, 8, 19]]) expect(new Set(group.map(medium)).size).toBe(1);
+    for (const group of [
+      [14, 10, 5, 1, 18, 9],
+      [6, 17, 13, 2],
+      [16, 12, 7, 3],
+      [15, 11, 4, 20, 8, 19],
+    ])
+      expect(new Set(group.map(medium)).size).toBe(1);
   });
 
   it("names as AKO makes them", () => {
@@ -41,7 +57,9 @@ describe("AKO naming", () => {
     expect(l7VsName("S1-AZ1", "hello1.avi.iberia.local", "SMALL")).toBe("S1-AZ1--Shared-L7-0");
     expect(l7VsName("S1-AZ1", "hello1.avi.iberia.local", "MEDIUM", "critical.infra")).toBe("S1-AZ1--Shared-L7-critical.infra-3");
     expect(l7VsName("S1-AZ1", "hello1.avi.iberia.local", "DEDICATED")).toBe("S1-AZ1--hello1.avi.iberia.local-L7-dedicated");
-    expect(l7PoolName("S1-AZ1", "hello1.avi.iberia.local", "/", "default", "hello1")).toBe("S1-AZ1--hello1.avi.iberia.local_-default-hello1");
+    expect(l7PoolName("S1-AZ1", "hello1.avi.iberia.local", "/", "default", "hello1")).toBe(
+      "S1-AZ1--hello1.avi.iberia.local_-default-hello1",
+    );
     expect(autoFqdn(undefined, "kuard", "default", "avi.iberia.local")).toBe("kuard.default.avi.iberia.local");
     expect(autoFqdn("flat", "kuard", "default", "avi.iberia.local")).toBe("kuard-default.avi.iberia.local");
     expect(autoFqdn("disabled", "kuard", "default", "avi.iberia.local")).toBeUndefined();
