@@ -201,7 +201,7 @@ function names(controllerIP: string, ctrl: LabControllerHandle): boolean {
 }
 
 /**
- * The lab's AMKO at work: every interval, the first cluster where amko-0 runs with an accepted
+ * The lab's AMKO at work: every interval, the first cluster where the leader amko-0 runs with an accepted
  * GSLBConfig and GDP logs in to the leader named in the GSLBConfig with gslb-avi-secret, and keeps
  * the GSLB services in line with the member clusters (from gslb-config-secret) and their VSes.
  */
@@ -212,6 +212,9 @@ export function startAmkoGslb(clusters: AmkoCluster[], controllers: LabControlle
   const tick = async () => {
     for (const k of clusters) {
       if (!k.objects("v1", "Pod", AMKO_NS).some((p) => p.metadata?.name === "amko-0" && p.status?.phase === "Running")) continue;
+      // A follower AMKO (AMKOCluster isLeader false, federation since 1.4.2) never writes GSLB services.
+      const fed = firstOf(k, ["amko.vmware.com/v1alpha1"], "AMKOCluster", "amkocluster-federation");
+      if (fed && fed.spec?.isLeader !== true) continue;
       const gc = firstOf(k, ["amko.vmware.com/v1alpha1", "amko.vmware.com/v1alpha2"], "GSLBConfig", "gc-1");
       const gdp = firstOf(k, ["amko.vmware.com/v1alpha2", "amko.vmware.com/v1alpha1"], "GlobalDeploymentPolicy", "global-gdp");
       if (!gc || !gdp || !String(gc.status?.state ?? "").startsWith("success") || gdp.status?.errorStatus !== "success") continue;

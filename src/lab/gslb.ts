@@ -3,6 +3,7 @@ import type { LabControllerHandle, LabGslbHooks } from "./types.js";
 import { gslbOf, type GslbMember } from "./avi/gslb-behaviour.js";
 import { fireEvent, type GslbEvent } from "./avi/alerts.js";
 import type { GslbSite } from "../clients/avi/models.js";
+import { compareVersions } from "../clients/avi/version.js";
 
 type Obj = AviObject & Record<string, unknown>;
 interface SiteState {
@@ -10,7 +11,12 @@ interface SiteState {
   sync: string;
   reason?: string;
   recommendation?: string;
-  at: string;
+  /** Federated objects (creates, updates, deletes) queued for the site and not yet replicated. */
+  pending: number;
+  /** Leader configuration version the site last acknowledged. */
+  acked: number;
+  /** When sync_state last changed. */
+  changed: number;
 }
 interface Health {
   up: boolean;
@@ -36,6 +42,8 @@ export class GslbFederation {
   private gsUp = new Map<string, boolean>();
   private timer: NodeJS.Timeout;
   private pending = false;
+  /** The leader's federated configuration version: one step per change of a federated object. */
+  private version = 0;
   readonly events: GslbEvent[] = [];
 
   constructor(private readonly opts: { tickMs?: number; scriptDir: string }) {
@@ -47,7 +55,9 @@ export class GslbFederation {
     this.ctrls.push(ctrl);
     this.dnsUp.set(ctrl.name, true);
     ctrl.store.onChange((type) => {
-      if (FEDERATED.includes(type)) this.scheduleSync();
+      if (!FEDERATED.includes(type)) return;
+      if (this.leader()?.ctrl === ctrl) this.version++;
+      this.scheduleSync();
     });
   }
 
@@ -94,7 +104,7 @@ export class GslbFederation {
       if (body?.username !== target.username || body?.password !== target.password)
         return { status: 400, body: { error: `Login to site ${name} at ${where} failed: Invalid credentials` } };
       if (target === self) return { status: 400, body: { error: `Site ${name} at ${where} is this controller` } };
-      return { status: 200, body: { rx_uuid: target.clusterUuid, sw_version: target.version } };
+      return { status: 200, body: { rx_uuid: target.clusterUuid } };
     }
     if (op === "resync") {
       this.scheduleSync();
@@ -116,7 +126,6 @@ export class GslbFederation {
   private sync(): void {
     const l = this.leader();
     if (!l) return;
-    const now = new Date().toISOString();
     const objects = FEDERATED.flatMap((t) =>
       l.ctrl.store
         .list(t)
@@ -124,41 +133,61 @@ export class GslbFederation {
         .map((o) => [t, o] as const),
     );
     for (const site of (l.gslb.sites as GslbSite[] | undefined) ?? []) {
+      const prev = this.sites.get(site.cluster_uuid);
+      const set = (s: Omit<SiteState, "changed" | "pending" | "acked">, pending = 0) =>
+        this.sites.set(site.cluster_uuid, {
+          ...s,
+          pending,
+          acked: pending ? (prev?.acked ?? 0) : this.version,
+          changed: prev?.sync === s.sync ? prev.changed : Date.now(),
+        });
       if (site.cluster_uuid === l.ctrl.clusterUuid) {
-        this.sites.set(site.cluster_uuid, { reachable: true, sync: "GSLB_SITE_CFG_IN_SYNC", at: now });
+        set({ reachable: true, sync: "GSLB_SITE_CFG_IN_SYNC" });
         continue;
       }
-      const set = (s: Omit<SiteState, "at">) => this.sites.set(site.cluster_uuid, { ...s, at: now });
+      const queued = () => {
+        const ctrl = this.ctrls.find((c) => c.clusterUuid === site.cluster_uuid);
+        return ctrl ? pendingFor(ctrl, objects) : objects.length;
+      };
       if (site.enabled === false) {
-        set({ reachable: false, sync: "GSLB_SITE_CFG_SYNC_DISABLED", reason: "Site is disabled" });
+        set({ reachable: false, sync: "GSLB_SITE_CFG_SYNC_DISABLED", reason: "Site is disabled" }, queued());
         continue;
       }
       const target = this.reach(site.ip_addresses, site.port);
       if (!target) {
-        set({
-          reachable: false,
-          sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
-          reason: "Site is unreachable",
-          recommendation: "Check that the site's controller is up and reachable from the leader",
-        });
+        set(
+          {
+            reachable: false,
+            sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
+            reason: "Site is unreachable",
+            recommendation: "Check that the site's controller is up and reachable from the leader",
+          },
+          queued(),
+        );
         continue;
       }
       if (site.username !== target.username || site.password !== target.password) {
-        set({
-          reachable: false,
-          sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
-          reason: "Login to the site failed: Invalid credentials",
-          recommendation: "Update the site's username and password on the leader",
-        });
+        set(
+          {
+            reachable: false,
+            sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
+            reason: "Login to the site failed: Invalid credentials",
+            recommendation: "Update the site's username and password on the leader",
+          },
+          queued(),
+        );
         continue;
       }
       if (target.clusterUuid !== site.cluster_uuid) {
-        set({
-          reachable: true,
-          sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
-          reason: `Site's cluster uuid is ${target.clusterUuid}, not ${site.cluster_uuid}`,
-          recommendation: "Verify the site again and correct its cluster_uuid",
-        });
+        set(
+          {
+            reachable: true,
+            sync: "GSLB_SITE_CFG_OUT_OF_SYNC",
+            reason: `Site's cluster uuid is ${target.clusterUuid}, not ${site.cluster_uuid}`,
+            recommendation: "Verify the site again and correct its cluster_uuid",
+          },
+          queued(),
+        );
         continue;
       }
       replicate(l.ctrl, target, objects);
@@ -166,10 +195,16 @@ export class GslbFederation {
     }
   }
 
+  /**
+   * The Gslb runtime as a controller reports it (GslbRuntime → site[] GslbSiteRuntime: site_info,
+   * site_cfg.sync_info, replication_stats), with the fields of the controller's version only.
+   */
   private runtime(self: LabControllerHandle, uuid: string): unknown {
     const g = gslbOf(self.store);
     if (!g || g.uuid !== uuid) return undefined;
     const leaderUuid = String(g.leader_cluster_uuid);
+    const since = (v: string) => compareVersions(self.version, v) >= 0;
+    const stamp = (ms: number) => ({ secs: Math.floor(ms / 1000), usecs: (ms % 1000) * 1000 });
     return {
       uuid,
       name: g.name,
@@ -179,16 +214,20 @@ export class GslbFederation {
         const ctrl = this.ctrls.find((c) => c.clusterUuid === s.cluster_uuid);
         const up = isLeader ? self.up : (st?.reachable ?? false);
         const dnsUp = up && (ctrl ? (this.dnsUp.get(ctrl.name) ?? false) : false);
+        const reason = up ? undefined : (st?.reason ?? "Site is unreachable");
         return {
+          glb_uuid: uuid,
+          send_interval: g.send_interval,
+          clear_on_max_retries: g.clear_on_max_retries,
           site_info: {
             name: s.name,
             cluster_uuid: s.cluster_uuid,
             role: isLeader ? "GSLB_LEADER" : "GSLB_MEMBER",
-            member_type: s.member_type,
             enabled: s.enabled !== false,
-            state: !up ? "SITE_STATE_UNREACHABLE" : "SITE_STATE_OPERATIONAL",
-            oper_status: { state: up ? "OPER_UP" : "OPER_DOWN", reason: up ? [] : [st?.reason ?? "Site is unreachable"] },
-            sw_version: up && ctrl ? ctrl.version : undefined,
+            state: s.enabled === false ? "SITE_STATE_DISABLED" : up ? "SITE_STATE_INIT" : "SITE_STATE_UNREACHABLE",
+            ...(reason ? { state_reason: reason } : {}),
+            oper_status: { state: up ? "OPER_UP" : "OPER_DOWN", ...(reason ? { reason: [reason] } : {}) },
+            ...(up && ctrl ? { sw_version: ctrl.version } : {}),
             site_type: "GSLB_AVI_SITE",
             dns_info: {
               dns_active: dnsUp && (s.dns_vses ?? []).length > 0,
@@ -201,10 +240,20 @@ export class GslbFederation {
           site_cfg: {
             sync_info: {
               sync_state: st?.sync ?? (isLeader ? "GSLB_SITE_CFG_IN_SYNC" : "GSLB_SITE_CFG_SYNC_IN_PROGRESS"),
-              reason: st?.reason,
-              recommendation: st?.recommendation,
+              ...(st ? { last_changed_time: stamp(st.changed) } : {}),
+              ...(since("21.1.3") && st?.reason ? { reason: st.reason } : {}),
+              ...(since("21.1.3") && st?.recommendation ? { recommendation: st.recommendation } : {}),
             },
           },
+          ...(since("20.1.1")
+            ? {
+                replication_stats: {
+                  received_version: this.version,
+                  acknowledged_version: isLeader ? this.version : (st?.acked ?? 0),
+                  pending_object_count: st?.pending ?? 0,
+                },
+              }
+            : {}),
         };
       }),
     };
@@ -283,6 +332,16 @@ export class GslbFederation {
 
 function key(gsUuid: string, m: GslbMember): string {
   return `${gsUuid}|${m.ip?.addr ?? ""}|${m.cluster_uuid ?? ""}`;
+}
+
+/** What replication would change on a follower: objects to create or update there, and copies to delete. */
+function pendingFor(to: LabControllerHandle, objects: (readonly [string, AviObject])[]): number {
+  const keep = new Set(objects.map(([type, o]) => `${type}/${o.uuid}`));
+  const changed = objects.filter(([type, o]) => to.store.get(type, o.uuid!)?._last_modified !== o._last_modified).length;
+  const stale = FEDERATED.flatMap((type) =>
+    to.store.list(type).filter((o) => (type !== "healthmonitor" || o.is_federated === true) && !keep.has(`${type}/${o.uuid}`)),
+  ).length;
+  return changed + stale;
 }
 
 /** Copy the leader's federated objects to a follower (same uuids, refs rebased), dropping removed ones. */

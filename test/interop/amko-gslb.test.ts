@@ -14,51 +14,30 @@ const missing = helmBin.reason ?? kubectlBin.reason ?? chartsMissing;
 if (missing) console.warn(`skipping the AMKO-on-the-lab GSLB test: ${missing}`);
 
 const HOST = "hello.avi.iberia.local";
+// Member cluster, its site, AKO's cluster name and VIP network there, AMKO weight.
 const CLUSTERS = [
-  ["s1az1", "site1", "AVI_FRONTEND_3025", 6],
-  ["s1az2", "site1", "AVI_FRONTEND_3025", 3],
-  ["s2", "site2", "AVI_FRONTEND_3035", 1],
+  ["s1az1", "site1", "S1-AZ1", "AVI_FRONTEND_3025", 6],
+  ["s1az2", "site1", "S1-AZ2", "AVI_FRONTEND_3025", 3],
+  ["s2", "site2", "S2", "AVI_FRONTEND_3035", 1],
 ] as const;
 
-describe.skipIf(Boolean(missing))("AMKO installed with the real chart on the lab turns labelled ingresses into a GSLB service", () => {
+describe.skipIf(Boolean(missing))("AMKO installed with the real chart on every member cluster of the lab", () => {
   let g: Awaited<ReturnType<typeof startGslbLab>>;
-  beforeAll(async () => {
-    g = await startGslbLab();
-    await g.setupGslb();
-  }, 240_000);
-  afterAll(async () => {
-    await g?.close();
-  });
-
-  it("amko install with weights 6:3:1 → GSLB service on the leader, replicated, answered 6:3:1 by a follower's DNS VS", async () => {
-    const kubectl = (ctx: string, ...args: string[]) =>
-      exec(kubectlBin.path!, ["--context", ctx, ...args], { env: { ...process.env, KUBECONFIG: g.lab.state.kubeconfig }, timeout: 60_000 });
-    const vips: string[] = [];
-    const ingress = join(g.dir, "ingress.json");
-    writeFileSync(
-      ingress,
-      JSON.stringify({
-        apiVersion: "networking.k8s.io/v1",
-        kind: "Ingress",
-        metadata: { name: "hello", namespace: "default", labels: { app: "gslb" } },
-        spec: {
-          rules: [
-            {
-              host: HOST,
-              http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "hello", port: { number: 80 } } } }] },
-            },
-          ],
-        },
-      }),
-    );
-    for (const [cluster, site, network] of CLUSTERS) {
-      // What AKO makes for the ingress at the cluster's site (AKO's data plane is emulated elsewhere).
-      vips.push((await g.akoVs(site, cluster, network, HOST)).ip);
-      await kubectl(cluster, "apply", "-f", ingress);
+  const kubectl = (ctx: string, ...args: string[]) =>
+    exec(kubectlBin.path!, ["--context", ctx, ...args], { env: { ...process.env, KUBECONFIG: g.lab.state.kubeconfig }, timeout: 60_000 });
+  const apply = async (ctx: string, name: string, doc: { items: unknown[] }) => {
+    for (const [i, item] of doc.items.entries()) {
+      const file = join(g.dir, `${ctx}-${name}-${i}.json`);
+      writeFileSync(file, JSON.stringify(item));
+      await kubectl(ctx, "apply", "-f", file);
     }
-    const install = await g.cli(
+  };
+  const amko = (args: string[]) =>
+    g.cli(
       "lab-leader",
       [
+        "-o",
+        "json",
         "amko",
         "install",
         "--leader-context",
@@ -69,22 +48,136 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on the lab
         "--selector",
         "app=gslb",
         "--split",
-        CLUSTERS.map(([c, , , w]) => `${c}=${w}`).join(","),
+        CLUSTERS.map(([c, , , , w]) => `${c}=${w}`).join(","),
         "--ttl",
         "5",
         "--chart",
         join(chartsDir, "amko-1.13.1.tgz"),
+        ...args,
       ],
-      { env: { AVICTL_HELM: helmBin.path! }, timeoutMs: 240_000 },
+      { env: { AVICTL_HELM: helmBin.path! }, timeoutMs: 300_000 },
     );
+  beforeAll(async () => {
+    g = await startGslbLab();
+    await g.setupGslb();
+    for (const [ctx] of CLUSTERS) {
+      await apply(ctx, "app", {
+        items: [
+          {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: "hello", namespace: "default" },
+            spec: { type: "NodePort", selector: { app: "hello" }, ports: [{ port: 80, targetPort: 8080 }] },
+          },
+          {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "Ingress",
+            metadata: { name: "hello", namespace: "default", labels: { app: "gslb" } },
+            spec: {
+              rules: [
+                {
+                  host: HOST,
+                  http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "hello", port: { number: 80 } } } }] },
+                },
+              ],
+            },
+          },
+        ],
+      });
+    }
+  }, 240_000);
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  it("refuses before AKO runs in every member cluster, naming them, and writes nothing", async () => {
+    const r = await amko(["--followers", "all"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/AKO is not running in member clusters s1az1 \(no pod ako-0\), s1az2 \(no pod ako-0\), s2 \(no pod ako-0\)/);
+    expect(r.stderr).toMatch(/ako install --kube-context s1az1/);
+    for (const [ctx] of CLUSTERS) await expect(kubectl(ctx, "get", "namespace", "avi-system")).rejects.toThrow(/NotFound/);
+  }, 120_000);
+
+  it("with AKO running everywhere: followers first, then the leader; only the leader's AMKO makes the 6:3:1 GSLB service", async () => {
+    // AKO as its chart runs it: ConfigMap avi-k8s-config and the ako StatefulSet in avi-system.
+    for (const [ctx, , cluster, network] of CLUSTERS) {
+      await kubectl(ctx, "create", "namespace", "avi-system");
+      await apply(ctx, "ako", {
+        items: [
+          {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "avi-k8s-config", namespace: "avi-system" },
+            data: {
+              clusterName: cluster,
+              cloudName: "Default-Cloud",
+              vipNetworkList: JSON.stringify([{ networkName: network }]),
+              serviceType: "NodePort",
+              shardVSSize: "SMALL",
+            },
+          },
+          {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            metadata: { name: "ako", namespace: "avi-system" },
+            spec: {
+              replicas: 1,
+              serviceName: "ako",
+              selector: { matchLabels: { app: "ako" } },
+              template: {
+                metadata: { labels: { app: "ako" } },
+                spec: { containers: [{ name: "ako", image: "projects.registry.vmware.com/ako/ako:1.13.4" }] },
+              },
+            },
+          },
+        ],
+      });
+    }
+    // AKO's VS for the ingress at each site: its VIP is what AMKO puts in the GSLB service.
+    const vips: string[] = [];
+    for (const [, site, cluster] of CLUSTERS) {
+      const s = g.ctrl(site);
+      let ip: string | undefined;
+      await until(`AKO's VS for ${cluster}`, () => {
+        const vs = s.store
+          .list("virtualservice")
+          .find(
+            (v) =>
+              String(v.name).startsWith(`${cluster}--`) &&
+              JSON.stringify(s.store.get("vsvip", String(v.vsvip_ref).split("/").pop()!) ?? {}).includes(HOST),
+          );
+        const vsvip = vs && s.store.get("vsvip", String(vs.vsvip_ref).split("/").pop()!);
+        ip = (vsvip?.vip as { ip_address?: { addr?: string } }[] | undefined)?.[0]?.ip_address?.addr;
+        return Boolean(ip);
+      });
+      vips.push(ip!);
+    }
+
+    const install = await amko(["--followers", "all"]);
     expect(install.code, install.stderr).toBe(0);
+    const result = JSON.parse(install.stdout) as { installed: { member: string; role: string }[] };
+    expect(result.installed.map((x) => [x.member, x.role])).toEqual([
+      ["s1az2", "follower"],
+      ["s2", "follower"],
+      ["s1az1", "leader"],
+    ]);
+    for (const [ctx] of CLUSTERS) {
+      const fed = JSON.parse(
+        (await kubectl(ctx, "-n", "avi-system", "get", "amkocluster", "amkocluster-federation", "-o", "json")).stdout,
+      ) as {
+        spec: { isLeader: boolean; clusterContext: string };
+      };
+      expect([fed.spec.clusterContext, fed.spec.isLeader]).toEqual([ctx, ctx === "s1az1"]);
+    }
 
     await until("the GSLB service on site1", () => Boolean(g.ctrl("site1").store.findByName("gslbservice", HOST)), 60_000);
-    const gs = g.ctrl("leader").store.findByName("gslbservice", HOST)!;
+    const services = g.ctrl("leader").store.list("gslbservice");
+    expect(services.map((x) => x.name)).toEqual([HOST]);
+    const gs = services[0]!;
     expect(gs.created_by).toMatch(/^amko-/);
     expect(gs.ttl).toBe(5);
     const members = (gs.groups as { members: { ip: { addr: string }; ratio: number }[] }[])[0]!.members;
-    expect(members.map((m) => [m.ip.addr, m.ratio])).toEqual(vips.map((ip, i) => [ip, CLUSTERS[i]![3]]));
+    expect(members.map((m) => [m.ip.addr, m.ratio])).toEqual(vips.map((ip, i) => [ip, CLUSTERS[i]![4]]));
 
     const st = await g.cli(
       "lab-leader",
@@ -92,8 +185,17 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on the lab
       { env: { AVICTL_HELM: helmBin.path! } },
     );
     expect(st.code, st.stderr).toBe(0);
-    const made = (JSON.parse(st.stdout) as { gslbServices: { name: string; members: { ratio: number }[] }[] }).gslbServices;
-    expect(made.map((x) => [x.name, x.members.map((m) => m.ratio)])).toEqual([[HOST, [6, 3, 1]]]);
+    const made = (JSON.parse(st.stdout) as { gslbServices: { name: string; members: { ratio: number; site: string }[] }[] }).gslbServices;
+    expect(made.map((x) => [x.name, x.members.map((m) => [m.site, m.ratio])])).toEqual([
+      [
+        HOST,
+        [
+          ["gslb-site1", 6],
+          ["gslb-site1", 3],
+          ["gslb-site2", 1],
+        ],
+      ],
+    ]);
 
     const dns = g.lab.state.dns.find((d) => d.vs === "g-dns-site1")!;
     const labels = vips.flatMap((ip, i) => ["--label", `${ip}=${CLUSTERS[i]![0]}`]);
@@ -114,5 +216,18 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on the lab
       { env: { AVICTL_CONFIG: g.config }, timeoutMs: 120_000 },
     );
     expect(r.code, r.stdout + r.stderr).toBe(0);
-  }, 300_000);
+
+    // A re-run keeps the GSLB service (same AMKO uuid) and changes nothing on the controller.
+    const writes = g.ctrl("leader").writes;
+    const again = await amko(["--followers", "all"]);
+    expect(again.code, again.stderr).toBe(0);
+    await new Promise((res) => setTimeout(res, 3000));
+    expect(
+      g
+        .ctrl("leader")
+        .store.list("gslbservice")
+        .map((x) => x.uuid),
+    ).toEqual([gs.uuid]);
+    expect(g.ctrl("leader").writes).toBe(writes);
+  }, 600_000);
 });

@@ -8,9 +8,13 @@ import type { AmkoInstallResult } from "../../workflows/amko/install.js";
 
 export function build(app: App): Command {
   return new Command("install")
-    .description("build gslb-members from kube contexts, render values, install AMKO on the leader cluster and wait")
+    .description(
+      "check AKO runs in every member cluster, build gslb-members from kube contexts, install AMKO on the followers, then on the leader, and wait",
+    )
     .requiredOption("--leader-context <ctx>", "kube context of the cluster AMKO runs on")
     .option("--member <name=ctx>", "GSLB member: NAME as AMKO will call it, KUBECONTEXT to reach it (repeatable)", collect)
+    .option("--followers <names>", "members that get a follower AMKO (federation, chart 1.4.2+), comma-separated, or 'all'")
+    .option("--ako-namespace <ns>", "namespace where AKO runs in every member cluster", "avi-system")
     .option("--selector <key=value>", "label that marks Ingresses/Services for GSLB", "app=gslb")
     .option("--split <name=weight,...>", "traffic split, weights 1-20 (default: equal)")
     .option("--ttl <seconds>", "TTL of the GSLB DNS answers")
@@ -23,12 +27,17 @@ export function build(app: App): Command {
       `
 Example:
   avictl amko install --leader-context s1az1 --member s1az1=s1az1 --member s1az2=s1az2 --member s2=s2 \\
-      --selector app=gslb --split s1az1=6,s1az2=3,s2=1 --chart amko-1.13.1.tgz`,
+      --selector app=gslb --split s1az1=6,s1az2=3,s2=1 --followers all --chart amko-1.13.1.tgz
+
+AKO must be installed and running in every member cluster first (as the AMKO docs require); the
+follower AMKOs are installed before the leader's, which alone creates the GSLB services.`,
     )
     .action(
       async (raw: {
         leaderContext: string;
         member?: string[];
+        followers?: string;
+        akoNamespace: string;
         selector: string;
         split?: string;
         ttl?: string;
@@ -37,7 +46,7 @@ Example:
         kubeconfig?: string;
         waitTimeout: string;
       }) => {
-        const { installAmko, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
+        const { installAmko, parseFollowers, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
         const { parseSplit } = await import("../../workflows/amko/traffic-split.js");
         const { renderAmkoValues } = await import("../../workflows/amko/render.js");
         const { parseCount } = await import("../../workflows/infra/net.js");
@@ -48,6 +57,7 @@ Example:
         const members = parseMembers(raw.member ?? []);
         const split = raw.split ? parseSplit([raw.split]) : [];
         const selector = parseSelector(raw.selector);
+        const followers = parseFollowers(raw.followers, members, raw.leaderContext);
         const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
         const chart = await requireChart(raw, "amko");
         const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
@@ -62,6 +72,8 @@ Example:
             {
               leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext },
               members,
+              followers,
+              akoNamespace: raw.akoNamespace,
               selector,
               split,
               ttl,
@@ -72,7 +84,7 @@ Example:
               waitTimeoutMs,
             },
             {
-              helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: raw.leaderContext, signal: app.signal }),
+              helm: (context) => new Helm({ kubeconfig: raw.kubeconfig, kubeContext: context, signal: app.signal }),
               render: renderAmkoValues,
               writeValues: (text) => tmp.write("values.yaml", text),
               connect: (t) => Kube.connect(t),
@@ -100,6 +112,11 @@ function render(io: Io, r: AmkoInstallResult): void {
     io,
     ["CLUSTER", "WEIGHT", "EXPECTED SHARE"],
     r.shares.map((s) => [s.cluster, s.weight, `${(s.share * 100).toFixed(1)}%`]),
+  );
+  printTable(
+    io,
+    ["INSTALLED ON", "CONTEXT", "ROLE", "RELEASE"],
+    r.installed.map((x) => [x.member, x.context, x.role, x.release]),
   );
   for (const w of r.warnings) io.err(`${io.warn(w)}\n`);
   io.out(`${io.ok(`${r.release} (${r.chart}) running in ${r.namespace}${r.amkoUUID ? `, amkoUUID ${r.amkoUUID} kept` : ""}`)}\n`);

@@ -10,7 +10,7 @@ const short = (s: string | undefined) => (s ?? "-").replace(/^GSLB_SITE_CFG_|^GS
 export function build(app: App): Command {
   return new Command("status")
     .description(
-      "GSLB sites (role, address, DNS VSes, reachable, sync, version) and services (members, ratio, health, expected share, TTL)",
+      "GSLB sites (role, address, DNS VSes, reachable, sync, objects pending replication, version) and services (members, ratio, health, expected share, TTL)",
     )
     .addHelpText(
       "after",
@@ -40,7 +40,7 @@ function renderStatus(io: Io, r: GslbStatus): void {
   io.out(`${c.bold("GSLB leader")} ${r.leader}  sub-domains ${r.subdomains.join(", ")}\n\n`);
   printTable(
     io,
-    ["SITE", "ROLE", "ADDRESS", "DNS VS", "REACHABLE", "SYNC", "VERSION"],
+    ["SITE", "ROLE", "ADDRESS", "DNS VS", "REACHABLE", "SYNC", "PENDING", "VERSION"],
     r.sites.map((s) => [
       s.name,
       short(s.role),
@@ -48,6 +48,7 @@ function renderStatus(io: Io, r: GslbStatus): void {
       s.dnsVses.join(",") || "-",
       good(s.reachable ? "yes" : "no", s.reachable),
       good(short(s.syncState), !s.problem),
+      s.pendingObjects ?? "-",
       s.version ?? "-",
     ]),
   );

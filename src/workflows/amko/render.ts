@@ -18,7 +18,7 @@ export function renderAmkoValues(i: AmkoValuesInput): string {
     setValue(doc, ["configs", "amkoUUID"], i.amkoUUID);
   if (federated) {
     setValue(doc, ["federation", "currentCluster"], i.currentCluster);
-    setValue(doc, ["federation", "currentClusterIsLeader"], true);
+    setValue(doc, ["federation", "currentClusterIsLeader"], i.leader !== false);
     setValue(doc, ["federation", "memberClusters"], i.members);
   }
   // An empty selector renders `matchRules: null`, which the API server rejects: always set one.

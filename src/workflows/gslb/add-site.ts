@@ -136,7 +136,7 @@ export async function addSite(
   if (current && diff.length === 0) {
     // The stored password cannot be read back; when the leader fails to log in with it, send ours.
     const rt = (await gslbRuntime(leader, gslb.uuid!)).find((s) => s.site_info?.cluster_uuid === followerUuid);
-    const reason = `${rt?.site_cfg?.sync_info?.reason ?? ""} ${rt?.site_info?.oper_status?.reason?.join(" ") ?? ""}`;
+    const reason = [rt?.site_cfg?.sync_info?.reason, rt?.site_info?.state_reason, ...(rt?.site_info?.oper_status?.reason ?? [])].join(" ");
     if (/credential|login|auth/i.test(reason))
       diff.push({ path: `sites[${o.name}].password`, from: "<rejected by the site>", to: "<hidden>" });
   }

@@ -10,7 +10,11 @@ export interface GslbSiteStatus {
   addresses: string[];
   dnsVses: string[];
   reachable: boolean;
+  /** site_info.state, e.g. SITE_STATE_UNREACHABLE. */
+  state?: string;
   syncState?: string;
+  /** Federated objects queued on the leader for this site (replication_stats, 20.1.1+). */
+  pendingObjects?: number;
   version?: string;
   problem?: string;
 }
@@ -68,7 +72,9 @@ export async function gslbStatus(avi: AviClient): Promise<GslbStatus> {
       addresses: (s.ip_addresses ?? []).map((a) => `${a.addr}:${s.port ?? 443}`),
       dnsVses: (rt?.site_info?.dns_info?.dns_vs_states ?? []).map((d) => d.name ?? d.uuid ?? "?"),
       reachable: rt?.site_info?.oper_status?.state === "OPER_UP",
+      state: rt?.site_info?.state,
       syncState: rt?.site_cfg?.sync_info?.sync_state,
+      pendingObjects: rt?.replication_stats?.pending_object_count,
       version: rt?.site_info?.sw_version,
       problem,
     };
