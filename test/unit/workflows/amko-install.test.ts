@@ -77,6 +77,7 @@ function clusters(ako: Record<string, boolean>) {
     chart: {
       path: "amko-1.13.1.tgz",
       version: "1.13.1",
+      appVersion: "1.13.1",
       crds: [
         { kind: "CustomResourceDefinition", metadata: { name: "gslbconfigs.amko.vmware.com" } },
         { kind: "CustomResourceDefinition", metadata: { name: "globaldeploymentpolicies.amko.vmware.com" } },
