@@ -197,6 +197,18 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on every m
       ],
     ]);
 
+    expect((JSON.parse(st.stdout) as { federation: { role: string } }).federation.role).toBe("leader");
+    const follower = await g.cli(
+      "lab-leader",
+      ["-o", "json", "amko", "status", "--kubeconfig", g.lab.state.kubeconfig!, "--kube-context", "s2"],
+      { env: { AVICTL_HELM: helmBin.path! } },
+    );
+    expect(follower.code, follower.stderr).toBe(0);
+    expect((JSON.parse(follower.stdout) as { federation: { role: string; currentCluster: string } }).federation).toMatchObject({
+      role: "follower",
+      currentCluster: "s2",
+    });
+
     const dns = g.lab.state.dns.find((d) => d.vs === "g-dns-site1")!;
     const labels = vips.flatMap((ip, i) => ["--label", `${ip}=${CLUSTERS[i]![0]}`]);
     const r = await runCli(

@@ -34,6 +34,10 @@ function render(io: Io, s: AmkoStatus): void {
   }
   io.out(`${c.bold("Release")}     ${s.release.name} ${s.release.chart} revision ${s.release.revision} ${s.release.status}\n`);
   io.out(`${c.bold("Pod")}         amko-0 ${s.pod ? `${s.pod.phase}${s.pod.ready ? " ready" : " not ready"}` : "absent"}\n`);
+  if (s.federation)
+    io.out(
+      `${c.bold("Federation")}  ${s.federation.role} as ${s.federation.currentCluster ?? "-"}; members ${s.federation.clusters.join(", ") || "-"}\n`,
+    );
   if (s.gslbConfig)
     io.out(
       `${c.bold("GSLBConfig")}  ${s.gslbConfig.state}; leader ${s.gslbConfig.leader ?? "-"}; members ${s.gslbConfig.members.join(", ")}${s.gslbConfig.amkoUUID ? `; uuid ${s.gslbConfig.amkoUUID}` : ""}\n`,

@@ -11,6 +11,8 @@ export interface AmkoStatus {
   pod?: { phase: string; ready: boolean };
   gslbConfig?: { state: string; leader?: string; members: string[]; amkoUUID?: string };
   gdp?: { status: string; shares: ReturnType<typeof expectedShares> };
+  /** AMKOCluster (federation, 1.4.2+): whether this AMKO is the leader, the one that makes GSLB services. */
+  federation?: { role: "leader" | "follower"; currentCluster?: string; clusters: string[] };
   /** The GSLB services this AMKO made on the leader (when the leader was given). */
   gslbServices?: GslbServiceStatus[];
   /** Why the leader's GSLB services could not be read. */
@@ -36,10 +38,25 @@ export async function amkoStatus(deps: { kube: Kube; helm: HelmOps; leader?: () 
   status.release = { name: rel.name, revision: rel.revision, status: rel.status, chart: rel.chart, appVersion: rel.app_version };
   const pod = await deps.kube.get<Pod>("v1", "Pod", "amko-0", AMKO_NAMESPACE);
   if (pod) status.pod = { phase: pod.status?.phase ?? "Unknown", ready: podReady(pod) };
-  const [gcVersion, gdpVersion] = await Promise.all([
+  const [gcVersion, gdpVersion, fedVersion] = await Promise.all([
     crdVersion(deps.kube, "gslbconfigs", "amko.vmware.com", "").catch(() => undefined),
     crdVersion(deps.kube, "globaldeploymentpolicies", "amko.vmware.com", "").catch(() => undefined),
+    crdVersion(deps.kube, "amkoclusters", "amko.vmware.com", "").catch(() => undefined),
   ]);
+  const fed = fedVersion
+    ? await deps.kube.get<KubeObject & { spec?: { isLeader?: boolean; clusterContext?: string; clusters?: string[] } }>(
+        fedVersion,
+        "AMKOCluster",
+        "amkocluster-federation",
+        AMKO_NAMESPACE,
+      )
+    : undefined;
+  if (fed)
+    status.federation = {
+      role: fed.spec?.isLeader ? "leader" : "follower",
+      currentCluster: fed.spec?.clusterContext,
+      clusters: fed.spec?.clusters ?? [],
+    };
   const gc = gcVersion ? await deps.kube.get<Gc>(gcVersion, "GSLBConfig", "gc-1", AMKO_NAMESPACE) : undefined;
   if (gc)
     status.gslbConfig = {
