@@ -198,6 +198,8 @@ describe("GSLB on the multi-site lab (parts 6–7)", () => {
       "site2 member down",
       async () => (await api("leader", "GET", `gslbservice/${gs.uuid}/runtime`)).groups[0].members[2].oper_status.state === "OPER_DOWN",
     );
+    // The group (GslbPoolRuntime) stays up on site1's members.
+    expect((await api("leader", "GET", `gslbservice/${gs.uuid}/runtime`)).groups[0].oper_status.state).toBe("OPER_UP");
     const down = await cli("lab-leader", ["gslb", "status"]);
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/site gslb-site2: not reachable/);

@@ -143,20 +143,22 @@ export const gslbServiceBehaviour: TypeBehaviour = {
   runtime(o, c) {
     const g = gslbOf(c.store);
     const sites = (g?.sites as GslbSite[] | undefined) ?? [];
-    const groups = ((o.groups as Obj[] | undefined) ?? []).map((grp) => ({
-      name: grp.name,
-      members: ((grp.members as Obj[] | undefined) ?? []).map((m) => {
+    const state = (up: boolean) => ({ state: up ? "OPER_UP" : "OPER_DOWN" });
+    // GslbServiceRuntime → groups[] GslbPoolRuntime {name, oper_status, members[] GslbPoolMemberRuntimeInfo}.
+    const groups = ((o.groups as Obj[] | undefined) ?? []).map((grp) => {
+      const members = ((grp.members as Obj[] | undefined) ?? []).map((m) => {
         const up = m.enabled !== false && (c.gslb?.memberUp(o.uuid!, m as GslbMember) ?? true);
         return {
           ip: m.ip,
           cluster_uuid: m.cluster_uuid,
           vs_uuid: m.vs_uuid,
           site_name: sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.name,
-          oper_status: { state: up ? "OPER_UP" : "OPER_DOWN" },
+          oper_status: state(up),
         };
-      }),
-    }));
-    const anyUp = groups.some((grp) => grp.members.some((m) => m.oper_status.state === "OPER_UP"));
+      });
+      return { name: grp.name, oper_status: state(members.some((m) => m.oper_status.state === "OPER_UP")), members };
+    });
+    const anyUp = groups.some((grp) => grp.oper_status.state === "OPER_UP");
     return {
       uuid: o.uuid,
       name: o.name,
