@@ -10,8 +10,8 @@ interface Shape {
   significant: boolean;
   /** The record's fields as the API shows them, except the per-record ones (see LogStore.view). */
   fields: Record<string, unknown>;
-  /** True for DNS records: dns_request.identifier is per record. */
-  dns: boolean;
+  /** DNS records carry a per-record dns_request.identifier, app records per-record timings. */
+  kind: "dns" | "app" | "l4";
 }
 
 /** One virtual service's records of one log type, sorted by (report_timestamp, arrival) when queried. */
@@ -155,8 +155,34 @@ export class LogStore {
 
   /** An HTTP request a VIP listener served, as the service engine's application log has it. */
   recordApp(e: AppLogEntry): void {
-    const significant = e.status >= 400;
+    const vs = this.store.get("virtualservice", e.vsUuid);
+    // An L4 virtual service proxies the TCP connection: it writes connection logs, never application logs.
+    const l4 =
+      vs !== undefined && this.store.get("applicationprofile", uuidOf(vs.application_profile_ref))?.type === "APPLICATION_PROFILE_TYPE_L4";
+    const significant = !l4 && e.status >= 400;
     if (!this.admit(e.vsUuid, significant)) return;
+    if (l4) {
+      const shape = this.intern({
+        significant: false,
+        kind: "l4",
+        fields: {
+          client_dest_port: e.vipPort,
+          client_rtt: 0,
+          vs_ip: e.vip,
+          protocol: "PROTOCOL_TCP",
+          ...(e.pool ? { pool: e.pool.uuid, pool_name: e.pool.name } : {}),
+          ...(e.server ? { server_ip: e.server.ip, server_dest_port: e.server.port, server_rtt: 0 } : {}),
+          adf: false,
+          udf: false,
+          significant: 0,
+          connection_ended: true,
+          rx_bytes: e.requestLength,
+          tx_bytes: e.responseLength,
+        },
+      });
+      this.add(e.vsUuid, LOG_TYPE.conn, 1, () => [toMicros(e.timestamp), this.clientId(e.clientIp), e.clientPort, shape, 0]);
+      return;
+    }
     const fields: Record<string, unknown> = {
       client_dest_port: e.vipPort,
       client_rtt: 0,
@@ -192,7 +218,7 @@ export class LogStore {
         : {}),
     };
     if (significant && e.server && e.status >= 500) fields.significant_log = ["ADF_RESPONSE_CODE_5XX"];
-    const shape = this.intern({ significant, fields, dns: false });
+    const shape = this.intern({ significant, fields, kind: "app" });
     this.add(e.vsUuid, LOG_TYPE.app, 1, () => [toMicros(e.timestamp), this.clientId(e.clientIp), e.clientPort, shape, e.totalTimeMs]);
   }
 
@@ -243,7 +269,7 @@ export class LogStore {
     const significant = sig !== undefined;
     return this.intern({
       significant,
-      dns: true,
+      kind: "dns",
       fields: {
         client_dest_port: 53,
         protocol: "PROTOCOL_UDP",
@@ -434,8 +460,9 @@ export class LogStore {
       client_src_port: c.port[i],
       ...s.fields,
     };
-    if (s.dns) v.dns_request = { identifier: seq % 65536, opcode: "DNS_OPCODE_QUERY", question_count: 1, recursion_desired: true };
-    else {
+    if (s.kind === "dns")
+      v.dns_request = { identifier: seq % 65536, opcode: "DNS_OPCODE_QUERY", question_count: 1, recursion_desired: true };
+    else if (s.kind === "app") {
       const ms = c.ms[i]!;
       Object.assign(v, {
         total_time: ms,
