@@ -64,7 +64,7 @@ export function processIo(opts: IoOptions = {}): Io {
   const errColor = makeChalk(level(Boolean(process.stderr.isTTY)));
   const io: Io = {
     out: (t) => void process.stdout.write(t),
-    write: (t) => (process.stdout.write(t) ? Promise.resolve() : new Promise<void>((r) => process.stdout.once("drain", () => r()))),
+    write: (t) => (process.stdout.write(t) ? Promise.resolve() : drained(process.stdout)),
     err: (t) => void process.stderr.write(t),
     stdoutTTY: Boolean(process.stdout.isTTY),
     stderrTTY: Boolean(process.stderr.isTTY),
@@ -76,6 +76,24 @@ export function processIo(opts: IoOptions = {}): Io {
     ...markers(color),
   };
   return io;
+}
+
+/** Resolves when the stream drains; rejects when it fails instead (a reader gone away never drains). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed) return Promise.reject(Object.assign(new Error("stdout is closed"), { code: "EPIPE" }));
+  return new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      stream.off("drain", done);
+      stream.off("error", done);
+      stream.off("close", closed);
+      if (err) reject(err);
+      else resolve();
+    };
+    const closed = () => done(Object.assign(new Error("stdout is closed"), { code: "EPIPE" }));
+    stream.once("drain", done);
+    stream.once("error", done);
+    stream.once("close", closed);
+  });
 }
 
 /** String-buffer Io for tests: `forTest({tty: true})` acts like a terminal with colour off. */

@@ -35,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (err) {
+    // A write refused because the reader of stdout went away (see the stdout error handler above).
+    if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return ExitCode.ok;
     return report(err, io, debug);
   } finally {
     process.off("SIGINT", onSigint);

@@ -125,6 +125,8 @@ export async function startLab(o: LabOptions): Promise<Lab> {
       dnsByCtrl.set(ctrl.name, entry);
       entry.handle = startDnsService(ctrl, {
         gslbHealth: federation.hooks(ctrl.name).memberUp,
+        // The member's site knows its virtual service by uuid; the DNS log names it.
+        gslbVsName: (m) => controllers.find((c) => c.clusterUuid === m.cluster_uuid)?.store.get("virtualservice", m.vs_uuid ?? "")?.name,
         onChange: (endpoints) => {
           entry.endpoints = endpoints.map(({ controller, vs, host, port }) => ({ controller, vs, host, port }));
           state.dns = [...dnsByCtrl.values()].flatMap((e) => e.endpoints);
@@ -189,6 +191,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
           state.vips = [...vipsBySite.values()].flatMap((e) => e.endpoints);
           o.onStateChange?.(state);
         },
+        (served) => ctrl.recordAppLog(served),
       );
     };
     for (const ctrl of controllers) if (LAB_CLUSTERS.some((c) => c.site === ctrl.name)) startVips(ctrl);

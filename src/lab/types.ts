@@ -44,6 +44,32 @@ export interface DnsLogEntry {
   answers: string[];
   /** Optional GSLB site/VS names behind the answer. */
   siteNames?: string[];
+  /** The GSLB service answered from: its uuid and name, the pool (group) chosen, each answer's member VS name. */
+  gslb?: { uuid: string; name: string; pool: string; vsNames: (string | undefined)[] };
+}
+
+/** What an app (HTTP) log records about one request served by a virtual service's listener. */
+export interface AppLogEntry {
+  vsUuid: string;
+  /** ISO 8601, up to microseconds. */
+  timestamp: string;
+  clientIp: string;
+  clientPort: number;
+  vip: string;
+  vipPort: number;
+  method: string;
+  host: string;
+  path: string;
+  query?: string;
+  httpVersion: string;
+  userAgent?: string;
+  status: number;
+  requestLength: number;
+  responseLength: number;
+  /** The pool member that answered, absent when no server was available. */
+  server?: { ip: string; port: number; name?: string };
+  pool?: { uuid: string; name: string };
+  totalTimeMs: number;
 }
 
 export interface LabControllerHandle {
@@ -62,6 +88,7 @@ export interface LabControllerHandle {
   clusterUuid: string;
   store: LabStore;
   recordDnsLog(entry: DnsLogEntry): void;
+  recordAppLog(entry: AppLogEntry): void;
   setFaults(f: FaultOptions): void;
   /** Whether the controller listens (false between suspend and resume). */
   readonly up: boolean;

@@ -4,7 +4,8 @@ import { vsOperState } from "./avi/behaviour.js";
 import { uuidOf } from "./avi/refs.js";
 import { helloPage } from "./backends.js";
 import { vipAddresses } from "./dns/answer.js";
-import type { LabStore } from "./types.js";
+import { microsecondsNow } from "./dns/server.js";
+import type { AppLogEntry, LabStore } from "./types.js";
 
 /** The pod behind a pool server address, as the lab's clusters know it. */
 export interface PodInfo {
@@ -47,6 +48,8 @@ export function startVipListeners(
   store: LabStore,
   podOf: (ip: string) => PodInfo | undefined,
   onChange?: (e: VipEndpoint[]) => void,
+  /** Each HTTP request served, for the virtual service's application logs. */
+  onServed?: (e: AppLogEntry) => void,
 ): VipListenersHandle {
   const listeners = new Map<string, { server: Promise<Server | undefined>; endpoint: VipEndpoint }>();
   const turn = new Map<string, number>();
@@ -77,25 +80,63 @@ export function startVipListeners(
           .map((r) => store.get("pool", uuidOf(r)))
           .filter((p): p is AviObject => Boolean(p));
     const servers = pools.flatMap((p) =>
-      ((p.servers as { ip?: { addr?: string }; enabled?: boolean }[] | undefined) ?? []).filter((s) => s.enabled !== false && s.ip?.addr),
+      ((p.servers as { ip?: { addr?: string }; port?: number; hostname?: string; enabled?: boolean }[] | undefined) ?? [])
+        .filter((s) => s.enabled !== false && s.ip?.addr)
+        .map((s) => ({ ...s, pool: p })),
     );
+    /** The application log of this request, written when the response is sent (the SE logs when the transaction ends). */
+    const log = (body: string | undefined, server?: { ip: string; port: number; name?: string }, pool?: AviObject) => {
+      if (!onServed) return;
+      const arrived = performance.now();
+      const timestamp = microsecondsNow();
+      const [uriPath, query] = path.split(/\?(.*)/s);
+      const head = [`${req.method} ${path} HTTP/${req.httpVersion}`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) head.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      res.once("finish", () =>
+        onServed({
+          vsUuid: vs.uuid!,
+          timestamp,
+          clientIp: req.socket.remoteAddress ?? "",
+          clientPort: req.socket.remotePort ?? 0,
+          vip,
+          vipPort: port,
+          method: req.method ?? "GET",
+          host,
+          path: uriPath ?? "/",
+          ...(query ? { query } : {}),
+          httpVersion: req.httpVersion,
+          ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
+          status: res.statusCode,
+          requestLength: Buffer.byteLength(`${head.join("\r\n")}\r\n\r\n`),
+          responseLength: body ? Buffer.byteLength(body) : 0,
+          ...(server ? { server } : {}),
+          ...(pool?.uuid ? { pool: { uuid: pool.uuid, name: pool.name ?? "" } } : {}),
+          totalTimeMs: Math.round(performance.now() - arrived),
+        }),
+      );
+    };
     if (servers.length === 0) {
       if (!l7) return void req.socket.destroy();
+      const body = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n";
+      log(body, undefined, pools[0]);
       res.writeHead(503, { "Content-Type": "text/html" });
-      return void res.end("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n");
+      return void res.end(body);
     }
     const key = `${vs.uuid}:${host}`;
     const n = turn.get(key) ?? 0;
     turn.set(key, n + 1);
-    const ip = servers[n % servers.length]!.ip!.addr!;
+    const chosen = servers[n % servers.length]!;
+    const ip = chosen.ip!.addr!;
     const pod = podOf(ip);
     const name = pod?.name ?? ip;
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", Server: "hello-kubernetes", "X-Pod-Name": name });
-    res.end(
+    const body =
       req.method === "HEAD"
         ? undefined
-        : helloPage(pod?.message ?? "Hello world!", name, pod?.namespace ?? "default", pod?.node ?? "worker"),
-    );
+        : helloPage(pod?.message ?? "Hello world!", name, pod?.namespace ?? "default", pod?.node ?? "worker");
+    const serverPort = chosen.port ?? Number(chosen.pool.default_server_port ?? 80);
+    log(body, { ip, port: serverPort, ...(chosen.hostname ? { name: chosen.hostname } : {}) }, chosen.pool);
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", Server: "hello-kubernetes", "X-Pod-Name": name });
+    res.end(body);
   };
 
   const bind = (vip: string, port: number, endpoint: VipEndpoint): Promise<Server | undefined> => {

@@ -119,7 +119,12 @@ export async function startAkoLab(dir: string, akoConfig: Record<string, string>
     ...akoConfig,
   };
   await cluster.installAko(config);
-  const vips = startVipListeners(lab.ctrl.store, (ip) => podInfo(cluster.kube.objects("v1", "Pod"), ip));
+  const vips = startVipListeners(
+    lab.ctrl.store,
+    (ip) => podInfo(cluster.kube.objects("v1", "Pod"), ip),
+    undefined,
+    (served) => lab.ctrl.recordAppLog(served),
+  );
   const kubeconfig = join(dir, "kubeconfig");
   writeFileSync(kubeconfig, cluster.kube.kubeconfig("s1az1"), { mode: 0o600 });
   return {

@@ -6,7 +6,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDnsService, type DnsServiceHandle } from "../../src/lab/dns/server.js";
 import { startTestController } from "../helpers/lab.js";
-import { binPath, isolatedConfig, runCli } from "../helpers/run-cli.js";
+import { binPath, isolatedConfig, runCli, startCli } from "../helpers/run-cli.js";
 
 type Lab = Awaited<ReturnType<typeof startTestController>>;
 let lab: Lab;
@@ -328,6 +328,28 @@ describe("export-logs over 200 000 injected records", () => {
     } finally {
       await lab.admin("/lab/logs/indexing", { method: "POST", body: JSON.stringify({ delayMs: 300, recordsPerSecond: 500_000 }) });
     }
+  });
+
+  it("stops promptly and quietly when the reader of stdout goes away (| head -5)", async () => {
+    await lab.admin("/lab/requests", { method: "DELETE" });
+    const { child, result } = startCli(["export-logs", "--vs", "bulk-dns", "--start", startT, "--end", endT, "--page-size", "1000"], {
+      env,
+      timeoutMs: 120_000,
+    });
+    let head = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      head += d.toString();
+      // What head -5 does: read five lines, then close the pipe.
+      if (head.split("\n").length > 5) child.stdout!.destroy();
+    });
+    const r = await result;
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(head.split("\n")[0]).toBe(
+      "report_timestamp,client_ip,client_src_port,dns_fqdn,dns_qtype,dns_ips,dns_response.response_code,gslbservice_name,dns_response.records.site_name,significant,service_engine,log_id",
+    );
+    // The whole window takes over 200 pages of 1 000; the export stopped paging soon after the pipe closed.
+    const pages = (await lab.admin<{ path: string }[]>("/lab/requests")).filter((x) => x.path === "/api/analytics/logs");
+    expect(pages.length).toBeLessThan(20);
   });
 
   it.each([["999"], ["10000"]])("with pages of %s, every record comes exactly once and the CSV parses back", async (pageSize) => {

@@ -27,7 +27,11 @@ export function build(app: App): Command {
     .option("--analyze", "count the values of --by and show shares, a bar chart and the test against --expect")
     .option("--by <field>", "field to count (default: dns_ips, the DNS answer addresses)")
     .option("--expect <label=weight,...>", "expected split, e.g. s1az1=6,s1az2=3,s2=1 (implies --analyze)")
-    .option("--label <ip=label>", "name the site behind an answer address (repeatable; default: the GSLB site name when logged)", collect)
+    .option(
+      "--label <ip=label>",
+      "name the site behind an answer address (repeatable; default: the GSLB site logged with the answer, site/VS where one site has several)",
+      collect,
+    )
     .option("--chart <file>", "write the analysis as FILE.svg or FILE.html (implies --analyze)")
     .option("--allow-incomplete", "exit 0 even when fewer rows were read than the controller counted")
     .option("--page-size <n>", "records per logs API call, at most 10000 (default 2000)")

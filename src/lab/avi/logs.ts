@@ -1,23 +1,81 @@
-import type { DnsLogEntry, LabStore } from "../types.js";
+import type { AppLogEntry, DnsLogEntry, LabStore } from "../types.js";
 import type { Reply } from "./api.js";
 import { uuidOf } from "./refs.js";
 
-/** One stored connection (L4) log record; DNS virtual services log every query as one. */
-interface LogRecord {
-  /** report_timestamp, microseconds since the epoch. */
-  t: number;
-  /** Arrival order; also the log_id. */
-  seq: number;
-  /** Epoch ms from which queries see the record (the controller indexes logs after they arrive). */
-  indexedAt: number;
-  client: string;
-  port: number;
-  fqdn: string;
-  qtype: string;
-  rcode: string;
-  answers: string[];
-  sites?: string[];
+/**
+ * The parts of a log record many records share (a DNS question and its answer, an HTTP exchange with
+ * one server), kept once: each record is a few numbers in typed arrays pointing at one of these.
+ */
+interface Shape {
   significant: boolean;
+  /** The record's fields as the API shows them, except the per-record ones (see LogStore.view). */
+  fields: Record<string, unknown>;
+  /** DNS records carry a per-record dns_request.identifier, app records per-record timings. */
+  kind: "dns" | "app" | "l4";
+}
+
+/** One virtual service's records of one log type, sorted by (report_timestamp, arrival) when queried. */
+class Columns {
+  length = 0;
+  t = new Float64Array(1024);
+  seq = new Uint32Array(1024);
+  indexedAt = new Float64Array(1024);
+  client = new Uint32Array(1024);
+  port = new Uint16Array(1024);
+  shape = new Uint32Array(1024);
+  /** total_time in ms for app logs. */
+  ms = new Uint32Array(1024);
+  unsorted = false;
+
+  push(t: number, seq: number, indexedAt: number, client: number, port: number, shape: number, ms: number): void {
+    if (this.length === this.t.length) this.grow(this.length * 2);
+    const i = this.length++;
+    if (i > 0 && this.t[i - 1]! > t) this.unsorted = true;
+    this.t[i] = t;
+    this.seq[i] = seq;
+    this.indexedAt[i] = indexedAt;
+    this.client[i] = client;
+    this.port[i] = port;
+    this.shape[i] = shape;
+    this.ms[i] = ms;
+  }
+
+  reserve(n: number): void {
+    if (this.length + n > this.t.length) this.grow(this.length + n);
+  }
+
+  private grow(size: number): void {
+    for (const k of ["t", "seq", "indexedAt", "client", "port", "shape", "ms"] as const) {
+      const next = new (this[k].constructor as new (n: number) => typeof this.t)(size);
+      next.set(this[k].subarray(0, this.length));
+      (this as unknown as Record<string, unknown>)[k] = next;
+    }
+  }
+
+  sort(): void {
+    if (!this.unsorted) return;
+    this.unsorted = false;
+    const order = Uint32Array.from({ length: this.length }, (_, i) => i).sort(
+      (a, b) => this.t[a]! - this.t[b]! || this.seq[a]! - this.seq[b]!,
+    );
+    for (const k of ["t", "seq", "indexedAt", "client", "port", "shape", "ms"] as const) {
+      const col = this[k];
+      const copy = col.slice(0, this.length);
+      for (let i = 0; i < this.length; i++) col[i] = copy[order[i]!]!;
+    }
+  }
+
+  /** The first index whose timestamp is >= t. */
+  lowerBound(t: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.t[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /** How the lab's log indexer keeps up: a fixed delay, then a bounded rate. */
@@ -37,18 +95,41 @@ const DNS_SIGNIFICANCE: Record<string, string> = {
   NOTIMP: "ADF_CLIENT_DNS_FAILED_UNSUPPORTED_QUERY",
 };
 /** Fields the model types as 64-bit integers: js_compat=true sends them as strings. */
-const UINT64 = new Set(["significant", "rx_bytes", "tx_bytes", "total_bytes", "rx_pkts", "tx_pkts", "total_pkts", "dns_ips"]);
+const UINT64 = new Set([
+  "significant",
+  "rx_bytes",
+  "tx_bytes",
+  "total_bytes",
+  "rx_pkts",
+  "tx_pkts",
+  "total_pkts",
+  "dns_ips",
+  "total_time",
+  "request_length",
+  "response_length",
+  "app_response_time",
+  "data_transfer_time",
+  "response_time_first_byte",
+  "response_time_last_byte",
+  "server_response_length",
+  "server_response_time_first_byte",
+  "server_response_time_last_byte",
+]);
 const FILTER_OPS = new Set(["eq", "ne", "co", "nc", "sw", "gt", "ge", "lt", "le"]);
 
 /**
  * The analytics logs store of one lab controller: GET /api/analytics/logs over the connection logs
- * its DNS virtual services write, with the real API's parameters (type, start/end/duration, adf/nf,
- * filter, cols, orderby, page/page_size up to 10000, js_compat), an indexing delay reported as
- * percent_remaining, and the virtual service's log settings (non-significant logs, throttles).
+ * its DNS virtual services write and the application logs of the requests its VIP listeners serve,
+ * with the real API's parameters (type, start/end/duration, adf/nf, filter, cols, orderby, page/page_size
+ * up to 10000, js_compat), an indexing delay reported as percent_remaining, and the virtual service's
+ * log settings (non-significant logs, throttles).
  */
 export class LogStore {
-  private byVs = new Map<string, LogRecord[]>();
-  private unsorted = new Set<string>();
+  private byVs = new Map<string, Columns>();
+  private shapes: Shape[] = [];
+  private shapeIds = new Map<string, number>();
+  private clients: string[] = [];
+  private clientIds = new Map<string, number>();
   private seq = 0;
   private lastIndexedAt = 0;
   private throttles = new Map<string, { second: number; significant: number; other: number }>();
@@ -68,19 +149,77 @@ export class LogStore {
   recordDns(e: DnsLogEntry): void {
     const significant = e.rcode in DNS_SIGNIFICANCE;
     if (!this.admit(e.vsUuid, significant)) return;
-    this.add(e.vsUuid, [
-      {
-        t: toMicros(e.timestamp),
-        client: e.clientIp,
-        port: e.clientPort ?? 0,
-        fqdn: e.fqdn,
-        qtype: e.qtype,
-        rcode: e.rcode,
-        answers: e.answers,
-        sites: e.siteNames,
-        significant,
-      },
-    ]);
+    const shape = this.dnsShape(e.fqdn, e.qtype, e.rcode, e.answers, e.siteNames, e.gslb);
+    this.add(e.vsUuid, LOG_TYPE.conn, 1, () => [toMicros(e.timestamp), this.clientId(e.clientIp), e.clientPort ?? 0, shape, 0]);
+  }
+
+  /** An HTTP request a VIP listener served, as the service engine's application log has it. */
+  recordApp(e: AppLogEntry): void {
+    const vs = this.store.get("virtualservice", e.vsUuid);
+    // An L4 virtual service proxies the TCP connection: it writes connection logs, never application logs.
+    const l4 =
+      vs !== undefined && this.store.get("applicationprofile", uuidOf(vs.application_profile_ref))?.type === "APPLICATION_PROFILE_TYPE_L4";
+    const significant = !l4 && e.status >= 400;
+    if (!this.admit(e.vsUuid, significant)) return;
+    if (l4) {
+      const shape = this.intern({
+        significant: false,
+        kind: "l4",
+        fields: {
+          client_dest_port: e.vipPort,
+          client_rtt: 0,
+          vs_ip: e.vip,
+          protocol: "PROTOCOL_TCP",
+          ...(e.pool ? { pool: e.pool.uuid, pool_name: e.pool.name } : {}),
+          ...(e.server ? { server_ip: e.server.ip, server_dest_port: e.server.port, server_rtt: 0 } : {}),
+          adf: false,
+          udf: false,
+          significant: 0,
+          connection_ended: true,
+          rx_bytes: e.requestLength,
+          tx_bytes: e.responseLength,
+        },
+      });
+      this.add(e.vsUuid, LOG_TYPE.conn, 1, () => [toMicros(e.timestamp), this.clientId(e.clientIp), e.clientPort, shape, 0]);
+      return;
+    }
+    const fields: Record<string, unknown> = {
+      client_dest_port: e.vipPort,
+      client_rtt: 0,
+      vs_ip: e.vip,
+      method: e.method,
+      host: e.host,
+      uri_path: e.path,
+      ...(e.query ? { uri_query: e.query } : {}),
+      http_version: e.httpVersion,
+      ...(e.userAgent ? { user_agent: e.userAgent } : {}),
+      response_code: e.status,
+      request_length: e.requestLength,
+      response_length: e.responseLength,
+      ...(e.pool ? { pool: e.pool.uuid, pool_name: e.pool.name } : {}),
+      ...(e.server
+        ? {
+            server_ip: e.server.ip,
+            server_dest_port: e.server.port,
+            ...(e.server.name ? { server_name: e.server.name } : {}),
+            server_response_code: e.status,
+            server_response_length: e.responseLength,
+            server_rtt: 0,
+          }
+        : {}),
+      adf: significant,
+      udf: false,
+      significant: significant ? 1 : 0,
+      ...(significant
+        ? {
+            significance: e.server ? `Response code ${e.status}` : "No pool server available",
+            significant_log: [e.server ? "ADF_RESPONSE_CODE_4XX" : "ADF_HTTP_NO_POOL_SERVER_AVAILABLE"],
+          }
+        : {}),
+    };
+    if (significant && e.server && e.status >= 500) fields.significant_log = ["ADF_RESPONSE_CODE_5XX"];
+    const shape = this.intern({ significant, fields, kind: "app" });
+    this.add(e.vsUuid, LOG_TYPE.app, 1, () => [toMicros(e.timestamp), this.clientId(e.clientIp), e.clientPort, shape, e.totalTimeMs]);
   }
 
   /**
@@ -103,41 +242,101 @@ export class LogStore {
     const end = o.end ? toMicros(o.end) : this.now() * 1000;
     const start = o.start ? toMicros(o.start) : end - 600e6;
     const instants = Math.max(1, Math.min(Math.floor(Number(o.timestamps ?? count)), count));
-    const wheel = Object.entries(o.answers ?? { "10.10.25.99": 1 }).flatMap(([ip, w]) =>
-      Array<string>(Math.max(0, Math.round(w))).fill(ip),
-    );
-    if (wheel.length === 0) return { status: 400, body: { error: "answers needs a positive weight" } };
+    const weights = Object.entries(o.answers ?? { "10.10.25.99": 1 });
     const fqdn = o.fqdn ?? "hello.avi.iberia.local";
+    const wheel = weights.flatMap(([ip, w]) => Array<number>(Math.max(0, Math.round(w))).fill(this.dnsShape(fqdn, "A", "NOERROR", [ip])));
+    if (wheel.length === 0) return { status: 400, body: { error: "answers needs a positive weight" } };
     const step = instants > 1 ? (end - start) / (instants - 1) : 0;
-    const records: Omit<LogRecord, "seq" | "indexedAt">[] = [];
-    const answers = new Map(wheel.map((ip) => [ip, [ip]]));
-    for (let i = 0; i < count; i++) {
+    let i = 0;
+    this.add(vs.uuid, LOG_TYPE.conn, count, () => {
       const k = Math.floor((i * instants) / count);
-      records.push({
-        t: Math.round(start + k * step),
-        client: `127.0.${(i >> 8) & 255}.${i & 255}`,
-        port: 1024 + (i % 60000),
-        fqdn,
-        qtype: "A",
-        rcode: "NOERROR",
-        answers: answers.get(wheel[i % wheel.length]!)!,
-        significant: false,
-      });
-    }
-    this.add(vs.uuid, records);
+      const row: Row = [
+        Math.round(start + k * step),
+        this.clientId(`127.0.${(i >> 8) & 255}.${i & 255}`),
+        1024 + (i % 60000),
+        wheel[i % wheel.length]!,
+        0,
+      ];
+      i++;
+      return row;
+    });
     return { status: 200, body: { virtualservice: vs.uuid, injected: count, timestamps: instants } };
   }
 
-  private add(vsUuid: string, records: Omit<LogRecord, "seq" | "indexedAt">[]): void {
-    const list = this.byVs.get(vsUuid) ?? [];
-    this.byVs.set(vsUuid, list);
+  private dnsShape(fqdn: string, qtype: string, rcode: string, answers: string[], sites?: string[], gslb?: DnsLogEntry["gslb"]): number {
+    const ok = rcode !== "DROPPED";
+    const sig = DNS_SIGNIFICANCE[rcode];
+    const significant = sig !== undefined;
+    return this.intern({
+      significant,
+      kind: "dns",
+      fields: {
+        client_dest_port: 53,
+        protocol: "PROTOCOL_UDP",
+        adf: significant,
+        udf: false,
+        significant: significant ? 1 : 0,
+        ...(sig ? { significance: "DNS query failed", significant_log: [sig] } : {}),
+        connection_ended: true,
+        rx_bytes: 40 + fqdn.length,
+        tx_bytes: ok ? 56 + fqdn.length + 16 * answers.length : 0,
+        dns_fqdn: fqdn,
+        dns_qtype: `DNS_RECORD_${qtype}`,
+        dns_etype: gslb ? "DNS_ENTRY_GSLB" : "DNS_ENTRY_STATIC",
+        ...(gslb ? { gslbservice: gslb.uuid, gslbservice_name: gslb.name, gslbpool_name: gslb.pool } : {}),
+        dns_ips: answers.map(ipToInt),
+        ...(ok
+          ? {
+              dns_response: {
+                response_code: `DNS_RCODE_${rcode}`,
+                authoritative_answer: true,
+                answer_records_count: answers.length,
+                records: answers.map((a, j) => ({
+                  type: `DNS_RECORD_${qtype}`,
+                  name: fqdn,
+                  ttl: 30,
+                  addr_ip: ipToInt(a),
+                  ...(sites?.[j] ? { site_name: sites[j] } : {}),
+                  ...(gslb?.vsNames[j] ? { vs_name: gslb.vsNames[j] } : {}),
+                })),
+              },
+            }
+          : {}),
+      },
+    });
+  }
+
+  private intern(shape: Shape): number {
+    const key = JSON.stringify(shape);
+    let id = this.shapeIds.get(key);
+    if (id === undefined) {
+      id = this.shapes.push(shape) - 1;
+      this.shapeIds.set(key, id);
+    }
+    return id;
+  }
+
+  private clientId(ip: string): number {
+    let id = this.clientIds.get(ip);
+    if (id === undefined) {
+      id = this.clients.push(ip) - 1;
+      this.clientIds.set(ip, id);
+    }
+    return id;
+  }
+
+  /** Appends `n` records made by `next` (timestamp µs, client id, port, shape id, total_time ms). */
+  private add(vsUuid: string, type: number, n: number, next: () => Row): void {
+    const key = `${vsUuid}/${type}`;
+    let cols = this.byVs.get(key);
+    if (!cols) this.byVs.set(key, (cols = new Columns()));
+    cols.reserve(n);
     const perRecord = 1000 / this.indexing.recordsPerSecond;
     let at = Math.max(this.now() + this.indexing.delayMs, this.lastIndexedAt);
-    for (const r of records) {
+    for (let k = 0; k < n; k++) {
       at += perRecord;
-      const rec = { ...r, seq: ++this.seq, indexedAt: at };
-      if (list.length && list[list.length - 1]!.t > rec.t) this.unsorted.add(vsUuid);
-      list.push(rec);
+      const [t, client, port, shape, ms] = next();
+      cols.push(t, ++this.seq, at, client, port, shape, ms);
     }
     this.lastIndexedAt = at;
   }
@@ -162,12 +361,6 @@ export class LogStore {
     if (significant) t.significant++;
     else t.other++;
     return true;
-  }
-
-  private records(vsUuid: string): LogRecord[] {
-    const list = this.byVs.get(vsUuid) ?? [];
-    if (this.unsorted.delete(vsUuid)) list.sort((a, b) => a.t - b.t || a.seq - b.seq);
-    return list;
   }
 
   /** GET /api/analytics/logs */
@@ -211,34 +404,34 @@ export class LogStore {
       .filter(Boolean);
     const jsCompat = flag(q, "js_compat", false);
 
-    const list = type === LOG_TYPE.conn && vs?.uuid ? this.records(vs.uuid) : [];
-    const lo = lowerBound(list, start);
-    const hi = lowerBound(list, end + 1) - 1;
+    const list = vs?.uuid ? this.byVs.get(`${vs.uuid}/${type}`) : undefined;
+    list?.sort();
+    const lo = list ? list.lowerBound(start) : 0;
+    const hi = list ? list.lowerBound(end + 1) - 1 : -1;
     const now = this.now();
-    const wanted = (r: LogRecord) => (r.significant ? adf : nf);
     let total = 0;
     let pending = 0;
-    const matches: LogRecord[] = [];
+    const matches: number[] = [];
     const skip = (page - 1) * pageSize;
     const desc = orderby.startsWith("-");
-    if (adf && nf && filters.length === 0 && this.lastIndexedAt <= now) {
+    if (list && adf && nf && filters.length === 0 && this.lastIndexedAt <= now) {
       // Everything indexed and nothing filtered: the window is the answer.
       total = Math.max(0, hi - lo + 1);
-      for (let k = skip; k < Math.min(total, skip + pageSize); k++) matches.push(list[desc ? hi - k : lo + k]!);
-    } else {
+      for (let k = skip; k < Math.min(total, skip + pageSize); k++) matches.push(desc ? hi - k : lo + k);
+    } else if (list) {
       for (let k = 0; k <= hi - lo; k++) {
-        const r = list[desc ? hi - k : lo + k]!;
-        if (!wanted(r)) continue;
-        if (r.indexedAt > now) {
+        const i = desc ? hi - k : lo + k;
+        if (!(this.shapes[list.shape[i]!]!.significant ? adf : nf)) continue;
+        if (list.indexedAt[i]! > now) {
           pending++;
           continue;
         }
-        if (filters.length && !filters.every((f) => f(this.view(r, vsUuid)))) continue;
-        if (total >= skip && matches.length < pageSize) matches.push(r);
+        if (filters.length && !filters.every((f) => f(this.view(list, i, vsUuid)))) continue;
+        if (total >= skip && matches.length < pageSize) matches.push(i);
         total++;
       }
     }
-    const results = matches.map((r) => shape(this.view(r, vsUuid), cols, jsCompat));
+    const results = matches.map((i) => shape(this.view(list!, i, vsUuid), cols, jsCompat));
     const body: Record<string, unknown> = {
       count: total,
       results,
@@ -253,51 +446,38 @@ export class LogStore {
     return { status: 200, body };
   }
 
-  /** A record as the API shows it (connection log model; IP lists as integers like the model's int64). */
-  private view(r: LogRecord, vsUuid: string): Record<string, unknown> {
-    const ok = r.rcode !== "DROPPED";
-    const sig = DNS_SIGNIFICANCE[r.rcode];
-    return {
-      report_timestamp: isoMicros(r.t),
+  /** A record as the API shows it (IP lists as integers like the model's int64). */
+  private view(c: Columns, i: number, vsUuid: string): Record<string, unknown> {
+    const s = this.shapes[c.shape[i]!]!;
+    const seq = c.seq[i]!;
+    const v: Record<string, unknown> = {
+      report_timestamp: isoMicros(c.t[i]!),
       virtualservice: vsUuid,
       service_engine: "lab-se-1",
       vcpu_id: 0,
-      log_id: r.seq % 4294967296,
-      client_ip: r.client,
-      client_src_port: r.port,
-      client_dest_port: 53,
-      protocol: "PROTOCOL_UDP",
-      adf: r.significant,
-      udf: false,
-      significant: r.significant ? 1 : 0,
-      ...(sig ? { significance: "DNS query failed", significant_log: [sig] } : {}),
-      connection_ended: true,
-      rx_bytes: 40 + r.fqdn.length,
-      tx_bytes: ok ? 56 + r.fqdn.length + 16 * r.answers.length : 0,
-      dns_fqdn: r.fqdn,
-      dns_qtype: `DNS_RECORD_${r.qtype}`,
-      dns_etype: "DNS_ENTRY_STATIC",
-      dns_ips: r.answers.map(ipToInt),
-      dns_request: { identifier: r.seq % 65536, opcode: "DNS_OPCODE_QUERY", question_count: 1, recursion_desired: true },
-      ...(ok
-        ? {
-            dns_response: {
-              response_code: `DNS_RCODE_${r.rcode}`,
-              authoritative_answer: true,
-              answer_records_count: r.answers.length,
-              records: r.answers.map((a, j) => ({
-                type: `DNS_RECORD_${r.qtype}`,
-                name: r.fqdn,
-                ttl: 30,
-                addr_ip: ipToInt(a),
-                ...(r.sites?.[j] ? { site_name: r.sites[j] } : {}),
-              })),
-            },
-          }
-        : {}),
+      log_id: seq,
+      client_ip: this.clients[c.client[i]!],
+      client_src_port: c.port[i],
+      ...s.fields,
     };
+    if (s.kind === "dns")
+      v.dns_request = { identifier: seq % 65536, opcode: "DNS_OPCODE_QUERY", question_count: 1, recursion_desired: true };
+    else if (s.kind === "app") {
+      const ms = c.ms[i]!;
+      Object.assign(v, {
+        total_time: ms,
+        app_response_time: ms,
+        data_transfer_time: 0,
+        response_time_first_byte: ms,
+        response_time_last_byte: ms,
+      });
+    }
+    return v;
   }
 }
+
+/** Timestamp µs, client id, client port, shape id, total_time ms. */
+type Row = [number, number, number, number, number];
 
 function shape(v: Record<string, unknown>, cols: string[] | undefined, jsCompat: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -378,17 +558,6 @@ function toMicros(iso: string): number {
 function isoMicros(us: number): string {
   const ms = Math.floor(us / 1000);
   return `${new Date(ms).toISOString().slice(0, 19)}.${String(us % 1_000_000).padStart(6, "0")}+00:00`;
-}
-
-function lowerBound(list: LogRecord[], t: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.t < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function ipToInt(ip: string): number {

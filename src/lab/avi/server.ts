@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { defaultLabCa, type LabCa } from "../tls.js";
-import type { DnsLogEntry, FaultOptions, LabControllerHandle, LabGslbHooks } from "../types.js";
+import type { AppLogEntry, DnsLogEntry, FaultOptions, LabControllerHandle, LabGslbHooks } from "../types.js";
 import { AviApi, type Reply } from "./api.js";
 import { knownTypes } from "./validate.js";
 import { LogStore } from "./logs.js";
@@ -359,6 +359,7 @@ export async function startController(
     adminToken,
     store,
     recordDnsLog: (e: DnsLogEntry) => logs.recordDns(e),
+    recordAppLog: (e: AppLogEntry) => logs.recordApp(e),
     setFaults(f: FaultOptions) {
       faults = { ...f };
       dice = mulberry32(f.seed ?? 1);

@@ -3,7 +3,7 @@ import type { AviObject } from "../../clients/avi/types.js";
 import type { LabStore } from "../types.js";
 import { vsOperState } from "../avi/behaviour.js";
 import { uuidOf } from "../avi/refs.js";
-import { GslbAnswers, type MemberHealth } from "./gslb.js";
+import { GslbAnswers, type GslbLogInfo, type MemberHealth, type MemberVsName } from "./gslb.js";
 
 type DnsInfo = { fqdn?: string; ttl?: number };
 
@@ -57,12 +57,15 @@ export class DnsResponder {
     private readonly store: LabStore,
     private readonly vsUuid: string,
     healthy: MemberHealth = () => true,
+    vsName?: MemberVsName,
   ) {
-    this.gslb = new GslbAnswers(store, vsUuid, healthy);
+    this.gslb = new GslbAnswers(store, vsUuid, healthy, vsName);
   }
 
   /** GSLB site names behind the last answer, for the DNS log. */
   lastSites: string[] = [];
+  /** The GSLB service behind the last answer, for the DNS log. */
+  lastGslb?: GslbLogInfo;
 
   private profile(): DnsProfile {
     const vs = this.store.get("virtualservice", this.vsUuid);
@@ -73,9 +76,11 @@ export class DnsResponder {
   /** The A addresses for a name, and the TTL, from static records then virtual-service FQDNs. */
   private lookup(name: string, profile: DnsProfile, client: string): { ips: string[]; ttl: number } | undefined {
     this.lastSites = [];
+    this.lastGslb = undefined;
     const gs = this.gslb.lookup(name, profile.ttl ?? 30);
     if (gs) {
       this.lastSites = gs.sites;
+      this.lastGslb = gs.gslb;
       return gs;
     }
     const vs = this.store.get("virtualservice", this.vsUuid);

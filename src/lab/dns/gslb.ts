@@ -12,6 +12,16 @@ interface Group {
 }
 
 export type MemberHealth = (gsUuid: string, m: GslbMember) => boolean;
+/** The name of a member's virtual service at its site, when the lab knows it. */
+export type MemberVsName = (m: GslbMember) => string | undefined;
+
+/** What the DNS log says about a GSLB answer: the service, the pool (group) chosen, the VS behind each address. */
+export interface GslbLogInfo {
+  uuid: string;
+  name: string;
+  pool: string;
+  vsNames: (string | undefined)[];
+}
 
 /**
  * GSLB answers of one DNS virtual service: a GSLB service whose domain matches is answered from its
@@ -25,9 +35,10 @@ export class GslbAnswers {
     private readonly store: LabStore,
     private readonly vsUuid: string,
     private readonly healthy: MemberHealth,
+    private readonly vsName: MemberVsName = () => undefined,
   ) {}
 
-  lookup(name: string, defaultTtl: number): { ips: string[]; ttl: number; sites: string[] } | undefined {
+  lookup(name: string, defaultTtl: number): { ips: string[]; ttl: number; sites: string[]; gslb?: GslbLogInfo } | undefined {
     const g = gslbOf(this.store);
     if (!g) return undefined;
     const sites = (g.sites as GslbSite[] | undefined) ?? [];
@@ -59,6 +70,7 @@ export class GslbAnswers {
         ips: picked.map((m) => m.ip!.addr!),
         ttl,
         sites: picked.map((m) => sites.find((s) => s.cluster_uuid === m.cluster_uuid)?.name ?? ""),
+        gslb: { uuid: gs.uuid!, name: gs.name!, pool: grp.name ?? "", vsNames: picked.map((m) => this.vsName(m)) },
       };
     }
     return { ips: [], ttl, sites: [] };

@@ -5,7 +5,7 @@ import type { Packet } from "dns-packet";
 import type { AviObject } from "../../clients/avi/types.js";
 import type { LabControllerHandle } from "../types.js";
 import { DnsResponder } from "./answer.js";
-import type { MemberHealth } from "./gslb.js";
+import type { MemberHealth, MemberVsName } from "./gslb.js";
 import { uuidOf } from "../avi/refs.js";
 
 export interface DnsEndpoint {
@@ -43,7 +43,7 @@ const UDP_LIMIT = 512;
  */
 export function startDnsService(
   ctrl: LabControllerHandle,
-  o: { host?: string; onChange?: (e: DnsEndpoint[]) => void; gslbHealth?: MemberHealth } = {},
+  o: { host?: string; onChange?: (e: DnsEndpoint[]) => void; gslbHealth?: MemberHealth; gslbVsName?: MemberVsName } = {},
 ): DnsServiceHandle {
   const host = o.host ?? "127.0.0.1";
   const listeners = new Map<string, Promise<Listener>>();
@@ -91,7 +91,7 @@ export function startDnsService(
       if (!uuid) return packet.encode({ id: query.id, type: "response", flags: 5, questions: query.questions });
       // One responder per virtual service: it keeps the round-robin position across queries and listeners.
       let responder = responders.get(uuid);
-      if (!responder) responders.set(uuid, (responder = new DnsResponder(ctrl.store, uuid, o.gslbHealth)));
+      if (!responder) responders.set(uuid, (responder = new DnsResponder(ctrl.store, uuid, o.gslbHealth, o.gslbVsName)));
       const a = responder.answer(query, client);
       const q = query.questions?.[0];
       if (q)
@@ -105,6 +105,7 @@ export function startDnsService(
           rcode: a.reply ? a.rcode : "DROPPED",
           answers: a.answers,
           ...(responder.lastSites.length ? { siteNames: responder.lastSites } : {}),
+          ...(responder.lastGslb ? { gslb: responder.lastGslb } : {}),
         });
       return a.reply ? packet.encode(a.reply) : undefined;
     };
@@ -236,7 +237,7 @@ export function startDnsService(
 }
 
 /** Now as ISO 8601 with microseconds, as service engines stamp their logs. */
-function microsecondsNow(): string {
+export function microsecondsNow(): string {
   const us = Math.round((performance.timeOrigin + performance.now()) * 1000);
   return `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}.${String(us % 1_000_000).padStart(6, "0")}Z`;
 }

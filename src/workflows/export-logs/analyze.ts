@@ -24,7 +24,7 @@ export interface Analysis {
 
 /** Counts per value as pages stream by: memory grows with distinct values, not with records. */
 export class Analyzer {
-  private counts = new Map<string, { label: string; count: number }>();
+  private counts = new Map<string, { site?: string; vs?: string; count: number }>();
   private records = 0;
 
   constructor(
@@ -36,20 +36,38 @@ export class Analyzer {
     for (const r of records) {
       this.records++;
       const values = valuesAt(r, this.field).map(String);
-      // Each answer record may name its GSLB site; --label wins over it.
-      const sites = this.field === ANSWER_FIELD ? valuesAt(r, "dns_response.records.site_name").map(String) : [];
+      // Each answer record may name the GSLB site and virtual service behind it.
+      const answers = this.field === ANSWER_FIELD ? valuesAt(r, "dns_response.records") : [];
       values.forEach((v, i) => {
         const e = this.counts.get(v);
         if (e) e.count++;
-        else this.counts.set(v, { label: this.labels[v] ?? sites[i] ?? v, count: 1 });
+        else {
+          const a = (answers[i] ?? {}) as { site_name?: unknown; vs_name?: unknown };
+          this.counts.set(v, {
+            count: 1,
+            ...(a.site_name ? { site: String(a.site_name) } : {}),
+            ...(a.vs_name ? { vs: String(a.vs_name) } : {}),
+          });
+        }
       });
     }
+  }
+
+  /**
+   * --label wins; else the GSLB site name, and where one site answered with several addresses (two
+   * clusters of one site), the site and the member's virtual service; else the value itself.
+   */
+  private label(value: string, e: { site?: string; vs?: string }): string {
+    if (this.labels[value]) return this.labels[value];
+    if (!e.site) return value;
+    const shared = [...this.counts].filter(([v, x]) => x.site === e.site && !this.labels[v]).length > 1;
+    return shared ? `${e.site}/${e.vs ?? value}` : e.site;
   }
 
   result(expect?: Record<string, number>): Analysis {
     const total = [...this.counts.values()].reduce((a, e) => a + e.count, 0);
     const counts = [...this.counts]
-      .map(([value, e]) => ({ value, label: e.label, count: e.count, share: total ? e.count / total : 0 }))
+      .map(([value, e]) => ({ value, label: this.label(value, e), count: e.count, share: total ? e.count / total : 0 }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
     let expectation: ExpectationResult | undefined;
     if (expect) {

@@ -3,7 +3,7 @@ import { UsageError } from "../../base/errors.js";
 import { parseLabels, parseWeights } from "../split/weights.js";
 import { ANSWER_FIELD } from "./analyze.js";
 import { isoToMicros, MAX_PAGE_SIZE } from "./pages.js";
-import { APP_FIELDS, DNS_FIELDS, type RowFormat } from "./rows.js";
+import { APP_FIELDS, CONN_FIELDS, DNS_FIELDS, type RowFormat } from "./rows.js";
 
 export type LogKind = "dns" | "app" | "conn";
 
@@ -93,9 +93,7 @@ export function toExportLogsOptions(raw: ExportLogsRaw, nowMs: number): ExportLo
       );
   const fields =
     raw.fields === undefined
-      ? kind === "app"
-        ? APP_FIELDS
-        : DNS_FIELDS
+      ? { app: APP_FIELDS, conn: CONN_FIELDS, dns: DNS_FIELDS }[kind]
       : raw.fields
           .split(",")
           .map((f) => f.trim())

@@ -24,6 +24,23 @@ export const DNS_FIELDS = [
   "service_engine",
   "log_id",
 ];
+/** The columns of a connection (L4) export: who talked to which server through which VIP. */
+export const CONN_FIELDS = [
+  "report_timestamp",
+  "client_ip",
+  "client_src_port",
+  "vs_ip",
+  "client_dest_port",
+  "protocol",
+  "server_ip",
+  "server_dest_port",
+  "pool_name",
+  "rx_bytes",
+  "tx_bytes",
+  "significant",
+  "service_engine",
+  "log_id",
+];
 export const APP_FIELDS = [
   "report_timestamp",
   "client_ip",

@@ -181,6 +181,20 @@ describe("Analyzer", () => {
     ]);
     expect(r.expectation).toMatchObject({ verdict: "pass", statistic: 0, pValue: 1 });
   });
+
+  it("names the member's virtual service where one site answered with several addresses", () => {
+    const a = new Analyzer("dns_ips", {});
+    const rec = (ip: string, site: string, vs?: string) => ({
+      dns_ips: [ip],
+      dns_response: { records: [{ addr_ip: ip, site_name: site, ...(vs ? { vs_name: vs } : {}) }] },
+    });
+    a.add([rec("10.0.0.1", "site1", "s1az1-vs"), rec("10.0.0.2", "site1"), rec("10.0.0.3", "site2", "s2-vs"), rec("10.0.0.1", "site1")]);
+    expect(a.result().counts.map((c) => [c.value, c.label, c.count])).toEqual([
+      ["10.0.0.1", "site1/s1az1-vs", 2],
+      ["10.0.0.2", "site1/10.0.0.2", 1],
+      ["10.0.0.3", "site2", 1],
+    ]);
+  });
 });
 
 describe("chiSquarePValue", () => {
