@@ -62,7 +62,7 @@ describe.concurrent("lab demo", () => {
         .map((l) => l.split("\t"));
       const result = (cmd: RegExp) => rows.filter((r) => cmd.test(r[1]!)).map((r) => r[2]);
       expect(
-        result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns|lab env)/).every((r) => r === "ok"),
+        result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns hello\.avi|lab env)/).every((r) => r === "ok"),
       ).toBe(true);
       expect(result(/^avictl (ako (lint|install|reload)|amko install)/)).toEqual(
         expect.arrayContaining([expect.stringMatching(/^skipped: needs the (ako|amko)-[\d.]+ chart archive: pass --charts DIR$/)]),
@@ -199,7 +199,7 @@ describe.concurrent("lab demo", () => {
       expect(out("dummy-ingress-critical").stdout).toMatch(/Shards: 4 VIP\(s\)/);
       // The 6:3:1 split passes as clients see it (check-dns) and as the leader logged it (export-logs, chart written).
       for (const id of ["split-dns", "split-logs", "dns-recovered"]) expect(out(id).stdout, id).toMatch(/✓ pass: /);
-      const chart = /chart written to (\S+)/.exec(out("split-logs").stdout)![1]!;
+      const chart = /chart written to (\S+)/.exec(out("split-logs").stdout + out("split-logs").stderr)![1]!;
       expect(chart).toBe(join(demo.files, "split.svg"));
       expect(readFileSync(chart, "utf8")).toMatch(/<svg[\s>]/);
       // During the blackout: gslb status exits 3, Slack got GS_MEMBER_DOWN, g-dns answers Site1 only; after: UP again.

@@ -145,6 +145,26 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
     return d ? `${d.host}:${d.port}` : "127.0.0.1:53";
   };
   const splitLabels = (x: DemoContext) => HELLO.flatMap((h) => ["--label", `${vipOf(x.output(`hello-${h.ctx}`))}=${h.ctx}`]);
+  /** check-dns against g-dns: every answer probed over HTTP, labelled by cluster, the split tested. */
+  const splitCheck = (id: string, title: string, expect: string[], after: string): DemoStep => ({
+    id,
+    title,
+    args: (x) => [
+      "check-dns",
+      HELLO_FQDN,
+      "0.02",
+      "--server",
+      dnsServer(x, "g-dns"),
+      "--port",
+      "8080",
+      "--count",
+      "60",
+      "--expect",
+      expect.join(","),
+      ...splitLabels(x),
+    ],
+    needs: [`step:${after}`],
+  });
   const backendHosts = (x: DemoContext) => x.lab().backends.map((b) => new URL(b.url).hostname);
   const backendPort = (x: DemoContext) => new URL(x.lab().backends[0]?.url ?? "http://127.0.0.1:80/").port || "80";
   const fixed = (args: string[]) => () => args;
@@ -519,25 +539,12 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
       retryMs: 60_000,
       needs: ["step:amko-split", ...HELLO.map((h): Need => `step:hello-${h.ctx}`)],
     },
-    {
-      id: "split-dns",
-      title: "The split as clients see it: check-dns asks g-dns, probes each answer and tests 6:3:1",
-      args: (x) => [
-        "check-dns",
-        HELLO_FQDN,
-        "0.02",
-        "--server",
-        dnsServer(x, "g-dns"),
-        "--port",
-        "8080",
-        "--count",
-        "60",
-        "--expect",
-        SPLIT.join(","),
-        ...splitLabels(x),
-      ],
-      needs: ["step:gslb-services"],
-    },
+    splitCheck(
+      "split-dns",
+      "The split as clients see it: check-dns asks g-dns, probes each answer and tests 6:3:1",
+      SPLIT,
+      "gslb-services",
+    ),
     {
       id: "g-dns-analytics",
       title: "Part 6's log settings on g-dns",
@@ -598,25 +605,7 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
       ok: [3],
       needs: ["step:blackout"],
     },
-    {
-      id: "dns-blackout",
-      title: "…and g-dns answers with Site1 only, still 6:3",
-      args: (x) => [
-        "check-dns",
-        HELLO_FQDN,
-        "0.02",
-        "--server",
-        dnsServer(x, "g-dns"),
-        "--port",
-        "8080",
-        "--count",
-        "60",
-        "--expect",
-        SPLIT.slice(0, 2).join(","),
-        ...splitLabels(x),
-      ],
-      needs: ["step:slack-down"],
-    },
+    splitCheck("dns-blackout", "…and g-dns answers with Site1 only, still 6:3", SPLIT.slice(0, 2), "slack-down"),
     { id: "recovery", title: "…Site2 comes back", args: fixed(["lab", "start-site", "site2"]), needs: ["step:blackout"], always: true },
     slackWatch("slack-up", "…its member passes the health monitor again and Slack hears of it", /is UP/, "recovery"),
     {
@@ -626,25 +615,7 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
       retryMs: 60_000,
       needs: ["step:recovery"],
     },
-    {
-      id: "dns-recovered",
-      title: "…and the split is 6:3:1 again",
-      args: (x) => [
-        "check-dns",
-        HELLO_FQDN,
-        "0.02",
-        "--server",
-        dnsServer(x, "g-dns"),
-        "--port",
-        "8080",
-        "--count",
-        "60",
-        "--expect",
-        SPLIT.join(","),
-        ...splitLabels(x),
-      ],
-      needs: ["step:slack-up"],
-    },
+    splitCheck("dns-recovered", "…and the split is 6:3:1 again", SPLIT, "slack-up"),
     o.keep
       ? {
           id: "lab-env",
