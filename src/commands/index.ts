@@ -61,6 +61,12 @@ export const commandModules: CommandModule[] = [
     load: () => import("./dummy-ingress.js"),
   },
   {
+    name: "test-app",
+    description: "a test app behind a LoadBalancer Service through AKO (the blog's kuard): apply, scale, delete",
+    args: "<action> <name>",
+    load: () => import("./test-app.js"),
+  },
+  {
     name: "gslb",
     description: "GSLB: enable on the leader, add follower sites, status of sites and GSLB services, TTL",
     load: () => import("./gslb/index.js"),

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { createConnection, createServer } from "node:net";
 import { createSocket } from "node:dgram";
 import { describe, expect, it } from "vitest";
@@ -60,7 +62,7 @@ describe.concurrent("lab demo", () => {
         .map((l) => l.split("\t"));
       const result = (cmd: RegExp) => rows.filter((r) => cmd.test(r[1]!)).map((r) => r[2]);
       expect(
-        result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns|lab env)/).every((r) => r === "ok"),
+        result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns hello\.avi|lab env)/).every((r) => r === "ok"),
       ).toBe(true);
       expect(result(/^avictl (ako (lint|install|reload)|amko install)/)).toEqual(
         expect.arrayContaining([expect.stringMatching(/^skipped: needs the (ako|amko)-[\d.]+ chart archive: pass --charts DIR$/)]),
@@ -71,6 +73,19 @@ describe.concurrent("lab demo", () => {
       expect(result(/^avictl export-logs /)).toEqual(["ok"]);
       expect(result(/^avictl lab (stop|start)-site site2/)).toEqual(["ok", "ok"]);
       expect(demo.stdout).toMatch(/! site gslb-site2: not reachable/);
+      // Site1 joins as a follower too; Part 3 and the GSLB split need AKO, so they say why they did not run.
+      expect(result(/^avictl --context lab-leader gslb add-site gslb-site1 /)).toEqual(["ok"]);
+      expect(result(/^avictl --context lab-leader alerts slack /)).toEqual(["ok"]);
+      expect(result(/^avictl test-app apply kuard /)).toEqual(["skipped: needs step ako-install-s1az1, which did not pass"]);
+      expect(result(/^avictl test-app scale kuard /)).toEqual([
+        "skipped: needs step kuard, which did not pass",
+        "skipped: needs step kuard, which did not pass",
+      ]);
+      expect(result(/^\(the demo's Slack receiver/)).toEqual([
+        "skipped: needs step gslb-services, which did not pass",
+        "skipped: needs step gslb-services, which did not pass",
+      ]);
+      expect(result(/^avictl --context lab-leader export-logs --vs g-dns /)).toEqual([expect.stringMatching(/^skipped: needs step /)]);
       expect(demo.stdout).toContain("export KUBECONFIG=");
       expect(demo.stderr).toContain(`eval "$(avictl lab env)"`);
 
@@ -84,7 +99,7 @@ describe.concurrent("lab demo", () => {
       );
       expect(s.clusters.map((c) => c.name)).toEqual(["s1az1", "s1az2", "s2"]);
       expect(s.clusters.every((c) => c.server?.startsWith("http"))).toBe(true);
-      expect(s.dns.map((d) => d.vs).sort()).toEqual(["g-dns", "g-dns-site2", "local-dns-site1"]);
+      expect(s.dns.map((d) => d.vs).sort()).toEqual(["g-dns", "g-dns-site1", "g-dns-site2", "local-dns-site1"]);
       expect(s.backends.map((b) => b.site)).toEqual(["SITE1 AZ1", "SITE1 AZ2", "SITE2"]);
       const human = await runCli(["lab", "status"], { env });
       expect(human.stdout).toMatch(/^controller\tsite1\thttps:\/\/127\.0\.0\.1:\d+\t30\.2\.1, up, faults: none$/m);
@@ -145,21 +160,57 @@ describe.concurrent("lab demo", () => {
         "ako-install-s2",
         "ako-reload-s1az1",
         "ako-status-s1az1",
+        "kuard",
+        "kuard-nxdomain",
+        "kuard-dns-back",
+        "infra-setting",
+        "dummy-ingress",
+        "dummy-ingress-critical",
+        "vs-list",
+        "export-logs",
+        "gslb-site1",
+        "gslb-site2",
         "amko-install",
         "amko-split",
         "amko-status",
-        "infra-setting",
-        "dummy-ingress",
-        "vs-list",
-        "export-logs",
-        "gslb-site2",
+        "split-dns",
+        "split-logs",
+        "slack",
+        "slack-down",
         "gslb-status-down",
+        "dns-blackout",
         "recovery",
+        "slack-up",
+        "dns-recovered",
         "lab-down",
       ])
         expect(outcome[id], id).toBe("ok");
       expect(demo.steps.filter((s) => s.outcome !== "ok")).toEqual([]);
-      expect(demo.steps.find((s) => s.id === "amko-split")!.stdout).toMatch(/^s1az1\t6\t10\t60(\.0)?%$/m);
+      const out = (id: string) => demo.steps.find((s) => s.id === id)!;
+      expect(out("amko-split").stdout).toMatch(/^s1az1\t6\t10\t60(\.0)?%$/m);
+      // Part 3: the VS and its record follow the replicas (0: down, NXDOMAIN with the SOA; 2: answers again).
+      expect(out("kuard-vs").stdout).toMatch(/^State\s+UP$/m);
+      expect(out("kuard-vs-down").stdout).toMatch(/^State\s+DOWN/m);
+      expect(out("kuard-nxdomain").code).toBe(3);
+      expect(out("kuard-nxdomain").stdout).toMatch(/NXDOMAIN\n\s+SOA avi\.iberia\.local /);
+      const vip = /VIP (\S+),/.exec(out("kuard").stdout)![1]!;
+      expect(out("kuard-dns-back").stdout).toContain(`A TTL 30 ${vip}`);
+      // AviInfraSetting's DEDICATED shard: one VIP per host of the critical class.
+      expect(out("dummy-ingress-critical").stdout).toMatch(/Shards: 4 VIP\(s\)/);
+      // The 6:3:1 split passes as clients see it (check-dns) and as the leader logged it (export-logs, chart written).
+      for (const id of ["split-dns", "split-logs", "dns-recovered"]) expect(out(id).stdout, id).toMatch(/✓ pass: /);
+      const chart = /chart written to (\S+)/.exec(out("split-logs").stdout + out("split-logs").stderr)![1]!;
+      expect(chart).toBe(join(demo.files, "split.svg"));
+      expect(readFileSync(chart, "utf8")).toMatch(/<svg[\s>]/);
+      // During the blackout: gslb status exits 3, Slack got GS_MEMBER_DOWN, g-dns answers Site1 only; after: UP again.
+      expect(out("gslb-status-down").code).toBe(3);
+      expect(out("slack-down").stdout).toMatch(/^received: .*member \S+ .*is DOWN$/m);
+      expect(out("dns-blackout").stdout).not.toMatch(/\[s2\]/);
+      expect(out("slack-up").stdout).toMatch(/^received: .*is UP$/m);
+      // The webhook URL is a secret: in no output, and its file is gone.
+      expect(r.stdout + r.stderr).not.toMatch(/\/services\/[0-9a-f]{24}/);
+      expect(existsSync(join(demo.files, "slack-webhook.url"))).toBe(false);
+      rmSync(demo.files, { recursive: true, force: true });
       const lab = labFrom(demo);
       expect(isAlive(lab.pid)).toBe(false);
       expect(await tcpClosed(lab.controller)).toBe(true);

@@ -41,24 +41,25 @@ Exit status: 1 when a step fails (the rest are skipped and the table says which)
           async before(s) {
             if (!narrate) return true;
             if (s.setup) {
-              io.out(io.dim(`(setting the stage) ${s.n}. avictl ${s.args.map(quote).join(" ")}\n`));
+              io.out(io.dim(`(setting the stage) ${s.n}. ${shown(s)}\n`));
               return true;
             }
-            io.out(`\n${io.color.bold(`${s.n}. ${s.title}`)}\n${io.color.cyan(`$ avictl ${s.args.map(quote).join(" ")}`)}\n`);
+            io.out(`\n${io.color.bold(`${s.n}. ${s.title}`)}\n${io.color.cyan(s.watch ?? `$ ${shown(s)}`)}\n`);
             return !pause || !s.ask || s.n === opts.from || app.prompter().confirm("run it?", true);
           },
           after(r) {
             // After a stop (prompt, Ctrl-C) the final table lists what did not run.
             if (!narrate || (r.setup && r.outcome === "ok") || r.reason === "interrupted" || r.reason === "stopped at the prompt") return;
             if (r.outcome === "skipped") {
-              const cmd = `avictl ${r.args.map(quote).join(" ")}`;
+              const cmd = shown(r);
               if (r.setup) io.out(io.dim(`(setting the stage) ${r.n}. ${cmd}\n`));
-              else io.out(`\n${io.color.bold(`${r.n}. ${r.title}`)}\n${io.dim(`$ ${cmd}`)}\n`);
+              else io.out(`\n${io.color.bold(`${r.n}. ${r.title}`)}\n${io.dim(r.watch ?? `$ ${cmd}`)}\n`);
               io.out(`${io.warn(`skipped: ${r.reason}`)}\n`);
               return;
             }
             io.out(r.stdout);
             if (r.stderr) io.out(io.dim(r.stderr));
+            if (r.tries) io.out(io.dim(`(${r.outcome === "ok" ? "passed" : "gave up"} after ${r.tries} runs)\n`));
           },
         },
         app.signal,
@@ -68,7 +69,7 @@ Exit status: 1 when a step fails (the rest are skipped and the table says which)
       const failed = result.steps.find((s) => s.outcome === "failed");
       if (failed)
         throw new OperationError(
-          `demo step ${failed.n} failed: avictl ${failed.args.join(" ")} exited ${failed.code}`,
+          `demo step ${failed.n} failed: ${failed.watch ?? `avictl ${failed.args.join(" ")} exited ${failed.code}`}`,
           "its output is above; re-run from it with --step",
         );
     });
@@ -89,13 +90,19 @@ function renderDemo(io: App["io"], r: DemoResult, ms: number): void {
   );
   const count = (o: string) => r.steps.filter((s) => s.outcome === o).length;
   io.err(`demo: ${count("ok")} ok, ${count("skipped")} skipped, ${count("failed")} failed in ${seconds(ms)}\n`);
+  io.err(`files the demo wrote (values, log exports, the split chart): ${r.files}\n`);
   if (r.config) io.err(`the lab is still running; use it with: eval "$(avictl lab env)"   stop it with: avictl lab down\n`);
 }
 
 /** The full command when piped; on a terminal the first words, so the table fits. */
 function command(io: App["io"], s: DemoStepResult): string {
-  const full = `avictl ${s.args.map(quote).join(" ")}`;
+  const full = shown(s);
   return io.stdoutTTY && full.length > 48 ? `${full.slice(0, 47)}…` : full;
+}
+
+/** The command line as typed, or what the demo watched. */
+function shown(s: { args: string[]; watch?: string }): string {
+  return s.watch ?? `avictl ${s.args.map(quote).join(" ")}`;
 }
 
 function seconds(ms: number): string {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { needChecker, runDemo, toDemoOptions, type DemoStepResult } from "../../../src/workflows/lab/demo.js";
+import { startSlackReceiver } from "../../../src/workflows/lab/demo-receiver.js";
 import { demoSteps, type DemoStep } from "../../../src/workflows/lab/demo-steps.js";
 
 const charts = mkdtempSync(join(tmpdir(), "avictl-charts-"));
@@ -73,7 +74,13 @@ describe("runDemo", () => {
     const seen: { n: number; setup: boolean }[] = [];
     const after: DemoStepResult[] = [];
     const check = needChecker({ charts, helmVersion: () => Promise.resolve("v3"), contexts: () => [] });
-    const ctx = { lab: () => ({ dns: [], backends: [] }), chart: (n: string) => join(charts, `${n}.tgz`) };
+    const ctx = {
+      lab: () => ({ dns: [], backends: [] }),
+      chart: (n: string) => join(charts, `${n}.tgz`),
+      output: () => "",
+      file: (n: string) => join(charts, n),
+      slack: () => Promise.resolve(undefined),
+    };
     return runDemo(steps, {
       from,
       env: { ...process.env, NO_COLOR: "1" },
@@ -121,5 +128,58 @@ describe("runDemo", () => {
       ["cleanup", "ok", false],
     ]);
     expect(results.slice(4, 6).map((r) => r.reason)).toEqual(["stopped at the prompt", "stopped at the prompt"]);
+  });
+});
+
+describe("runDemo: output checks, retries and watched steps", () => {
+  it("a step passes only when its output shows what it should; a watched step reports what it saw; a retried step runs again", async () => {
+    let watched = 0;
+    const steps: DemoStep[] = [
+      { id: "shows", title: "version shows digits", args: () => ["--version"], shows: /^\d+\.\d+/ },
+      {
+        id: "watch",
+        title: "a watched step",
+        args: () => [],
+        watch: { describe: "(watching)", run: () => Promise.resolve({ ok: ++watched === 2, out: `look ${watched}\n` }) },
+        retryMs: 60_000,
+      },
+      { id: "missing", title: "version does not show letters", args: () => ["--version"], shows: /[a-z]{5}/ },
+    ];
+    const results = await runDemo(steps, {
+      from: 1,
+      env: { ...process.env, NO_COLOR: "1" },
+      cwd: charts,
+      signal: new AbortController().signal,
+      ctx: {} as never,
+      check: () => Promise.resolve(undefined),
+      before: () => Promise.resolve(true),
+      after: () => undefined,
+    });
+    expect(results.map((r) => [r.id, r.outcome, r.tries, r.watch])).toEqual([
+      ["shows", "ok", undefined, undefined],
+      ["watch", "ok", 2, "(watching)"],
+      ["missing", "failed", undefined, undefined],
+    ]);
+    expect(results[1]!.stdout).toBe("look 2\n");
+    expect(results[2]!.code).toBe(0);
+  });
+});
+
+describe("the demo's Slack receiver", () => {
+  it("takes Slack's webhook body on its secret path only, and hands each matching message out once", async () => {
+    const slack = await startSlackReceiver();
+    try {
+      const u = new URL(slack.url);
+      expect(u.hostname).toBe("127.0.0.1");
+      const post = (url: string, body: string) => fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
+      expect((await post(`${u.origin}/services/guess`, '{"text":"x"}')).status).toBe(404);
+      expect((await post(slack.url, "{}")).status).toBe(400);
+      expect((await post(slack.url, JSON.stringify({ text: "member 127.10.35.41 is DOWN" }))).status).toBe(200);
+      const signal = new AbortController().signal;
+      expect(await slack.next(/is DOWN/, 1000, signal)).toBe("member 127.10.35.41 is DOWN");
+      expect(await slack.next(/is DOWN/, 300, signal)).toBeUndefined();
+    } finally {
+      await slack.close();
+    }
   });
 });
