@@ -62,7 +62,9 @@ describe.concurrent("lab demo", () => {
         .map((l) => l.split("\t"));
       const result = (cmd: RegExp) => rows.filter((r) => cmd.test(r[1]!)).map((r) => r[2]);
       expect(
-        result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns hello\.avi|lab env)/).every((r) => r === "ok"),
+        result(/^avictl (lab up|bootstrap cloud|create-vrf VRF_AZ1|seg create|dns-vs create|check-dns hello\.avi|lab env)/).every(
+          (r) => r === "ok",
+        ),
       ).toBe(true);
       expect(result(/^avictl (ako (lint|install|reload)|amko install)/)).toEqual(
         expect.arrayContaining([expect.stringMatching(/^skipped: needs the (ako|amko)-[\d.]+ chart archive: pass --charts DIR$/)]),
