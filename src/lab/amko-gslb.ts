@@ -201,6 +201,50 @@ function names(controllerIP: string, ctrl: LabControllerHandle): boolean {
 }
 
 /**
+ * The leader AMKO's federator: the GSLBConfig and GDP specs go to the other clusters of the
+ * AMKOCluster's federation set that run AMKO (their gc-1 and global-gdp exist), through their API
+ * servers with the gslb-members credentials, whenever they differ there.
+ */
+async function federate(
+  fed: KubeObj,
+  objects: KubeObj[],
+  members: AmkoMember[],
+  clusters: AmkoCluster[],
+  gslbMembers: string,
+): Promise<void> {
+  const { canonical } = await import("./kube/patch.js");
+  const same = (a: unknown, b: unknown) => canonical(a as never) === canonical(b as never);
+  const others = ((fed.spec?.clusters as string[] | undefined) ?? []).filter((c) => c !== fed.spec?.clusterContext);
+  const writes: { context: string; target: KubeObj; spec: Obj }[] = [];
+  for (const context of others) {
+    const m = members.find((x) => x.context === context);
+    if (!m) continue;
+    for (const o of objects) {
+      const kind = String(o.kind);
+      const versions = [String(o.apiVersion), "amko.vmware.com/v1alpha1", "amko.vmware.com/v1alpha2"];
+      const target = firstOf(m, versions, kind, String(o.metadata?.name));
+      if (target && !same(target.spec, o.spec)) writes.push({ context, target, spec: o.spec ?? {} });
+    }
+  }
+  if (writes.length === 0) return;
+  const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { Kube } = await import("../clients/k8s.js");
+  const dir = mkdtempSync(join(tmpdir(), "lab-amko-"));
+  try {
+    const file = join(dir, "gslb-members");
+    writeFileSync(file, gslbMembers, { mode: 0o600 });
+    for (const w of writes) {
+      const kube = await Kube.connect({ kubeconfig: file, context: w.context });
+      await kube.mergePatch(String(w.target.apiVersion), String(w.target.kind), w.target.metadata!.name!, AMKO_NS, { spec: w.spec });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * The lab's AMKO at work: every interval, the first cluster where the leader amko-0 runs with an accepted
  * GSLBConfig and GDP logs in to the leader named in the GSLBConfig with gslb-avi-secret, and keeps
  * the GSLB services in line with the member clusters (from gslb-config-secret) and their VSes.
@@ -248,6 +292,14 @@ export function startAmkoGslb(clusters: AmkoCluster[], controllers: LabControlle
         sessions.set(key, session);
         session.catch(() => sessions.delete(key));
       }
+      if (fed)
+        await federate(
+          fed,
+          [gc, gdp],
+          members,
+          clusters,
+          decode(firstOf(k, ["v1"], "Secret", "gslb-config-secret")?.data?.["gslb-members"]),
+        );
       await applyGslbServices(await session, desiredGslbServices(gdp, members, amkoUuid), amkoUuid);
       return;
     }

@@ -241,5 +241,28 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on every m
         .map((x) => x.uuid),
     ).toEqual([gs.uuid]);
     expect(g.ctrl("leader").writes).toBe(writes);
+
+    // A traffic split changed on the leader reaches the followers' GDP through the leader AMKO's federator.
+    const split = await g.cli(
+      "lab-leader",
+      ["amko", "traffic-split", "s1az1=6", "s1az2=3", "s2=20", "--kubeconfig", g.lab.state.kubeconfig!, "--kube-context", "s1az1"],
+      { env: { AVICTL_HELM: helmBin.path! } },
+    );
+    expect(split.code, split.stderr).toBe(0);
+    const followerSplit = async (ctx: string) =>
+      (
+        JSON.parse((await kubectl(ctx, "-n", "avi-system", "get", "globaldeploymentpolicy", "global-gdp", "-o", "json")).stdout) as {
+          spec: { trafficSplit: { cluster: string; weight: number }[] };
+        }
+      ).spec.trafficSplit.map((t) => t.weight);
+    await until("the split federated to s2", async () => (await followerSplit("s2")).join() === "6,3,20");
+    expect(await followerSplit("s1az2")).toEqual([6, 3, 20]);
+    await until(
+      "the leader's GSLB service at 6:3:20",
+      () =>
+        (g.ctrl("leader").store.findByName("gslbservice", HOST)!.groups as { members: { ratio: number }[] }[])[0]!.members
+          .map((m) => m.ratio)
+          .join() === "6,3,20",
+    );
   }, 600_000);
 });
