@@ -104,6 +104,8 @@ try {
     end: "2026-11-30T10:59:59.000000Z",
     answers: { "127.10.25.61": 6, "127.10.25.62": 4 },
   });
+  // The bare loop does not wait for the indexer (300 ms, then 500 000 records/s): wait here instead.
+  await new Promise((r) => setTimeout(r, 800 + RECORDS / 500));
   const vs = ctrl.store.findByName("virtualservice", "bench-dns");
   const query = Object.fromEntries(
     Object.entries(logsQuery(toExportLogsOptions({ vs: "bench-dns", start, end }, Date.now()), vs.uuid)).map(([k, v]) => [k, String(v)]),
