@@ -112,6 +112,11 @@ try {
   );
   query.start = start;
   console.log(`lab: ${injected.injected} records over ${injected.timestamps} instants; query ${new URLSearchParams(query)}`);
+  // The lab holds every record in this process: its footprint per record.
+  const mem = process.memoryUsage();
+  console.log(
+    `lab: RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB + array buffers ${(mem.arrayBuffers / 2 ** 20).toFixed(0)} MiB holding ${RECORDS} records`,
+  );
 
   const csv = join(dir, "export.csv");
   const runs = [];
