@@ -71,7 +71,7 @@ describe("requests served by the lab's VIP listeners are logged by their virtual
       host: "nobody.avi.iberia.local",
       response_code: 503,
       significant: "1",
-      significant_log: ["ADF_HTTP_NO_POOL_SERVER_AVAILABLE"],
+      significant_log: ["ADF_REQUEST_NO_POOL"],
       client_dest_port: 80,
       vs_ip: vip,
       http_version: "1.1",
