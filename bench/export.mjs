@@ -104,12 +104,19 @@ try {
     end: "2026-11-30T10:59:59.000000Z",
     answers: { "127.10.25.61": 6, "127.10.25.62": 4 },
   });
+  // The bare loop does not wait for the indexer (300 ms, then 500 000 records/s): wait here instead.
+  await new Promise((r) => setTimeout(r, 800 + RECORDS / 500));
   const vs = ctrl.store.findByName("virtualservice", "bench-dns");
   const query = Object.fromEntries(
     Object.entries(logsQuery(toExportLogsOptions({ vs: "bench-dns", start, end }, Date.now()), vs.uuid)).map(([k, v]) => [k, String(v)]),
   );
   query.start = start;
   console.log(`lab: ${injected.injected} records over ${injected.timestamps} instants; query ${new URLSearchParams(query)}`);
+  // The lab holds every record in this process: its footprint per record.
+  const mem = process.memoryUsage();
+  console.log(
+    `lab: RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB + array buffers ${(mem.arrayBuffers / 2 ** 20).toFixed(0)} MiB holding ${RECORDS} records`,
+  );
 
   const csv = join(dir, "export.csv");
   const runs = [];

@@ -115,6 +115,13 @@ export async function startGslbLab() {
   return { lab, dir, config, ctrl, cli, api, prepareLeader, setupGslb, addSite, akoVs, close: () => lab.close() };
 }
 
+/** AMKO's member clusters in the reference topology: cluster, site controller, AKO's cluster name, VIP network, the blog's 6:3:1 weight. */
+export const AMKO_CLUSTERS = [
+  ["s1az1", "site1", "S1-AZ1", "AVI_FRONTEND_3025", 6],
+  ["s1az2", "site1", "S1-AZ2", "AVI_FRONTEND_3025", 3],
+  ["s2", "site2", "S2", "AVI_FRONTEND_3035", 1],
+] as const;
+
 export const FOLLOWERS = [
   ["gslb-site1", "site1", "AVI_FRONTEND_3025=127.10.25.0/24@127.10.25.40-127.10.25.59", "127.10.25.1"],
   ["gslb-site2", "site2", "AVI_FRONTEND_3035=127.10.35.0/24@127.10.35.40-127.10.35.59", "127.10.35.1"],

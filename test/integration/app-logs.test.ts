@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP_FIELDS } from "../../src/workflows/export-logs/rows.js";
 import { startAkoLab } from "../helpers/ako-cluster.js";
 import { until } from "../helpers/gslb-lab.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -46,20 +47,7 @@ describe("requests served by the lab's VIP listeners are logged by their virtual
     const r = await cli(["export-logs", "--vs", vs, ...window(), "--type", "app", "--out", out, "--analyze", "--by", "server_ip"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const rows = parse(readFileSync(out, "utf8"), { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual([
-      "report_timestamp",
-      "client_ip",
-      "method",
-      "host",
-      "uri_path",
-      "response_code",
-      "server_ip",
-      "pool_name",
-      "total_time",
-      "significant",
-      "service_engine",
-      "log_id",
-    ]);
+    expect(Object.keys(rows[0]!)).toEqual(APP_FIELDS);
     // The 200 sent before logging was turned on is not there; 12 served + the 503 are.
     expect(rows).toHaveLength(13);
     const ok = rows.filter((x) => x.response_code === "200");
@@ -83,7 +71,7 @@ describe("requests served by the lab's VIP listeners are logged by their virtual
       host: "nobody.avi.iberia.local",
       response_code: 503,
       significant: "1",
-      significant_log: ["ADF_HTTP_NO_POOL_SERVER_AVAILABLE"],
+      significant_log: ["ADF_REQUEST_NO_POOL"],
       client_dest_port: 80,
       vs_ip: vip,
       http_version: "1.1",

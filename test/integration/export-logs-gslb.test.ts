@@ -3,15 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FOLLOWERS, startGslbLab, until } from "../helpers/gslb-lab.js";
+import { AMKO_CLUSTERS, FOLLOWERS, startGslbLab, until } from "../helpers/gslb-lab.js";
 
 const HOST = "hello.avi.iberia.local";
-/** AMKO's members: cluster, site controller, VIP network, traffic-split weight. */
-const CLUSTERS = [
-  ["s1az1", "site1", "AVI_FRONTEND_3025", 6],
-  ["s1az2", "site1", "AVI_FRONTEND_3025", 3],
-  ["s2", "site2", "AVI_FRONTEND_3035", 1],
-] as const;
 const dir = mkdtempSync(join(tmpdir(), "avictl-export-gslb-"));
 
 let g: Awaited<ReturnType<typeof startGslbLab>>;
@@ -28,7 +22,7 @@ describe("export-logs over a GSLB service split 6:3:1 by AMKO, at a follower's D
     const siteOf = (ctrl: string) => sites.find((s) => s.name === FOLLOWERS.find((f) => f[1] === ctrl)![0])!.cluster_uuid;
     // What AMKO makes from the labelled ingress of each cluster: one member per cluster's VS, weighted by the GDP.
     const members = [];
-    for (const [cluster, site, network, ratio] of CLUSTERS) {
+    for (const [cluster, site, , network, ratio] of AMKO_CLUSTERS) {
       const made = await g.akoVs(site, cluster, network, HOST);
       members.push({
         ip: { addr: made.ip, type: "V4" },

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chartsDir, chartsMissing, realBinary } from "../helpers/helm-binary.js";
-import { startGslbLab, until } from "../helpers/gslb-lab.js";
+import { AMKO_CLUSTERS, startGslbLab, until } from "../helpers/gslb-lab.js";
 import { runCli } from "../helpers/run-cli.js";
 
 const exec = promisify(execFile);
@@ -14,12 +14,7 @@ const missing = helmBin.reason ?? kubectlBin.reason ?? chartsMissing;
 if (missing) console.warn(`skipping the AMKO-on-the-lab GSLB test: ${missing}`);
 
 const HOST = "hello.avi.iberia.local";
-// Member cluster, its site, AKO's cluster name and VIP network there, AMKO weight.
-const CLUSTERS = [
-  ["s1az1", "site1", "S1-AZ1", "AVI_FRONTEND_3025", 6],
-  ["s1az2", "site1", "S1-AZ2", "AVI_FRONTEND_3025", 3],
-  ["s2", "site2", "S2", "AVI_FRONTEND_3035", 1],
-] as const;
+const CLUSTERS = AMKO_CLUSTERS;
 
 describe.skipIf(Boolean(missing))("AMKO installed with the real chart on every member cluster of the lab", () => {
   let g: Awaited<ReturnType<typeof startGslbLab>>;

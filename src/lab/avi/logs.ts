@@ -210,14 +210,8 @@ export class LogStore {
       adf: significant,
       udf: false,
       significant: significant ? 1 : 0,
-      ...(significant
-        ? {
-            significance: e.server ? `Response code ${e.status}` : "No pool server available",
-            significant_log: [e.server ? "ADF_RESPONSE_CODE_4XX" : "ADF_HTTP_NO_POOL_SERVER_AVAILABLE"],
-          }
-        : {}),
+      ...(significant ? { significance: appSignificance(e)[0], significant_log: [appSignificance(e)[1]] } : {}),
     };
-    if (significant && e.server && e.status >= 500) fields.significant_log = ["ADF_RESPONSE_CODE_5XX"];
     const shape = this.intern({ significant, fields, kind: "app" });
     this.add(e.vsUuid, LOG_TYPE.app, 1, () => [toMicros(e.timestamp), this.clientId(e.clientIp), e.clientPort, shape, e.totalTimeMs]);
   }
@@ -478,6 +472,13 @@ export class LogStore {
 
 /** Timestamp µs, client id, client port, shape id, total_time ms. */
 type Row = [number, number, number, number, number];
+
+/** Why a request's log is significant: no pool for the request, no server up in its pool, or the response code. */
+function appSignificance(e: AppLogEntry): [string, string] {
+  if (!e.pool) return ["No pool for the request", "ADF_REQUEST_NO_POOL"];
+  if (!e.server) return ["Load balancing failed: no server available", "ADF_LOAD_BALANCING_FAILED"];
+  return [`Response code ${e.status}`, e.status >= 500 ? "ADF_RESPONSE_CODE_5XX" : "ADF_RESPONSE_CODE_4XX"];
+}
 
 function shape(v: Record<string, unknown>, cols: string[] | undefined, jsCompat: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -95,17 +95,25 @@ export function valuesAt(r: unknown, path: string): unknown[] {
   return IP_FIELDS.has(leaf) ? current.map(dottedQuad) : current;
 }
 
-/** A cell reader for one column, compiled once: top-level fields are read directly. */
-export function cellReader(path: string): (r: LogRecord) => string {
-  const ip = IP_FIELDS.has(path.slice(path.lastIndexOf(".") + 1));
+/**
+ * A cell reader for one column, compiled once: values joined by spaces, nested lists walked without
+ * copies; a lone number stays a number (the CSV writer then skips its formula check).
+ */
+export function cellReader(path: string): (r: LogRecord) => string | number {
+  const parts = path.split(".");
+  const ip = IP_FIELDS.has(parts[parts.length - 1]!);
   const text = (v: unknown) => (v !== null && typeof v === "object" ? JSON.stringify(v) : String(ip ? dottedQuad(v) : v));
-  const read = path.includes(".")
-    ? (r: LogRecord) => valuesAt(r, path).map(text).join(" ")
-    : (r: LogRecord) => {
-        const v = r[path];
-        return v === undefined || v === null ? "" : Array.isArray(v) ? v.map(text).join(" ") : text(v);
-      };
-  return read;
+  return (r) => {
+    let out: string | number | undefined;
+    const walk = (v: unknown, i: number): void => {
+      if (v === undefined || v === null) return;
+      if (Array.isArray(v)) for (const x of v) walk(x, i);
+      else if (i === parts.length) out = out === undefined ? (typeof v === "number" && !ip ? v : text(v)) : `${out} ${text(v)}`;
+      else if (typeof v === "object") walk((v as Record<string, unknown>)[parts[i]!], i + 1);
+    };
+    walk(r[parts[0]!], 1);
+    return out ?? "";
+  };
 }
 
 /**
@@ -113,7 +121,7 @@ export function cellReader(path: string): (r: LogRecord) => string {
  * spreadsheet evaluate the cell: such cells get a leading quote (the library's own pattern misses
  * cells that span lines, hence ours).
  */
-function csvLines(rows: string[][]): string {
+function csvLines(rows: (string | number)[][]): string {
   return `${Papa.unparse(rows, { newline: "\n", escapeFormulae: /^[=+\-@\t\r]/ })}\n`;
 }
 
@@ -140,7 +148,7 @@ export function normalise(r: LogRecord, fields?: string[]): LogRecord {
 /** Turns pages of records into text for the sink: CSV with one stable header, a JSON array, or NDJSON. */
 export class RowWriter {
   private rows = 0;
-  private readonly cells: ((r: LogRecord) => string)[];
+  private readonly cells: ((r: LogRecord) => string | number)[];
 
   constructor(
     private readonly sink: RowSink,
