@@ -167,7 +167,12 @@ export function akoSync(
 
   // Ingresses: each host on the shared (or dedicated) VS AKO's hashing picks; a pool per host/path.
   const hostsOf = new Map<string, { infra?: InfraSettingModel; rules: { ing: IngressModel; p: IngressPathModel }[] }>();
-  for (const ing of ingresses) {
+  // In namespace/name order, as the API server lists them, whatever order the changes came in.
+  const byKey = (a: IngressModel, b: IngressModel) => {
+    const [x, y] = [`${a.namespace}|${a.name}`, `${b.namespace}|${b.name}`];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  for (const ing of [...ingresses].sort(byKey)) {
     for (const p of ing.paths) {
       const vsName = shardOf(ing, p.host);
       if (!inScope(vsName)) continue;
