@@ -7,13 +7,16 @@
 import { execFile, spawn, spawnSync } from "node:child_process";
 import { request } from "node:https";
 import { promisify } from "node:util";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const N = Number(process.env.PAIRS ?? 200);
 const bin = fileURLToPath(new URL("../bin/avictl", import.meta.url));
+// The operator's kubectl: $KUBECTL, else the project's cached release binary, else the one on PATH.
+const cached = fileURLToPath(new URL("../.cache/bin/kubectl", import.meta.url));
+const kubectlBin = process.env.KUBECTL ?? (existsSync(cached) ? cached : "kubectl");
 const dir = mkdtempSync(join(tmpdir(), "avictl-bench-ingress-"));
 const password = "Bench-Pa55word";
 const { startController } = await import("../dist/lab/avi/index.js");
@@ -40,7 +43,7 @@ const avictl = async (args) => (await promisify(execFile)(process.execPath, [bin
 /** kubectl apply -f - with the object on stdin. */
 const kubectlApply = (obj) =>
   new Promise((resolve, reject) => {
-    const p = spawn("kubectl", ["--context", "s1az1", "apply", "-f", "-"], { env, stdio: ["pipe", "ignore", "pipe"] });
+    const p = spawn(kubectlBin, ["--context", "s1az1", "apply", "-f", "-"], { env, stdio: ["pipe", "ignore", "pipe"] });
     let err = "";
     p.stderr.on("data", (d) => (err += d));
     p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(err))));
@@ -52,7 +55,10 @@ await avictl(["seg", "create", "S1-AZ1-SE-Group", "--cluster-label", "S1-AZ1"]);
 
 const kube = await startKubeApi({
   name: "s1az1",
-  ako: { started: (c, n) => akoStarted(ctrl.store, ctrl.url, c, n), sync: (c, s, i) => akoSync(ctrl.store, ctrl.url, c, s, i) },
+  ako: {
+    started: (c, n) => akoStarted(ctrl.store, ctrl.url, c, n),
+    sync: (c, s, i, changes) => akoSync(ctrl.store, ctrl.url, c, s, i, changes),
+  },
 });
 const kubeconfig = join(dir, "kubeconfig");
 writeFileSync(kubeconfig, kube.kubeconfig("s1az1"), { mode: 0o600 });
@@ -162,7 +168,7 @@ results.http = await time("sequential HTTP loop (GET, POST per object)", async (
     }
   }
 });
-const kubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
+const kubectl = spawnSync(kubectlBin, ["version", "--client"], { encoding: "utf8" }).status === 0;
 if (kubectl) {
   results.kubectl = await time("sequential kubectl apply (dummy_ingress.sh)", async () => {
     for (let i = 1; i <= N; i++) {

@@ -32,9 +32,9 @@ export function l7VsName(cluster: string, host: string, size: ShardSize, infraSe
 export const l4VsName = (cluster: string, ns: string, name: string) => `${cluster}--${ns}-${name}`;
 /** The L4 pool of one Service port. */
 export const l4PoolName = (cluster: string, ns: string, name: string, port: number) => `${l4VsName(cluster, ns, name)}--${port}`;
-/** The pool of one Ingress host/path: the path's slashes become underscores. */
-export const l7PoolName = (cluster: string, host: string, path: string, ns: string, ingress: string) =>
-  `${cluster}--${host}${path.replace(/\//g, "_")}-${ns}-${ingress}`;
+/** The pool of one Ingress host/path (AKO's GetL7PoolName): the path's slashes become underscores. */
+export const l7PoolName = (cluster: string, host: string, path: string, ns: string, ingress: string, infraSetting?: string) =>
+  `${cluster}--${infraSetting ? `${infraSetting}-` : ""}${host}${path.replace(/\//g, "_")}-${ns}-${ingress}`;
 
 /** The FQDN AKO registers for a LoadBalancer Service per L4Settings.autoFQDN, or undefined when disabled. */
 export function autoFqdn(mode: string | undefined, svc: string, ns: string, subdomain: string | undefined): string | undefined {

@@ -46,6 +46,7 @@ export class Kube {
     }
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new OperationError("the kubeconfig has no current context", "pass --kube-context NAME");
+    reuseConnections(kc);
     return new Kube(kc, lib.KubernetesObjectApi.makeApiClient(kc), lib, kc.getCurrentContext(), cluster.server);
   }
 
@@ -126,6 +127,59 @@ export class Kube {
       this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
     );
     return r.items as T[];
+  }
+
+  /**
+   * The objects of a namespaced kind once `enough` holds for them: one list, then a watch from its
+   * resourceVersion rather than polling (re-listed if the watch ends early); at the deadline, the
+   * last state seen. `plural` is the kind's resource name, e.g. "ingresses".
+   */
+  async listUntil<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    plural: string,
+    namespace: string,
+    enough: (items: T[]) => boolean,
+    timeoutMs: number,
+    onUpdate?: (items: T[]) => void,
+  ): Promise<T[]> {
+    const deadline = Date.now() + timeoutMs;
+    const path = `/${apiVersion.includes("/") ? "apis" : "api"}/${apiVersion}/namespaces/${namespace}/${plural}`;
+    const watcher = new this.lib.Watch(this.kc);
+    for (;;) {
+      const listed = await this.call(`listing ${kind}`, () => this.objects.list(apiVersion, kind, namespace));
+      const byName = new Map((listed.items as T[]).map((o) => [o.metadata!.name!, o]));
+      const items = () => [...byName.values()];
+      if (enough(items()) || Date.now() >= deadline) return items();
+      onUpdate?.(items());
+      const ended = await new Promise<"met" | "ended" | "timeout">((resolve) => {
+        let abort: AbortController | undefined;
+        const finish = (why: "met" | "ended" | "timeout") => {
+          clearTimeout(timer);
+          abort?.abort();
+          resolve(why);
+        };
+        const timer = setTimeout(() => finish("timeout"), Math.max(0, deadline - Date.now()));
+        watcher
+          .watch(
+            path,
+            { resourceVersion: listed.metadata?.resourceVersion, allowWatchBookmarks: true },
+            (phase: string, obj: T) => {
+              if (phase === "ADDED" || phase === "MODIFIED") byName.set(obj.metadata!.name!, obj);
+              else if (phase === "DELETED") byName.delete(obj.metadata!.name!);
+              else return;
+              onUpdate?.(items());
+              if (enough(items())) finish("met");
+            },
+            () => finish("ended"),
+          )
+          .then(
+            (a) => (abort = a),
+            () => finish("ended"),
+          );
+      });
+      if (ended !== "ended") return items();
+    }
   }
 
   /** Server-side apply: create or converge the fields avictl manages; idempotent. */
@@ -212,6 +266,18 @@ export class Kube {
       );
     return new OperationError(`${what} on cluster ${this.context} failed (${code}): ${message}`);
   }
+}
+
+/**
+ * The library builds a new agent for every request, so each one opens a connection and makes a TLS
+ * handshake; one keep-alive agent per context (its options never change) reuses connections.
+ */
+function reuseConnections(kc: KubeConfig): void {
+  type Agents = { createAgent(cluster: unknown, options: Record<string, unknown>): unknown };
+  const target = kc as unknown as Agents;
+  const make = target.createAgent.bind(kc);
+  let agent: unknown;
+  target.createAgent = (cluster, options) => (agent ??= make(cluster, { ...options, keepAlive: true }));
 }
 
 function status(err: unknown): number | undefined {

@@ -22,9 +22,12 @@ export function build(app: App): Command {
       .option("--wait", "wait for AKO to fill status.loadBalancer, then print host → VIP (default on a terminal)")
       .option("--no-wait", "return once the objects are written")
       .option("--timeout <d>", "how long --wait waits", "3m")
-      .option("--predict", "print the shard AKO's hashing picks for each host, offline (needs --cluster-name and --shard-size)")
+      .option(
+        "--predict",
+        "print the shard AKO's hashing picks for each host (needs --cluster-name, and --shard-size or --ingress-class); offline without a class",
+      )
       .option("--cluster-name <name>", "AKO clusterName, for the prediction")
-      .option("--shard-size <size>", "LARGE, MEDIUM, SMALL or DEDICATED, for the prediction"),
+      .option("--shard-size <size>", "LARGE, MEDIUM, SMALL or DEDICATED, for the prediction (default: the class's AviInfraSetting)"),
   )
     .addHelpText(
       "after",
@@ -33,10 +36,12 @@ Examples:
   avictl dummy-ingress 20 apply hello --kube-context s1az1
   avictl dummy-ingress 20 apply hello --ingress-class critical-ic --cluster-name S1-AZ1 --shard-size LARGE
   avictl dummy-ingress 20 apply hello --predict --cluster-name S1-AZ1 --shard-size MEDIUM
+  avictl dummy-ingress 20 apply hello --predict --cluster-name S1-AZ1 --ingress-class critical-ic --kube-context s1az1
   avictl dummy-ingress 20 delete hello`,
     )
     .action(async (count: string, action: string, appName: string, raw: Record<string, string | boolean | undefined>) => {
-      const { toDummyIngressOptions, predictDummyIngress, runDummyIngress } = await import("../workflows/dummy-ingress.js");
+      const { toDummyIngressOptions, predictDummyIngress, runDummyIngress, withClassShards } =
+        await import("../workflows/dummy-ingress.js");
       const o = toDummyIngressOptions(
         count,
         action,
@@ -49,8 +54,9 @@ Examples:
         },
         app.io.stderrTTY,
       );
-      if (o.predictOnly) return writeOutput(app.output(), app.io, predictDummyIngress(o), render);
+      if (o.predictOnly && !o.ingressClass) return writeOutput(app.output(), app.io, predictDummyIngress(o), render);
       const kube = await app.clients.kube(kubeTarget(raw as { kubeconfig?: string; kubeContext?: string }));
+      if (o.predictOnly) return writeOutput(app.output(), app.io, predictDummyIngress(await withClassShards(o, kube)), render);
       const avi = o.wait && o.action === "apply" ? await app.clients.avi().catch(() => undefined) : undefined;
       const { events, spinner } = app.progress(`${o.action} ${o.count} pairs`);
       let result: DummyIngressResult;

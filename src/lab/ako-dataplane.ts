@@ -42,19 +42,29 @@ export interface IngressModel {
   infraSetting?: InfraSettingModel;
 }
 
+/** The objects that changed since the last sync, as they were and as they are (absent: not served / gone). */
+export interface AkoChanges {
+  services: { before?: L4ServiceModel; after?: L4ServiceModel }[];
+  ingresses: { before?: IngressModel; after?: IngressModel }[];
+}
+
 /** What AKO writes back: Service and Ingress load-balancer status, keyed "ns/name". */
 export interface AkoSyncResult {
   services: Record<string, { ip: string; hostname?: string }[]>;
   ingresses: Record<string, { ip: string; hostname: string }[]>;
 }
 
-const SYNCED = ["virtualservice", "pool", "vsvip"] as const;
+// Deleted in this order, created in the reverse one.
+const SYNCED = ["virtualservice", "poolgroup", "pool", "vsvip"] as const;
 
 /**
  * AKO's data plane on the controller, as the lab emulates it: from the cluster's LoadBalancer
  * Services and Ingresses, the virtual services, VsVips, pools AKO would own
  * (created_by ako-<cluster>, names as AKO makes them), created, updated or deleted so the controller
  * holds exactly those; VIPs come from the network's static pool through the controller's IPAM.
+ * With `changes`, as AKO's informers deliver them, only the virtual services those objects were or
+ * are on are rebuilt (with all their hosts), and the status returned covers those virtual services;
+ * without, every object AKO owns is reconciled.
  */
 export function akoSync(
   labStore: LabStore,
@@ -62,6 +72,7 @@ export function akoSync(
   config: Record<string, string>,
   services: L4ServiceModel[],
   ingresses: IngressModel[],
+  changes?: AkoChanges,
 ): AkoSyncResult {
   const store = labStore as MemoryStore;
   const cluster = config.clusterName ?? "";
@@ -101,11 +112,25 @@ export function akoSync(
       created_by: createdBy,
     });
   const segRef = (infra?: InfraSettingModel) => named("serviceenginegroup", infra?.seGroup ?? defaultSeg)?.url;
+  const shardOf = (ing: IngressModel, host: string) => {
+    const size: ShardSize =
+      [ing.infraSetting?.shardSize, config.shardVSSize].find((s): s is ShardSize => Boolean(s) && isShardSize(s!)) ?? "LARGE";
+    return l7VsName(cluster, host, size, ing.infraSetting?.name);
+  };
+  // The virtual services to rebuild: all, or those the changed objects were or are on.
+  const scope = changes
+    ? new Set([
+        ...changes.services.flatMap((c) => [c.before, c.after]).flatMap((s) => (s ? [l4VsName(cluster, s.namespace, s.name)] : [])),
+        ...changes.ingresses.flatMap((c) => [c.before, c.after]).flatMap((i) => (i ? i.paths.map((p) => shardOf(i, p.host)) : [])),
+      ])
+    : undefined;
+  const inScope = (vsName: string) => !scope || scope.has(vsName);
 
   // Services of type LoadBalancer: one L4 VS each, a pool per port.
   const l4Fqdns = new Map<string, string | undefined>();
   for (const s of services) {
     const name = l4VsName(cluster, s.namespace, s.name);
+    if (!inScope(name)) continue;
     const fqdn = autoFqdn(config.autoFQDN, s.name, s.namespace, subdomain);
     l4Fqdns.set(name, fqdn);
     const vip = vsvip(name, s.infraSetting?.networks?.[0] ?? defaultNet, fqdn ? [fqdn] : []);
@@ -142,11 +167,15 @@ export function akoSync(
 
   // Ingresses: each host on the shared (or dedicated) VS AKO's hashing picks; a pool per host/path.
   const hostsOf = new Map<string, { infra?: InfraSettingModel; rules: { ing: IngressModel; p: IngressPathModel }[] }>();
-  for (const ing of ingresses) {
-    const size: ShardSize =
-      [ing.infraSetting?.shardSize, config.shardVSSize].find((s): s is ShardSize => Boolean(s) && isShardSize(s!)) ?? "LARGE";
+  // In namespace/name order, as the API server lists them, whatever order the changes came in.
+  const byKey = (a: IngressModel, b: IngressModel) => {
+    const [x, y] = [`${a.namespace}|${a.name}`, `${b.namespace}|${b.name}`];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  for (const ing of [...ingresses].sort(byKey)) {
     for (const p of ing.paths) {
-      const vsName = l7VsName(cluster, p.host, size, ing.infraSetting?.name);
+      const vsName = shardOf(ing, p.host);
+      if (!inScope(vsName)) continue;
       const entry = hostsOf.get(vsName) ?? { infra: ing.infraSetting, rules: [] };
       entry.rules.push({ ing, p });
       hostsOf.set(vsName, entry);
@@ -156,15 +185,26 @@ export function akoSync(
     const hosts = [...new Set(rules.map((r) => r.p.host))].sort();
     const vip = vsvip(vsName, infra?.networks?.[0] ?? defaultNet, hosts);
     if (!vip) continue;
-    const pools = rules.map(({ ing, p }) =>
-      pool(l7PoolName(cluster, p.host, p.path, ing.namespace, ing.name), p.servers, p.targetPort, vip.vrf_context_ref, [
+    const pools = rules.map(({ ing, p }) => ({
+      label: `${p.host}${p.path}`.toLowerCase(),
+      pool: pool(l7PoolName(cluster, p.host, p.path, ing.namespace, ing.name, infra?.name), p.servers, p.targetPort, vip.vrf_context_ref, [
         { key: "clustername", values: [cluster] },
         { key: "Namespace", values: [ing.namespace] },
         { key: "IngressName", values: [ing.name] },
         { key: "Host", values: [p.host] },
         { key: "Path", values: [p.path] },
       ]),
-    );
+    }));
+    // AKO's shard pool group, named as the VS: one member per host/path, its priority label
+    // "<host><path>" being what AKO's request DataScript selects by.
+    want("poolgroup", {
+      name: vsName,
+      cloud_ref: cloud.url,
+      implicit_priority_labels: true,
+      members: pools.map((pl) => ({ pool_ref: `@pool:${pl.pool.name}`, priority_label: pl.label, ratio: 1 })),
+      markers: [{ key: "clustername", values: [cluster] }],
+      created_by: createdBy,
+    });
     want("virtualservice", {
       name: vsName,
       cloud_ref: cloud.url,
@@ -174,16 +214,13 @@ export function akoSync(
       network_profile_ref: named("networkprofile", "System-TCP-Proxy", false)?.url,
       vsvip_ref: `@vsvip:${vsName}`,
       services: [{ port: 80, port_range_end: 80 }],
-      // The lab's controller has no HTTPPolicySet type: the hosts it serves are listed here, and each
-      // host/path pool carries AKO's Host/Path markers, which the VIP listener routes by.
-      vh_domain_name: hosts,
       markers: [{ key: "clustername", values: [cluster] }],
-      service_metadata: JSON.stringify({ hostnames: hosts, pools: pools.map((pl) => pl.name) }),
+      service_metadata: JSON.stringify({ hostnames: hosts }),
       created_by: createdBy,
     });
   }
 
-  apply(store, base, createdBy, desired);
+  apply(store, base, createdBy, cloud.uuid, desired, scope);
 
   // Status as AKO writes it: the VIP, and the FQDN (Services) or the host (Ingresses).
   const vipOf = (vsName: string) => {
@@ -192,6 +229,7 @@ export function akoSync(
   };
   for (const s of services) {
     const name = l4VsName(cluster, s.namespace, s.name);
+    if (!inScope(name)) continue;
     const ip = vipOf(name);
     const hostname = l4Fqdns.get(name);
     if (ip) result.services[`${s.namespace}/${s.name}`] = [{ ip, ...(hostname ? { hostname } : {}) }];
@@ -207,20 +245,40 @@ export function akoSync(
   return result;
 }
 
-/** Make the controller hold exactly the desired AKO objects: create/update in dependency order, delete the rest in reverse. */
-function apply(store: MemoryStore, base: string, createdBy: string, desired: Map<string, Map<string, Obj>>): void {
-  // By name, once per type: a sync touches every object AKO owns, so lookups must not rescan the store.
-  const owned = new Map(
-    SYNCED.map((type) => [
-      type,
-      new Map(
-        store
-          .list(type)
-          .filter((o) => o.created_by === createdBy || (type === "vsvip" && String(o.name).startsWith(`${createdBy.slice(4)}--`)))
-          .map((o) => [o.name!, o as Obj]),
-      ),
-    ]),
-  );
+/**
+ * Make the controller hold exactly the desired AKO objects: create/update in dependency order, delete the rest in reverse.
+ * With a scope, "the rest" is what those virtual services own today: their VsVips, pool groups and pools.
+ */
+function apply(
+  store: MemoryStore,
+  base: string,
+  createdBy: string,
+  cloudUuid: string,
+  desired: Map<string, Map<string, Obj>>,
+  scope?: Set<string>,
+): void {
+  const owned = new Map<string, Map<string, Obj>>(SYNCED.map((type) => [type, new Map()]));
+  const own = (type: string, o: AviObject | undefined) => {
+    if (o && (o.created_by === createdBy || (type === "vsvip" && String(o.name).startsWith(`${createdBy.slice(4)}--`))))
+      owned.get(type)!.set(o.name!, o as Obj);
+  };
+  if (!scope) for (const type of SYNCED) for (const o of store.list(type)) own(type, o);
+  else {
+    for (const name of scope) {
+      const vs = store.findByName("virtualservice", name, cloudUuid);
+      const pg = store.findByName("poolgroup", name, cloudUuid);
+      own("virtualservice", vs);
+      own("poolgroup", pg);
+      own("vsvip", store.findByName("vsvip", name, cloudUuid));
+      const poolRefs = [
+        vs?.pool_ref,
+        ...((vs?.service_pool_select as { service_pool_ref?: string }[] | undefined) ?? []).map((x) => x.service_pool_ref),
+        ...((pg?.members as { pool_ref?: string }[] | undefined) ?? []).map((m) => m.pool_ref),
+      ];
+      for (const ref of poolRefs) if (typeof ref === "string") own("pool", store.get("pool", uuidOf(ref)));
+    }
+    for (const p of desired.get("pool")!.values()) own("pool", store.findByName("pool", p.name!, cloudUuid));
+  }
   const resolve = (v: unknown): unknown => {
     if (typeof v === "string" && v.startsWith("@")) {
       const [type, name] = v.slice(1).split(/:(.*)/s) as [string, string];
@@ -235,11 +293,15 @@ function apply(store: MemoryStore, base: string, createdBy: string, desired: Map
     for (const want of desired.get(type)!.values()) {
       const cur = owned.get(type)!.get(want.name!);
       // No VIP, no virtual service: AKO retries later and the object keeps an empty status.
-      if (type === "virtualservice" && unplaced.has(String(want.vsvip_ref).replace("@vsvip:", ""))) {
+      if (
+        (type === "virtualservice" || type === "poolgroup") &&
+        unplaced.has(type === "poolgroup" ? want.name! : String(want.vsvip_ref).slice(7))
+      ) {
         desired.get(type)!.delete(want.name!);
         continue;
       }
-      const body = resolve(want) as Obj;
+      // Only pool groups and virtual services refer to other AKO objects.
+      const body = (type === "poolgroup" || type === "virtualservice" ? resolve(want) : { ...want }) as Obj;
       if (type === "vsvip" && cur) {
         // A VsVip keeps its allocated address; only its FQDNs follow the hosts.
         body.vip = cur.vip;

@@ -162,7 +162,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
         ca,
         ako: {
           started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes),
-          sync: (config, svcs, ings) => akoSync(ctrl.store, ctrl.url, config, svcs, ings),
+          sync: (config, svcs, ings, changes) => akoSync(ctrl.store, ctrl.url, config, svcs, ings, changes),
         },
       });
       closers.push(() => kube.close());

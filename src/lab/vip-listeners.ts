@@ -33,14 +33,12 @@ export interface VipListenersHandle {
 }
 
 type Obj = AviObject & Record<string, unknown>;
-type Marker = { key: string; values?: string[] };
-const markerOf = (o: AviObject, key: string) => ((o.markers as Marker[] | undefined) ?? []).find((m) => m.key === key)?.values?.[0];
 const isLoopback = (ip: string) => /^127\./.test(ip);
 
 /**
  * An HTTP listener on each loopback VIP:port of the controller's application virtual services, answering
  * as the pods behind the pool would (hello-kubernetes page: MESSAGE line, pod name): L4 services by
- * their pools, shared L7 services by the Host header and AKO's Host/Path pool markers. A VS that is not
+ * their pools, shared L7 services by the Host header and path as AKO's pool group labels them. A VS that is not
  * up, or has no server for the request, refuses the connection (L4) or answers 503 (L7), as an SE does.
  * Addresses outside 127.0.0.0/8 are never bound.
  */
@@ -62,23 +60,26 @@ export function startVipListeners(
       .find(
         (v) => vipAddresses(store, v).includes(vip) && ((v.services as { port: number }[] | undefined) ?? []).some((s) => s.port === port),
       ) as Obj | undefined;
-    const l7 = Array.isArray(vs?.vh_domain_name);
+    // AKO's shared L7 VS: its pool group (named as the VS) holds a pool per host/path, labelled
+    // "<host><path>"; a request goes to the longest label its host and path begin with.
+    const group = vs && store.findByName("poolgroup", vs.name!, uuidOf(vs.cloud_ref));
+    const l7 = Boolean(group && group.created_by === vs?.created_by);
     if (!vs || vsOperState(vs, store).state !== "OPER_UP") return void req.socket.destroy();
     const host = String(req.headers.host ?? "")
       .replace(/:\d+$/, "")
       .toLowerCase();
-    const path = req.url ?? "/";
-    const pools = l7
-      ? store
-          .list("pool")
-          .filter(
-            (p) =>
-              p.created_by === vs.created_by && markerOf(p, "Host")?.toLowerCase() === host && path.startsWith(markerOf(p, "Path") ?? "/"),
-          )
-      : [vs.pool_ref]
-          .filter((r): r is string => typeof r === "string")
-          .map((r) => store.get("pool", uuidOf(r)))
-          .filter((p): p is AviObject => Boolean(p));
+    const target = `${host}${(req.url ?? "/").split("?")[0]}`.toLowerCase();
+    const refs = l7
+      ? ((group!.members as { pool_ref?: string; priority_label?: string }[] | undefined) ?? [])
+          .filter((m) => m.priority_label && target.startsWith(m.priority_label))
+          .sort((a, b) => b.priority_label!.length - a.priority_label!.length)
+          .slice(0, 1)
+          .map((m) => m.pool_ref)
+      : [vs.pool_ref];
+    const pools = refs
+      .filter((r): r is string => typeof r === "string")
+      .map((r) => store.get("pool", uuidOf(r)))
+      .filter((p): p is AviObject => Boolean(p));
     const servers = pools.flatMap((p) =>
       ((p.servers as { ip?: { addr?: string }; port?: number; hostname?: string; enabled?: boolean }[] | undefined) ?? [])
         .filter((s) => s.enabled !== false && s.ip?.addr)

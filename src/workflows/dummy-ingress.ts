@@ -3,6 +3,7 @@ import type { AviClient } from "../clients/avi/types.js";
 import type { Kube, KubeObject } from "../clients/k8s.js";
 import { isShardSize, l7VsName, type ShardSize } from "../base/ako-naming.js";
 import type { Events } from "./events.js";
+import { crdVersion } from "./k8s/crd.js";
 
 export interface DummyIngressOptions {
   count: number;
@@ -16,9 +17,11 @@ export interface DummyIngressOptions {
   concurrency: number;
   wait: boolean;
   timeoutMs: number;
-  /** With both, the expected shard of each host is computed (offline with predictOnly). */
+  /** With both, the expected shard of each host is computed (offline with predictOnly, unless a class gives them). */
   clusterName?: string;
   shardSize?: ShardSize;
+  /** The AviInfraSetting the ingress class names (its name is part of the shard VS's). */
+  infraSetting?: string;
   predictOnly: boolean;
 }
 
@@ -87,8 +90,11 @@ export function toDummyIngressOptions(
   const shardSize = raw.shardSize?.toUpperCase();
   if (shardSize !== undefined && !isShardSize(shardSize))
     throw new UsageError(`--shard-size must be LARGE, MEDIUM, SMALL or DEDICATED, not "${raw.shardSize}"`);
-  if (raw.predict && (!raw.clusterName || !shardSize)) throw new UsageError("--predict needs --cluster-name and --shard-size");
-  if (Boolean(raw.clusterName) !== Boolean(shardSize)) throw new UsageError("--cluster-name and --shard-size go together");
+  // An ingress class whose AviInfraSetting sets l7Settings.shardSize gives the shard size.
+  if (raw.predict && (!raw.clusterName || (!shardSize && !raw.ingressClass)))
+    throw new UsageError("--predict needs --cluster-name and --shard-size (or --ingress-class)");
+  if (shardSize && !raw.clusterName) throw new UsageError("--shard-size needs --cluster-name");
+  if (raw.clusterName && !shardSize && !raw.ingressClass) throw new UsageError("--cluster-name needs --shard-size or --ingress-class");
   const domain = raw.domain ?? "avi.iberia.local";
   if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(domain))
     throw new UsageError(`--domain "${domain}" is not a DNS name`);
@@ -117,7 +123,11 @@ const names = (o: DummyIngressOptions) =>
 
 /** The shard each host lands on per AKO's hashing, without any cluster or controller. */
 export function predictDummyIngress(o: DummyIngressOptions): DummyIngressResult {
-  const pairs = names(o).map((p) => ({ ...p, action: "absent" as const, predicted: l7VsName(o.clusterName!, p.host, o.shardSize!) }));
+  const pairs = names(o).map((p) => ({
+    ...p,
+    action: "absent" as const,
+    predicted: l7VsName(o.clusterName!, p.host, o.shardSize!, o.infraSetting),
+  }));
   const byVs = new Map<string, number>();
   for (const p of pairs) byVs.set(p.predicted, (byVs.get(p.predicted) ?? 0) + 1);
   return {
@@ -128,6 +138,34 @@ export function predictDummyIngress(o: DummyIngressOptions): DummyIngressResult 
     elsewhere: [],
     writes: 0,
   };
+}
+
+/**
+ * With --ingress-class and --cluster-name: the class's AviInfraSetting, whose name AKO puts in the
+ * shard VS's and whose l7Settings.shardSize (else --shard-size, AKO's shardVSSize) sizes the shards.
+ */
+export async function withClassShards(o: DummyIngressOptions, kube: Kube): Promise<DummyIngressOptions> {
+  if (!o.ingressClass) return o;
+  const cls = await kube.get("networking.k8s.io/v1", "IngressClass", o.ingressClass);
+  if (!cls)
+    throw new UsageError(`ingress class "${o.ingressClass}" does not exist in the cluster`, "list them with: kubectl get ingressclass");
+  if (!o.clusterName) return o;
+  const params = (cls.spec as { parameters?: { kind?: string; name?: string } } | undefined)?.parameters;
+  const infra =
+    params?.kind === "AviInfraSetting" && params.name
+      ? await kube.get(
+          await crdVersion(kube, "aviinfrasettings", "ako.vmware.com", "install AKO first: its chart ships the AviInfraSetting CRD"),
+          "AviInfraSetting",
+          params.name,
+        )
+      : undefined;
+  const size = (infra?.spec as { l7Settings?: { shardSize?: string } } | undefined)?.l7Settings?.shardSize?.toUpperCase();
+  const shardSize = size && isShardSize(size) ? size : o.shardSize;
+  if (!shardSize)
+    throw new UsageError(
+      `ingress class "${o.ingressClass}" sets no shard size through an AviInfraSetting: pass --shard-size (AKO's shardVSSize)`,
+    );
+  return { ...o, shardSize, infraSetting: infra ? params!.name : undefined };
 }
 
 function service(o: DummyIngressOptions, name: string): KubeObject {
@@ -182,12 +220,9 @@ export async function runDummyIngress(
   o: DummyIngressOptions,
   c: { kube: Kube; avi?: AviClient },
   events: Events,
-  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<DummyIngressResult> {
   const wanted = names(o);
-  if (o.ingressClass && o.action === "apply" && !(await c.kube.get("networking.k8s.io/v1", "IngressClass", o.ingressClass))) {
-    throw new UsageError(`ingress class "${o.ingressClass}" does not exist in the cluster`, "list them with: kubectl get ingressclass");
-  }
+  if (o.action === "apply") o = await withClassShards(o, c.kube);
   const [svcs, ings] = await Promise.all([
     c.kube.list("v1", "Service", o.namespace),
     c.kube.list("networking.k8s.io/v1", "Ingress", o.namespace),
@@ -232,30 +267,36 @@ export async function runDummyIngress(
   if (o.action === "delete" || !o.wait) return result;
 
   events.step("waiting for AKO to fill the ingress status");
-  const deadline = Date.now() + o.timeoutMs;
-  for (;;) {
-    const now = await c.kube.list("networking.k8s.io/v1", "Ingress", o.namespace);
+  type Status = { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+  const fill = (now: KubeObject[]) => {
     for (const p of pairs) {
-      const st =
-        (live(now, p.name)?.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer
-          ?.ingress ?? [];
+      const st = (live(now, p.name)?.status as Status | undefined)?.loadBalancer?.ingress ?? [];
       p.vip = (st.find((e) => e.hostname === p.host) ?? st[0])?.ip;
     }
-    const missing = pairs.filter((p) => !p.vip);
-    if (missing.length === 0) break;
-    if (Date.now() > deadline)
-      throw new OperationError(
-        `${missing.length} of ${pairs.length} ingresses have no status.loadBalancer after ${Math.round(o.timeoutMs / 1000)}s (first: ${missing[0]!.name})`,
-        "check AKO with: avictl ako status",
-      );
-    events.progress(pairs.length - missing.length, pairs.length);
-    await sleep(500);
-  }
+    return pairs.filter((p) => !p.vip).length;
+  };
+  fill(
+    await c.kube.listUntil(
+      "networking.k8s.io/v1",
+      "Ingress",
+      "ingresses",
+      o.namespace,
+      (now) => fill(now) === 0,
+      o.timeoutMs,
+      (now) => events.progress(pairs.length - fill(now), pairs.length),
+    ),
+  );
+  const missing = pairs.filter((p) => !p.vip);
+  if (missing.length > 0)
+    throw new OperationError(
+      `${missing.length} of ${pairs.length} ingresses have no status.loadBalancer after ${Math.round(o.timeoutMs / 1000)}s (first: ${missing[0]!.name})`,
+      "check AKO with: avictl ako status",
+    );
   const vsByVip = c.avi ? await virtualServicesByVip(c.avi) : new Map<string, string>();
   for (const p of pairs) {
     p.vs = vsByVip.get(p.vip!);
     if (o.clusterName && o.shardSize) {
-      p.predicted = l7VsName(o.clusterName, p.host, o.shardSize);
+      p.predicted = l7VsName(o.clusterName, p.host, o.shardSize, o.infraSetting);
       if (p.vs !== p.predicted) result.elsewhere.push({ host: p.host, predicted: p.predicted, actual: p.vs });
     }
   }

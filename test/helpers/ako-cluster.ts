@@ -20,7 +20,7 @@ export async function startAkoCluster(ctrl: LabControllerHandle, name = "s1az1")
     name,
     ako: {
       started: (config, nodes) => akoStarted(ctrl.store, ctrl.url, config, nodes),
-      sync: (config, s, i) => akoSync(ctrl.store, ctrl.url, config, s, i),
+      sync: (config, s, i, changes) => akoSync(ctrl.store, ctrl.url, config, s, i, changes),
     },
   });
   const call = async <T = Record<string, unknown>>(

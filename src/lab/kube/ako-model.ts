@@ -21,70 +21,87 @@ export class AkoModel {
   }
 
   services(): L4ServiceModel[] {
-    return this.store
-      .list(this.type("", "services")!)
-      .filter((s) => (s.spec as { type?: string } | undefined)?.type === "LoadBalancer")
-      .map((s) => {
-        const ports = ((s.spec?.ports as ServicePort[] | undefined) ?? []).map((p) => ({
-          port: p.port,
-          targetPort: this.targetPort(s, p),
-          protocol: p.protocol ?? "TCP",
-        }));
-        return {
-          namespace: s.metadata.namespace!,
-          name: s.metadata.name!,
-          ports,
-          servers: this.ready(s).map((p) => p.status!.podIP as string),
-          infraSetting: this.infra(s.metadata.annotations?.[INFRA_ANNOTATION]),
-        };
-      });
+    return this.store.list(this.type("", "services")!).flatMap((s) => this.service(s) ?? []);
+  }
+
+  /** A Service as AKO's L4 model, or undefined when it is not of type LoadBalancer. */
+  service(s: KubeObject): L4ServiceModel | undefined {
+    if ((s.spec as { type?: string } | undefined)?.type !== "LoadBalancer") return undefined;
+    const ready = this.ready(s);
+    const ports = ((s.spec?.ports as ServicePort[] | undefined) ?? []).map((p) => ({
+      port: p.port,
+      targetPort: this.targetPort(p, ready),
+      protocol: p.protocol ?? "TCP",
+    }));
+    return {
+      namespace: s.metadata.namespace!,
+      name: s.metadata.name!,
+      ports,
+      servers: ready.map((p) => p.status!.podIP as string),
+      infraSetting: this.infra(s.metadata.annotations?.[INFRA_ANNOTATION]),
+    };
   }
 
   ingresses(): IngressModel[] {
-    const classes = this.store.list(this.type("networking.k8s.io", "ingressclasses")!);
+    const classes = this.classes();
+    return this.store.list(this.type("networking.k8s.io", "ingresses")!).flatMap((ing) => this.ingress(ing, classes) ?? []);
+  }
+
+  /** The IngressClasses, read once for a batch of ingress() calls. */
+  classes(): KubeObject[] {
+    return this.store.list(this.type("networking.k8s.io", "ingressclasses")!);
+  }
+
+  /** The Services an Ingress's paths name, "ns/name". */
+  static backends(ing: KubeObject): string[] {
+    const rules = ((ing.spec as { rules?: { http?: { paths?: { backend?: IngressBackend }[] } }[] } | undefined)?.rules ?? []).flatMap(
+      (r) => r.http?.paths ?? [],
+    );
+    return rules.flatMap((p) => (p.backend?.service?.name ? [`${ing.metadata.namespace}/${p.backend.service.name}`] : []));
+  }
+
+  /** An Ingress as AKO's model, or undefined when it is not of AKO's classes. */
+  ingress(ing: KubeObject, classes: KubeObject[]): IngressModel | undefined {
     const ours = classes.filter((c) => (c.spec as { controller?: string } | undefined)?.controller === AKO_CONTROLLER);
     const fallback = ours.find((c) => c.metadata.annotations?.["ingressclass.kubernetes.io/is-default-class"] === "true");
-    const out: IngressModel[] = [];
-    for (const ing of this.store.list(this.type("networking.k8s.io", "ingresses")!)) {
-      const ns = ing.metadata.namespace!;
-      const spec = (ing.spec ?? {}) as {
-        ingressClassName?: string;
-        rules?: { host?: string; http?: { paths?: { path?: string; backend?: IngressBackend }[] } }[];
-      };
-      // No class: AKO takes it when it is the default controller (no other default class exists).
-      const cls = spec.ingressClassName ? classes.find((c) => c.metadata.name === spec.ingressClassName) : fallback;
-      if (
-        spec.ingressClassName
-          ? !ours.includes(cls!)
-          : classes.some((c) => c.metadata.annotations?.["ingressclass.kubernetes.io/is-default-class"] === "true" && !ours.includes(c))
-      )
-        continue;
-      const params = (cls?.spec as { parameters?: { kind?: string; name?: string } } | undefined)?.parameters;
-      const paths = (spec.rules ?? []).flatMap((r) =>
-        (r.http?.paths ?? []).flatMap((p) => {
-          const svc = p.backend?.service?.name ? this.store.get(this.type("", "services")!, ns, p.backend.service.name) : undefined;
-          const port = ((svc?.spec?.ports as ServicePort[] | undefined) ?? []).find(
-            (sp) => sp.port === p.backend?.service?.port?.number || (sp.name !== undefined && sp.name === p.backend?.service?.port?.name),
-          );
-          if (!r.host) return [];
-          return [
-            {
-              host: r.host,
-              path: p.path ?? "/",
-              targetPort: svc && port ? this.targetPort(svc, port) : 80,
-              servers: svc && port ? this.ready(svc).map((x) => x.status!.podIP as string) : [],
-            },
-          ];
-        }),
-      );
-      out.push({
-        namespace: ns,
-        name: ing.metadata.name!,
-        paths,
-        infraSetting: params?.kind === "AviInfraSetting" ? this.infra(params.name) : undefined,
-      });
-    }
-    return out;
+    const ns = ing.metadata.namespace!;
+    const spec = (ing.spec ?? {}) as {
+      ingressClassName?: string;
+      rules?: { host?: string; http?: { paths?: { path?: string; backend?: IngressBackend }[] } }[];
+    };
+    // No class: AKO takes it when it is the default controller (no other default class exists).
+    const cls = spec.ingressClassName ? classes.find((c) => c.metadata.name === spec.ingressClassName) : fallback;
+    if (
+      spec.ingressClassName
+        ? !ours.includes(cls!)
+        : classes.some((c) => c.metadata.annotations?.["ingressclass.kubernetes.io/is-default-class"] === "true" && !ours.includes(c))
+    )
+      return undefined;
+    const params = (cls?.spec as { parameters?: { kind?: string; name?: string } } | undefined)?.parameters;
+    const paths = (spec.rules ?? []).flatMap((r) =>
+      (r.http?.paths ?? []).flatMap((p) => {
+        const svc = p.backend?.service?.name ? this.store.get(this.type("", "services")!, ns, p.backend.service.name) : undefined;
+        const port = ((svc?.spec?.ports as ServicePort[] | undefined) ?? []).find(
+          (sp) => sp.port === p.backend?.service?.port?.number || (sp.name !== undefined && sp.name === p.backend?.service?.port?.name),
+        );
+        if (!r.host) return [];
+        const ready = svc && port ? this.ready(svc) : [];
+        return [
+          {
+            host: r.host,
+            path: p.path ?? "/",
+            targetPort: svc && port ? this.targetPort(port, ready) : 80,
+            servers: ready.map((x) => x.status!.podIP as string),
+          },
+        ];
+      }),
+    );
+    return {
+      namespace: ns,
+      name: ing.metadata.name!,
+      paths,
+      infraSetting: params?.kind === "AviInfraSetting" ? this.infra(params.name) : undefined,
+    };
   }
 
   /** The Running, Ready pods the Service selects (its endpoints). */
@@ -103,11 +120,11 @@ export class AkoModel {
   }
 
   /** A named targetPort resolves to the container port of that name; an absent one is the port itself. */
-  private targetPort(svc: KubeObject, p: ServicePort): number {
+  private targetPort(p: ServicePort, ready: KubeObject[]): number {
     if (typeof p.targetPort === "number") return p.targetPort;
     if (typeof p.targetPort === "string" && /^\d+$/.test(p.targetPort)) return Number(p.targetPort);
     if (typeof p.targetPort === "string") {
-      for (const pod of this.ready(svc)) {
+      for (const pod of ready) {
         for (const c of (pod.spec?.containers as { ports?: { name?: string; containerPort: number }[] }[] | undefined) ?? []) {
           const hit = c.ports?.find((cp) => cp.name === p.targetPort);
           if (hit) return hit.containerPort;

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { AkoBridge, AkoBootResult, KubeNode } from "./index.js";
+import type { AkoChanges, IngressModel, L4ServiceModel } from "../ako-dataplane.js";
 import { AkoModel } from "./ako-model.js";
-import type { KubeObject, KubeStore } from "./store.js";
+import { canonical } from "./patch.js";
+import type { Change, KubeObject, KubeStore } from "./store.js";
 
 /** AKO's /api/status model (`avi_api`). */
 export interface AkoApiStatus {
@@ -32,6 +34,12 @@ function before(v: number[] | undefined, than: number[]): boolean {
 export class AkoEmulation {
   private readonly api = new Map<string, { port: number; status: AkoApiStatus; config?: Record<string, string> }>(); // pod uid → /api/status
   private readonly model: AkoModel;
+  // AKO's view of the cluster, kept up to date from the writes it is told about ("ns/name" keys).
+  private readonly services = new Map<string, L4ServiceModel>();
+  private readonly ingresses = new Map<string, IngressModel>();
+  private readonly backends = new Map<string, string[]>(); // ingress → the Services its paths name
+  private readonly dirty = { services: new Set<string>(), ingresses: new Set<string>(), pods: new Map<string, Record<string, string>[]>() };
+  private full = true;
 
   constructor(
     private readonly store: KubeStore,
@@ -39,6 +47,35 @@ export class AkoEmulation {
     private readonly bridge?: AkoBridge,
   ) {
     this.model = new AkoModel(store);
+    store.onChange((c) => this.observe(c));
+  }
+
+  /**
+   * AKO's informers: what a write means for the data plane. Status writes (AKO's own among them)
+   * change nothing; a pod matters when its readiness, address or labels change; classes, infra
+   * settings and AKO's ConfigMap make AKO re-read everything.
+   */
+  private observe(c: Change): void {
+    const key = `${c.object.metadata.namespace}/${c.object.metadata.name}`;
+    const meaning = (o?: KubeObject) => o && canonical([o.spec, o.metadata.labels, o.metadata.annotations, o.metadata.deletionTimestamp]);
+    const podState = (o?: KubeObject) =>
+      o && canonical([o.metadata.labels, o.status?.phase, o.status?.podIP, o.status?.conditions, o.metadata.deletionTimestamp]);
+    if (c.group === "" && c.plural === "services") {
+      if (meaning(c.object) !== meaning(c.old) || c.type !== "MODIFIED") this.dirty.services.add(key);
+    } else if (c.group === "networking.k8s.io" && c.plural === "ingresses") {
+      if (meaning(c.object) !== meaning(c.old) || c.type !== "MODIFIED") this.dirty.ingresses.add(key);
+    } else if (c.group === "" && c.plural === "pods") {
+      if (c.type !== "MODIFIED" || podState(c.object) !== podState(c.old)) {
+        const list = this.dirty.pods.get(c.object.metadata.namespace!) ?? [];
+        list.push(c.object.metadata.labels ?? {}, ...(c.old ? [c.old.metadata.labels ?? {}] : []));
+        this.dirty.pods.set(c.object.metadata.namespace!, list);
+      }
+    } else if (
+      (c.group === "networking.k8s.io" && c.plural === "ingressclasses") ||
+      c.group === "ako.vmware.com" ||
+      (c.group === "" && c.plural === "configmaps" && c.object.metadata.name === "avi-k8s-config")
+    )
+      this.full = true;
   }
 
   /** Is this AKO's pod: owned by the StatefulSet `ako`, with a container `ako`? */
@@ -77,6 +114,8 @@ export class AkoEmulation {
       );
     else lines.push(line("WARN", "ako-main/main.go", result.message));
     const at = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    // A (re)started AKO reads the whole cluster again.
+    this.full = true;
     this.api.set(pod.metadata.uid!, {
       port: Number(cm?.data?.apiServerPort ?? 8080),
       status: {
@@ -96,39 +135,96 @@ export class AkoEmulation {
     return a && a.port === port ? structuredClone(a.status) : undefined;
   }
 
+  /** Is AKO connected, and has anything it follows changed since its last sync? */
+  pending(): boolean {
+    if (![...this.api.values()].some((a) => a.config)) return false;
+    return this.full || this.dirty.services.size > 0 || this.dirty.ingresses.size > 0 || this.dirty.pods.size > 0;
+  }
+
   /**
    * A connected AKO's work on the cluster's objects: LoadBalancer Services and Ingresses become
    * virtual services through the bridge, and their status.loadBalancer is written back (emptied
-   * when AKO no longer serves them). Nothing happens while no AKO is connected.
+   * when AKO no longer serves them). Like AKO's workers, it handles the objects changed since the
+   * last sync, a burst of writes at once; nothing happens while no AKO is connected.
    */
   sync(): void {
     const config = [...this.api.values()].find((a) => a.config)?.config;
     if (!config || !this.bridge?.sync) return;
-    const services = this.model.services();
-    const ingresses = this.model.ingresses();
+    const svcType = this.store.preferred("", "services")!;
+    const ingType = this.store.preferred("networking.k8s.io", "ingresses")!;
+    const full = this.full;
+    const dirty = this.takeDirty(svcType);
+    if (!full && dirty.services.size === 0 && dirty.ingresses.size === 0) return;
+    this.full = false;
+    const changes: AkoChanges = { services: [], ingresses: [] };
+    const classes = this.model.classes();
+    const read = (t: typeof svcType, key: string) => {
+      const [ns, name] = key.split("/") as [string, string];
+      return this.store.get(t, ns, name);
+    };
+    for (const key of dirty.services) {
+      const obj = read(svcType, key);
+      const after = obj && this.model.service(obj);
+      changes.services.push({ before: this.services.get(key), after });
+      if (after) this.services.set(key, after);
+      else this.services.delete(key);
+    }
+    for (const key of dirty.ingresses) {
+      const obj = read(ingType, key);
+      const after = obj && this.model.ingress(obj, classes);
+      changes.ingresses.push({ before: this.ingresses.get(key), after });
+      if (after) this.ingresses.set(key, after);
+      else this.ingresses.delete(key);
+      if (obj) this.backends.set(key, AkoModel.backends(obj));
+      else this.backends.delete(key);
+    }
     let r: ReturnType<NonNullable<AkoBridge["sync"]>>;
     try {
-      r = this.bridge.sync(config, services, ingresses);
+      r = this.bridge.sync(config, [...this.services.values()], [...this.ingresses.values()], full ? undefined : changes);
     } catch {
       // AKO logs and retries on its own schedule; the API write that woke it still succeeds.
+      this.full = true;
       return;
     }
-    const write = (plural: string, group: string, all: KubeObject[], lb: Record<string, unknown[]>) => {
-      const t = this.store.preferred(group, plural)!;
-      for (const o of all) {
-        const key = `${o.metadata.namespace}/${o.metadata.name}`;
+    // Status as AKO writes it, only where it changes (a write it makes wakes nothing).
+    const write = (t: typeof svcType, keys: Iterable<string>, lb: Record<string, unknown[]>) => {
+      for (const key of keys) {
+        const o = read(t, key);
+        if (!o || (t === svcType && (o.spec as { type?: string } | undefined)?.type !== "LoadBalancer" && !o.status?.loadBalancer))
+          continue;
         const ingress = lb[key];
-        this.store.setStatus(t, o.metadata.namespace, o.metadata.name!, { ...(o.status ?? {}), loadBalancer: ingress ? { ingress } : {} });
+        const loadBalancer = ingress ? { ingress } : {};
+        if (canonical(o.status?.loadBalancer ?? {}) === canonical(loadBalancer)) continue;
+        this.store.setStatus(t, o.metadata.namespace, o.metadata.name!, { ...(o.status ?? {}), loadBalancer });
       }
     };
-    const svcType = this.store.preferred("", "services")!;
-    write(
-      "services",
-      "",
-      this.store.list(svcType).filter((s) => (s.spec as { type?: string } | undefined)?.type === "LoadBalancer"),
-      r.services,
-    );
-    write("ingresses", "networking.k8s.io", this.store.list(this.store.preferred("networking.k8s.io", "ingresses")!), r.ingresses);
+    write(svcType, dirty.services, r.services);
+    write(ingType, dirty.ingresses, r.ingresses);
+  }
+
+  /**
+   * The keys to handle now: the changed Services and Ingresses, the Ingresses naming a changed
+   * Service, and the Services selecting a changed pod; all of them after a full resync.
+   */
+  private takeDirty(svcType: NonNullable<ReturnType<KubeStore["preferred"]>>): { services: Set<string>; ingresses: Set<string> } {
+    const { services, ingresses, pods } = this.dirty;
+    this.dirty.services = new Set();
+    this.dirty.ingresses = new Set();
+    this.dirty.pods = new Map();
+    if (this.full) {
+      this.services.clear();
+      this.ingresses.clear();
+      this.backends.clear();
+      const keys = (t: typeof svcType) => this.store.list(t).map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+      return { services: new Set(keys(svcType)), ingresses: new Set(keys(this.store.preferred("networking.k8s.io", "ingresses")!)) };
+    }
+    for (const [ns, labelSets] of pods)
+      for (const svc of this.store.list(svcType, ns)) {
+        const selector = Object.entries((svc.spec?.selector as Record<string, string> | undefined) ?? {});
+        if (selector.length && labelSets.some((l) => selector.every(([k, v]) => l[k] === v))) services.add(`${ns}/${svc.metadata.name}`);
+      }
+    for (const [ing, names] of this.backends) if (names.some((n) => services.has(n))) ingresses.add(ing);
+    return { services, ingresses };
   }
 
   forget(podUid: string): void {

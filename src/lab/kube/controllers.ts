@@ -60,7 +60,9 @@ export class Controllers {
 
   private observe(c: Change): void {
     const ns = c.plural === "namespaces" && c.group === "" ? c.object.metadata.name : c.object.metadata.namespace;
-    if (ns && !(c.plural === "namespaces" && c.type === "DELETED")) this.dirty.add(ns);
+    // Services, Ingresses and Events concern no namespace controller (AKO follows them on its own).
+    const unwatched = (c.group === "" && (c.plural === "services" || c.plural === "events")) || c.plural === "ingresses";
+    if (ns && !unwatched && !(c.plural === "namespaces" && c.type === "DELETED")) this.dirty.add(ns);
     if (c.type === "DELETED" && c.plural === "pods" && c.group === "") {
       this.logs.delete(c.object.metadata.uid!);
       this.ako.forget(c.object.metadata.uid!);
@@ -69,7 +71,7 @@ export class Controllers {
 
   private async run(): Promise<void> {
     // Bounded, so a controller that never settles cannot hang requests.
-    for (let pass = 0; this.dirty.size > 0 && pass < 5; pass++) {
+    for (let pass = 0; (this.dirty.size > 0 || this.ako.pending()) && pass < 5; pass++) {
       await this.namespaces();
       // AKO works cluster-wide (shared virtual services span namespaces), once the workloads are steady.
       this.ako.sync();

@@ -1,5 +1,5 @@
 import type { LabCa } from "../tls.js";
-import type { AkoSyncResult, IngressModel, L4ServiceModel } from "../ako-dataplane.js";
+import type { AkoChanges, AkoSyncResult, IngressModel, L4ServiceModel } from "../ako-dataplane.js";
 
 /** A node of a lab cluster: its address and the pod CIDR AKO routes to it. */
 export interface KubeNode {
@@ -18,8 +18,11 @@ export interface AkoBootResult {
 export interface AkoBridge {
   /** Called with the ConfigMap data AKO read and the cluster's nodes; a plain result is taken as well as a promise. */
   started(config: Record<string, string>, nodes: KubeNode[]): Promise<AkoBootResult> | AkoBootResult;
-  /** Called by a connected AKO with the cluster's LoadBalancer Services and Ingresses; returns the status to write back. */
-  sync?(config: Record<string, string>, services: L4ServiceModel[], ingresses: IngressModel[]): AkoSyncResult;
+  /**
+   * Called by a connected AKO with the cluster's LoadBalancer Services and Ingresses and, when it is
+   * not a full resync, the objects changed since the last call; returns the status to write back.
+   */
+  sync?(config: Record<string, string>, services: L4ServiceModel[], ingresses: IngressModel[], changes?: AkoChanges): AkoSyncResult;
 }
 
 export interface KubeApiOptions {

@@ -112,7 +112,13 @@ export async function startKubeApi(o: KubeApiOptions): Promise<KubeApiHandle> {
       }
       const text = raw.toString("utf8");
       try {
-        return contentType.includes("yaml") ? parseYaml(text) : JSON.parse(text);
+        if (!contentType.includes("yaml")) return JSON.parse(text);
+        // Clients send apply patches as JSON under a YAML type (JSON is YAML): the JSON parser is far quicker.
+        try {
+          return JSON.parse(text);
+        } catch {
+          return parseYaml(text);
+        }
       } catch (err) {
         throw badRequest(`the body of the request could not be decoded: ${(err as Error).message}`);
       }

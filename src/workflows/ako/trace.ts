@@ -112,8 +112,16 @@ export async function traceAko(kind: "service" | "ingress", namespace: string, n
     return result();
 
   const host = kind === "ingress" ? (lb[0]!.hostname ?? spec.rules?.[0]?.host) : undefined;
-  const pools = host ? vs.pools.filter((p) => p.host === host) : vs.pools;
-  if (!add("pool", pools.length > 0, pools.length ? pools.map((p) => p.name).join(", ") : `no pool for ${host ?? name} on ${vs.name}`))
+  // On a shared L7 VS the host's pools are the pool group members labelled "<host><path>".
+  const pools = host ? vs.pools.filter((p) => (p.label ? p.label.startsWith(`${host.toLowerCase()}/`) : p.host === host)) : vs.pools;
+  const poolText = pools.map((p) => (p.label ? `${p.label} → ${p.name}` : p.name)).join(", ");
+  if (
+    !add(
+      "pool",
+      pools.length > 0,
+      pools.length ? poolText : `no pool for ${host ?? name} on ${vs.name} (its pool group has no member for it)`,
+    )
+  )
     return result();
   const servers = pools.reduce((n, p) => n + p.total, 0);
   const backend =

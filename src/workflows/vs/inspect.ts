@@ -19,6 +19,8 @@ export interface PoolView {
   servers: { ip: string; port?: number; enabled: boolean }[];
   host?: string;
   path?: string;
+  /** The pool group member's priority label (AKO's "<host><path>" on a shared L7 VS). */
+  label?: string;
 }
 
 export interface VsView {
@@ -76,19 +78,30 @@ export function originOf(vs: AviObject, pools: AviObject[]): KubeOrigin | undefi
   return undefined;
 }
 
-async function view(avi: AviClient, vs: AviObject, all: { vsvips: AviObject[]; pools: AviObject[] }): Promise<VsView> {
+async function view(
+  avi: AviClient,
+  vs: AviObject,
+  all: { vsvips: AviObject[]; pools: AviObject[]; poolgroups: AviObject[] },
+): Promise<VsView> {
   const vsvip = all.vsvips.find((v) => typeof vs.vsvip_ref === "string" && uuidOfRef(vs.vsvip_ref) === v.uuid);
+  // A shared L7 VS reaches its pools through AKO's pool group named as the VS, one member per host/path.
+  const groups = all.poolgroups.filter(
+    (g) =>
+      (typeof vs.pool_group_ref === "string" && uuidOfRef(vs.pool_group_ref) === g.uuid) ||
+      (g.name === vs.name && g.created_by !== undefined && g.created_by === vs.created_by),
+  );
+  const labels = new Map(
+    groups
+      .flatMap((g) => (g.members as { pool_ref?: string; priority_label?: string }[] | undefined) ?? [])
+      .filter((m) => typeof m.pool_ref === "string")
+      .map((m) => [uuidOfRef(m.pool_ref!), m.priority_label]),
+  );
   const refs = new Set(
     [vs.pool_ref, ...((vs.service_pool_select as { service_pool_ref?: string }[] | undefined) ?? []).map((s) => s.service_pool_ref)]
       .filter((r): r is string => typeof r === "string")
       .map(uuidOfRef),
   );
-  // A shared L7 VS reaches its pools by host: AKO marks each with the host it serves.
-  const hosts = new Set(((vs.vh_domain_name as string[] | undefined) ?? []).map((h) => h.toLowerCase()));
-  const pools = all.pools.filter(
-    (p) =>
-      refs.has(p.uuid!) || (hosts.size > 0 && p.created_by === vs.created_by && hosts.has(String(markers(p).Host ?? "").toLowerCase())),
-  );
+  const pools = all.pools.filter((p) => refs.has(p.uuid!) || labels.has(p.uuid!));
   const poolViews: PoolView[] = pools.map((p) => {
     const servers = ((p.servers as { ip?: { addr?: string }; port?: number; enabled?: boolean }[] | undefined) ?? []).map((s) => ({
       ip: s.ip?.addr ?? "",
@@ -103,6 +116,7 @@ async function view(avi: AviClient, vs: AviObject, all: { vsvips: AviObject[]; p
       servers,
       ...(pm.Host ? { host: pm.Host } : {}),
       ...(pm.Path ? { path: pm.Path } : {}),
+      ...(labels.get(p.uuid!) ? { label: labels.get(p.uuid!) } : {}),
     };
   });
   const runtime = await avi
@@ -129,17 +143,18 @@ async function view(avi: AviClient, vs: AviObject, all: { vsvips: AviObject[]; p
 }
 
 async function everything(avi: AviClient) {
-  const [vses, vsvips, pools, segs] = await Promise.all([
+  const [vses, vsvips, pools, poolgroups, segs] = await Promise.all([
     avi.list("virtualservice"),
     avi.list("vsvip"),
     avi.list("pool"),
+    avi.list("poolgroup"),
     avi.list("serviceenginegroup"),
   ]);
   // Refs come back as URLs; name them from the listing rather than one lookup each.
   for (const vs of vses)
     if (typeof vs.se_group_ref === "string" && !vs.se_group_ref.includes("#"))
       vs.se_group_ref = `${vs.se_group_ref}#${segs.find((s) => s.uuid === uuidOfRef(vs.se_group_ref as string))?.name ?? ""}`;
-  return { vses, vsvips, pools };
+  return { vses, vsvips, pools, poolgroups };
 }
 
 /** Every virtual service (or those of one AKO cluster) with VIP, state, SE group, members and origin. */
