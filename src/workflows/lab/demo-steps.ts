@@ -433,7 +433,8 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
     },
     {
       id: "gslb-site1",
-      title: "Add Site1 as a follower: its DNS VS g-dns-site1 in the global VRF (never in an AKO VRF), then waited for",
+      title:
+        "Add Site1 as a follower: its DNS VS g-dns-site1 in the global VRF (never in an AKO VRF) with Part 1's default route, then waited for",
       args: fixed([
         "--context",
         LEADER,
@@ -448,7 +449,7 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
         "--network",
         "REGIONB_MGMT_3020=127.10.20.0/24@127.10.20.60-127.10.20.69",
         "--gateway",
-        "127.10.20.1",
+        "127.10.22.1",
       ]),
       needs: ["step:gslb-enable", `context:${SITE1}`],
     },
