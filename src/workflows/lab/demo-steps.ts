@@ -518,7 +518,8 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
         "--chart",
         x.chart("amko-1.13.1"),
       ],
-      needs: ["chart:amko-1.13.1", "helm", "step:ako-install-s1az1", "step:gslb-enable"],
+      // AMKO checks that AKO runs in every member cluster first.
+      needs: ["chart:amko-1.13.1", "helm", ...HELLO.map((h): Need => `step:ako-install-${h.ctx}`), "step:gslb-enable"],
     },
     {
       id: "amko-split",
