@@ -58,7 +58,7 @@ describe.concurrent("lab demo", () => {
       // The final table (piped: tab-separated): step, command, result, time.
       const rows = demo.stdout
         .split("\n")
-        .filter((l) => /^\d+\tavictl /.test(l))
+        .filter((l) => /^\d+\t(avictl |\()/.test(l))
         .map((l) => l.split("\t"));
       const result = (cmd: RegExp) => rows.filter((r) => cmd.test(r[1]!)).map((r) => r[2]);
       expect(

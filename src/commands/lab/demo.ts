@@ -17,7 +17,8 @@ export function build(app: App): Command {
     .addHelpText(
       "after",
       `
-Steps that need what is not here (a chart archive, helm, a second controller) are skipped and say why.
+Steps that need what is not here (a chart archive, helm, python3 for the lab's ControlScripts) are skipped and say why.
+The Slack alert goes to a receiver the demo runs on 127.0.0.1; its webhook URL stays in a 0600 file.
 
 Examples:
   avictl lab demo

@@ -65,9 +65,9 @@ const HELLO_FQDN = "hello.default.avi.iberia.local";
 /** The file in the demo's folder that holds the Slack receiver's webhook URL. */
 export const SLACK_URL_FILE = "slack-webhook.url";
 
-/** The VIP `test-app --wait` printed. */
+/** The VIP `test-app --wait` printed ("VIP" in the command lines of steps that cannot run). */
 function vipOf(output: string): string {
-  return /VIP (\d+\.\d+\.\d+\.\d+)/.exec(output)?.[1] ?? "0.0.0.0";
+  return /VIP (\d+\.\d+\.\d+\.\d+)/.exec(output)?.[1] ?? "VIP";
 }
 
 /** A step that waits for the controller's ControlScript to post an alert to the demo's Slack receiver. */
@@ -433,7 +433,8 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
     },
     {
       id: "gslb-site1",
-      title: "Add Site1 as a follower: its DNS VS g-dns-site1 in the global VRF (never in an AKO VRF), then waited for",
+      title:
+        "Add Site1 as a follower: its DNS VS g-dns-site1 in the global VRF (never in an AKO VRF) with Part 1's default route, then waited for",
       args: fixed([
         "--context",
         LEADER,
@@ -448,7 +449,7 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
         "--network",
         "REGIONB_MGMT_3020=127.10.20.0/24@127.10.20.60-127.10.20.69",
         "--gateway",
-        "127.10.20.1",
+        "127.10.22.1",
       ]),
       needs: ["step:gslb-enable", `context:${SITE1}`],
     },
@@ -517,7 +518,8 @@ export function demoSteps(o: { keep: boolean }): DemoStep[] {
         "--chart",
         x.chart("amko-1.13.1"),
       ],
-      needs: ["chart:amko-1.13.1", "helm", "step:ako-install-s1az1", "step:gslb-enable"],
+      // AMKO checks that AKO runs in every member cluster first.
+      needs: ["chart:amko-1.13.1", "helm", ...HELLO.map((h): Need => `step:ako-install-${h.ctx}`), "step:gslb-enable"],
     },
     {
       id: "amko-split",
