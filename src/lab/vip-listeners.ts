@@ -68,7 +68,8 @@ export function startVipListeners(
     const host = String(req.headers.host ?? "")
       .replace(/:\d+$/, "")
       .toLowerCase();
-    const target = `${host}${(req.url ?? "/").split("?")[0]}`.toLowerCase();
+    const path = req.url ?? "/";
+    const target = `${host}${path.split("?")[0]}`.toLowerCase();
     const refs = l7
       ? ((group!.members as { pool_ref?: string; priority_label?: string }[] | undefined) ?? [])
           .filter((m) => m.priority_label && target.startsWith(m.priority_label))
