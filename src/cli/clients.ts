@@ -1,9 +1,10 @@
 import type { AviClient } from "../clients/avi/types.js";
 import type { Kube, KubeTarget } from "../clients/k8s.js";
-import { resolveTarget, type GlobalOptions, type Target } from "./context.js";
+import { resolveTarget, type Target } from "./context.js";
 import { OperationError, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import type { Prompter } from "./prompter.js";
+import type { GlobalOptions } from "./root.js";
 
 /** Lazily built clients: nothing is imported, connected or logged in until a workflow asks for it. */
 export interface Clients {

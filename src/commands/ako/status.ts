@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
@@ -6,14 +6,14 @@ import { kubeTarget, withKubeOptions } from "../../cli/options.js";
 import { writeOutput } from "../../cli/output.js";
 import type { AkoStatus } from "../../workflows/ako/status.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("status")
       .description("AKO release, pod, connection, recent errors and its objects on the controller")
       .option("-n, --namespace <ns>", "release namespace", "avi-system"),
   )
     .addHelpText("after", `\nExit status: 3 when AKO is not deployed, not ready or not connected.`)
-    .action(async (raw: { namespace: string; kubeconfig?: string; kubeContext?: string }) => {
+    .action(async (raw) => {
       const { akoStatus } = await import("../../workflows/ako/status.js");
       const { Helm } = await import("../../clients/helm.js");
       const kube = await app.clients.kube(kubeTarget(raw));

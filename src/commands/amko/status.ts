@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
@@ -6,12 +6,12 @@ import { kubeTarget, withKubeOptions } from "../../cli/options.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { AmkoStatus } from "../../workflows/amko/status.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("status").description("AMKO release, pod, GSLBConfig state and the traffic split with expected shares"),
   )
     .addHelpText("after", `\nExit status: 3 when AMKO is not deployed or not ready, or reports an error.`)
-    .action(async (raw: { kubeconfig?: string; kubeContext?: string }) => {
+    .action(async (raw) => {
       const { amkoStatus } = await import("../../workflows/amko/status.js");
       const { Helm } = await import("../../clients/helm.js");
       const kube = await app.clients.kube(kubeTarget(raw));
