@@ -29,7 +29,7 @@ export function createApp(io: Io, root: () => RootCommand, signal: AbortSignal, 
     io,
     globals,
     output: () => parseOutput(globals().output),
-    clients: createClients(globals, io, getPrompter, env),
+    clients: createClients(globals, io, getPrompter, env, signal),
     prompter: getPrompter,
     signal,
     progress(label) {

@@ -61,7 +61,7 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
       let nxdomains = 0;
       o.loopbackOnly = (await app.clients.target().catch(() => undefined))?.contextName === "lab";
       const { checkDns, checkDnsLoad } = await import("../workflows/check-dns/run.js");
-      const clients = await realClients();
+      const clients = await realClients(app);
       const json = app.output() === "json";
       const structured = app.output() !== "table";
       const spinner = app.io.spinner(`querying ${o.fqdn}`);
@@ -114,27 +114,18 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
 }
 
 /** The DNS server stored on the context in effect (`lab up` stores the lab's), if any. */
-async function realClients(): Promise<CheckDnsClients> {
-  const dns = await import("../clients/dns.js");
-  const { probe } = await import("../clients/http.js");
+async function realClients(app: App): Promise<CheckDnsClients> {
+  const [dns, { probe }] = await Promise.all([app.clients.dns(), app.clients.http()]);
   const { lookup } = await import("node:dns/promises");
+  const clock = app.clients.clock;
   return {
     query: dns.query,
     load: dns.load,
     probe,
     lookup: async (host) => (await lookup(host)).address,
     systemServer: dns.systemServer,
-    sleep: (ms, signal) =>
-      new Promise((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", done);
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal.addEventListener("abort", done, { once: true });
-      }),
-    now: () => new Date(),
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+    now: () => new Date(clock.now()),
   };
 }
 

@@ -44,7 +44,7 @@ Then: avictl vs show S1-AZ1--default-kuard; avictl check-dns kuard.default.avi.i
       );
       const kube = await app.clients.kube(kubeTarget(raw));
       const { events, spinner } = app.progress(`${o.action} ${o.namespace}/${o.name}`);
-      const result = await runTestApp(o, kube, events).finally(() => spinner.stop());
+      const result = await runTestApp(o, kube, events, app.clients.clock).finally(() => spinner.stop());
       await writeOutput(app.output(), app.io, result, render);
     });
 }

@@ -32,7 +32,7 @@ export async function runLifecycle(app: App, mode: "install" | "reload", raw: Li
   const { readValuesFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
   const { runAko } = await import("../../workflows/ako/lifecycle.js");
   const { parseValues } = await import("../../workflows/ako/settings.js");
-  const chart = await requireChart(raw);
+  const chart = await requireChart(app, raw);
   const { compareVersions } = await import("../../clients/avi/version.js");
   // AKO up to 1.4.2 looks for its ConfigMap and Secret in avi-system whatever its own namespace.
   if (compareVersions(chart.version, "1.4.3") < 0 && raw.namespace !== "avi-system")

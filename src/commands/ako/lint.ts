@@ -24,13 +24,13 @@ export function build(app: App): CommandUnknownOpts {
       const { readValuesFile, requireChart } = await import("./run.js");
       const { lintAkoValues, lintWithHelm } = await import("../../workflows/ako/lint.js");
       const text = readValuesFile(raw.values);
-      const chart = await requireChart(raw);
-      const { Helm } = await import("../../clients/helm.js");
+      const chart = await requireChart(app, raw);
+      const helm = await app.clients.helm();
       const checked = lintAkoValues(text, raw.values, chart);
       // Charts before 1.12.1 render avi-secret and fail on null credentials: empty ones stand in, as at install.
       const blank = { avicredentials: { username: "", password: "" } };
       const result = await lintWithHelm(checked, () =>
-        new Helm().template("ako", chart.path, { namespace: "avi-system", valuesFiles: [raw.values], stdinValues: blank }),
+        helm.template("ako", chart.path, { namespace: "avi-system", valuesFiles: [raw.values], stdinValues: blank }),
       );
       await writeOutput(app.output(), app.io, result, render);
       if (!result.passed)

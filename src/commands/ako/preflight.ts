@@ -28,14 +28,11 @@ export function build(app: App): CommandUnknownOpts {
       const avi = await app.clients.avi();
       const { kubeTarget } = await import("../../cli/options.js");
       const kube = raw.cluster ? await app.clients.kube(kubeTarget(raw)) : undefined;
-      const { Helm } = await import("../../clients/helm.js");
+      const helm = raw.cluster ? await app.clients.helm() : undefined;
       const { events, spinner } = app.progress("preflight");
       let result: PreflightResult;
       try {
-        result = await akoPreflight(
-          { settings, chartVersion, avi, kube, helmVersion: raw.cluster ? () => new Helm().version() : undefined },
-          events,
-        );
+        result = await akoPreflight({ settings, chartVersion, avi, kube, helmVersion: helm && (() => helm.version()) }, events);
       } finally {
         spinner.stop();
       }

@@ -4,7 +4,6 @@ import { dirname, join, resolve } from "node:path";
 import type { App } from "../../cli/app.js";
 import { UsageError } from "../../cli/errors.js";
 import { kubeTarget, flagsFor } from "../../cli/options.js";
-import { Helm } from "../../clients/helm.js";
 import type { AkoDeps } from "../../workflows/ako/lifecycle.js";
 import { akoValues, controllerHostOf, offline, toAkoValuesOptions } from "../../workflows/ako/values.js";
 import { resolveChart, type LoadedChart } from "../../workflows/charts.js";
@@ -53,11 +52,12 @@ export function emitValues(app: App, r: { yaml: string; warnings: string[] }, ou
 }
 
 /** The chart named by --chart / --chart-version / --latest (or AVICTL_CHART_DIR), pulled with helm when it is not local. */
-export function requireChart(
+export async function requireChart(
+  app: App,
   raw: { chart?: string; chartVersion?: string; latest?: boolean },
   kind: "ako" | "amko" = "ako",
 ): Promise<LoadedChart> {
-  return resolveChart({ ...raw, chartDir: process.env.AVICTL_CHART_DIR || undefined }, kind, new Helm());
+  return resolveChart({ ...raw, chartDir: process.env.AVICTL_CHART_DIR || undefined }, kind, await app.clients.helm());
 }
 
 /** A private temporary directory for values files (never credentials: those go to helm's stdin), removed after the run. */
@@ -78,9 +78,9 @@ export async function lifecycleDeps(app: App, raw: { kubeconfig?: string; kubeCo
   return {
     avi,
     kube,
-    helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context, signal: app.signal }),
+    helm: await app.clients.helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
     valuesFile,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    now: () => Date.now(),
+    sleep: (ms) => app.clients.clock.sleep(ms),
+    now: () => app.clients.clock.now(),
   };
 }

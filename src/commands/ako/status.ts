@@ -15,12 +15,11 @@ export function build(app: App): CommandUnknownOpts {
     .addHelpText("after", `\nExit status: 3 when AKO is not deployed, not ready or not connected.`)
     .action(async (raw) => {
       const { akoStatus } = await import("../../workflows/ako/status.js");
-      const { Helm } = await import("../../clients/helm.js");
       const kube = await app.clients.kube(kubeTarget(raw));
       const avi = await app.clients.avi().catch(() => undefined);
       const status = await akoStatus(raw.namespace, {
         kube,
-        helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
+        helm: await app.clients.helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
         avi,
       });
       await writeOutput(app.output(), app.io, status, render);

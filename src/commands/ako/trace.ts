@@ -33,7 +33,7 @@ export function build(app: App): CommandUnknownOpts {
         if (fromContext) server = parseServer(fromContext.server);
       }
       const { traceAko } = await import("../../workflows/ako/trace.js");
-      const { query } = await import("../../clients/dns.js");
+      const { query } = await app.clients.dns();
       const kube = await app.clients.kube(kubeTarget(raw));
       const result = await traceAko(kind, m[1]!, m[3]!, {
         kube,

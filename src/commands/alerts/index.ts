@@ -20,7 +20,7 @@ export function build(app: App): CommandUnknownOpts {
       )
       .action(async (raw) => {
         const { toSlackOptions, readWebhookUrl, slackAlerts } = await import("../../workflows/alerts/slack.js");
-        const { postJson } = await import("../../clients/http.js");
+        const { postJson } = await app.clients.http();
         const opts = toSlackOptions(flagsFor<Parameters<typeof toSlackOptions>[0]>()({ ...raw, dryRun: app.globals().dryRun }));
         const { url, warning } = readWebhookUrl(opts.webhookUrlFile);
         const avi = await app.clients.avi();

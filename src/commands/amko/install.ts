@@ -39,14 +39,12 @@ follower AMKOs are installed before the leader's, which alone creates the GSLB s
       const { parseCount } = await import("../../workflows/infra/net.js");
       const { requireChart, scratch } = await import("../ako/run.js");
       const { controllerHostOf } = await import("../../workflows/ako/values.js");
-      const { Kube } = await import("../../clients/k8s.js");
-      const { Helm } = await import("../../clients/helm.js");
       const members = parseMembers(raw.member ?? []);
       const split = raw.split ? parseSplit([raw.split]) : [];
       const selector = parseSelector(raw.selector);
       const followers = parseFollowers(raw.followers, members, raw.leaderContext);
       const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
-      const chart = await requireChart(raw, "amko");
+      const chart = await requireChart(app, raw, "amko");
       const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
       const target = await app.clients.target();
       const avi = await app.clients.avi();
@@ -71,12 +69,12 @@ follower AMKOs are installed before the leader's, which alone creates the GSLB s
             waitTimeoutMs,
           },
           {
-            helm: (context) => new Helm({ kubeconfig: raw.kubeconfig, kubeContext: context, signal: app.signal }),
+            helm: (context) => app.clients.helm({ kubeconfig: raw.kubeconfig, kubeContext: context }),
             render: renderAmkoValues,
             writeValues: (text) => tmp.write("values.yaml", text),
-            connect: (t) => Kube.connect(t),
-            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-            now: () => Date.now(),
+            connect: (t) => app.clients.kube(t),
+            sleep: (ms) => app.clients.clock.sleep(ms),
+            now: () => app.clients.clock.now(),
           },
           events,
         );

@@ -13,14 +13,17 @@ export function build(app: App): CommandUnknownOpts {
     .addHelpText("after", `\nExit status: 3 when AMKO is not deployed or not ready, or reports an error.`)
     .action(async (raw) => {
       const { amkoStatus } = await import("../../workflows/amko/status.js");
-      const { Helm } = await import("../../clients/helm.js");
       const kube = await app.clients.kube(kubeTarget(raw));
       // The GSLB services AMKO made are read on the leader when a controller is configured (e.g. --context lab-leader).
       const leader = await app.clients.target().then(
         () => () => app.clients.avi(),
         () => undefined,
       );
-      const status = await amkoStatus({ kube, helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }), leader });
+      const status = await amkoStatus({
+        kube,
+        helm: await app.clients.helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
+        leader,
+      });
       await writeOutput(app.output(), app.io, status, render);
       if (!status.healthy) throw new VerificationFailed(status.release ? "AMKO is not healthy" : "no AMKO release in avi-system");
     });

@@ -55,7 +55,14 @@ Other sites' credentials are never sent again: the site is added with PATCH add.
       const { events, spinner } = app.progress(`adding site ${name}`);
       let result;
       try {
-        result = await addSite(opts, leader, follower.avi, { username: follower.username, password: follower.password }, events);
+        result = await addSite(
+          opts,
+          leader,
+          follower.avi,
+          { username: follower.username, password: follower.password },
+          events,
+          app.clients.clock,
+        );
       } finally {
         spinner.stop();
       }

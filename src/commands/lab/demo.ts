@@ -40,6 +40,7 @@ Exit status: 1 when a step fails (the rest are skipped and the table says which)
       const result = await playDemo(
         opts,
         {
+          helm: (env) => app.clients.helm({ env }),
           async before(s) {
             if (!narrate) return true;
             if (s.setup) {
