@@ -162,7 +162,8 @@ function liveTally(t: Tally): string {
 export function renderSummary(io: Io, s: CheckDnsSummary): void {
   const c = io.color;
   io.out(
-    `\n${c.bold(`${s.fqdn} ${s.type}`)} via ${s.server ?? "system resolver"}: ${s.queries} queries, ${s.answered} answered in ${s.durationS}s${s.rate ? ` (${s.rate.achieved} qps${s.rate.requested ? ` of ${s.rate.requested} requested` : ""})` : ""}\n`,
+    `\n${c.bold(`${s.fqdn} ${s.type}`)} via ${s.server ?? "system resolver"}: ${s.queries} queries, ${s.answered} answered in ${s.durationS}s` +
+      `${s.rate ? ` (${s.rate.achieved} qps${s.rate.requested ? ` of ${s.rate.requested} requested` : ""})` : ""}\n`,
   );
   printTable(
     io,

@@ -18,7 +18,12 @@ export function build(app: App): CommandUnknownOpts {
     .option("--chart-version <version>", "chart version to pull when --chart is not a local archive")
     .addHelpText(
       "after",
-      `\nExamples:\n  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz\n  avictl ako lint -f values.yaml --chart-version 1.13.4     # pulls the published chart\n\nExit status: 3 when an error is found (the findings are printed first).`,
+      `
+Examples:
+  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz
+  avictl ako lint -f values.yaml --chart-version 1.13.4     # pulls the published chart
+
+Exit status: 3 when an error is found (the findings are printed first).`,
     )
     .action(async (raw) => {
       const { readValuesFile, requireChart } = await import("./run.js");

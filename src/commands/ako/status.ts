@@ -42,11 +42,13 @@ function render(io: Io, s: AkoStatus): void {
     `${c.bold("Pod")}        ${s.pod ? `${s.pod.name} ${s.pod.phase}${s.pod.ready ? " ready" : " not ready"}, ${s.pod.restarts} restart(s)` : "absent"}\n`,
   );
   io.out(
-    `${c.bold("Connection")} ${s.connection === "CONNECTED" ? c.green(s.connection) : c.red(s.connection)}${s.connectionSource ? io.dim(` (from ${s.connectionSource === "log" ? "the log" : "/api/status"})`) : ""}\n`,
+    `${c.bold("Connection")} ${s.connection === "CONNECTED" ? c.green(s.connection) : c.red(s.connection)}` +
+      `${s.connectionSource ? io.dim(` (from ${s.connectionSource === "log" ? "the log" : "/api/status"})`) : ""}\n`,
   );
   if (s.controller)
     io.out(
-      `${c.bold("Controller")} ${s.controller.virtualServices} virtual service(s), ${s.controller.staticRoutes} static route(s) in VRF ${s.controller.vrf ?? "-"}, SE group label ${s.controller.seGroupLabel ?? "-"}\n`,
+      `${c.bold("Controller")} ${s.controller.virtualServices} virtual service(s), ` +
+        `${s.controller.staticRoutes} static route(s) in VRF ${s.controller.vrf ?? "-"}, SE group label ${s.controller.seGroupLabel ?? "-"}\n`,
     );
   for (const e of s.recentErrors) io.out(`  ${io.dim(e)}\n`);
 }

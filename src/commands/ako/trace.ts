@@ -19,7 +19,12 @@ export function build(app: App): CommandUnknownOpts {
   )
     .addHelpText(
       "after",
-      `\nExamples:\n  avictl ako trace service default/kuard --kube-context s1az1\n  avictl ako trace ingress default/hello1 --kube-context s1az1 --dns-server 127.10.25.40\n\nExit status: 3 when a link is broken.`,
+      `
+Examples:
+  avictl ako trace service default/kuard --kube-context s1az1
+  avictl ako trace ingress default/hello1 --kube-context s1az1 --dns-server 127.10.25.40
+
+Exit status: 3 when a link is broken.`,
     )
     .action(async (kind, ref, raw) => {
       if (kind !== "service" && kind !== "ingress") throw new UsageError(`kind must be service or ingress, not "${kind}"`);

@@ -43,7 +43,8 @@ function render(io: Io, s: AmkoStatus): void {
     );
   if (s.gslbConfig)
     io.out(
-      `${c.bold("GSLBConfig")}  ${s.gslbConfig.state}; leader ${s.gslbConfig.leader ?? "-"}; members ${s.gslbConfig.members.join(", ")}${s.gslbConfig.amkoUUID ? `; uuid ${s.gslbConfig.amkoUUID}` : ""}\n`,
+      `${c.bold("GSLBConfig")}  ${s.gslbConfig.state}; leader ${s.gslbConfig.leader ?? "-"}; members ${s.gslbConfig.members.join(", ")}` +
+        `${s.gslbConfig.amkoUUID ? `; uuid ${s.gslbConfig.amkoUUID}` : ""}\n`,
     );
   if (s.gdp) {
     io.out(`${c.bold("GDP")}         global-gdp: ${s.gdp.status}\n`);

@@ -22,7 +22,9 @@ function render(io: Io, v: VsView): void {
     `${b("Name")}        ${v.name}\n${b("VIP")}         ${v.vips.join(", ") || "-"}\n${b("State")}       ${stateText(io, v)}\n${b("SE group")}    ${v.seGroup ?? "-"}\n`,
   );
   io.out(
-    `${b("FQDNs")}       ${v.fqdns.join(", ") || "-"}\n${b("Kubernetes")}  ${origin(v.kube)}${v.kube?.cluster ? ` in cluster ${v.kube.cluster}` : ""}\n${b("Members")}     ${v.members.up}/${v.members.total} up\n\n`,
+    `${b("FQDNs")}       ${v.fqdns.join(", ") || "-"}\n` +
+      `${b("Kubernetes")}  ${origin(v.kube)}${v.kube?.cluster ? ` in cluster ${v.kube.cluster}` : ""}\n` +
+      `${b("Members")}     ${v.members.up}/${v.members.total} up\n\n`,
   );
   printTable(
     io,
