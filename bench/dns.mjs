@@ -32,7 +32,8 @@ writeFileSync(
 );
 writeFileSync(
   join(dir, "knot.conf"),
-  `server:\n    rundir: "${dir}"\n    listen: 127.0.0.1@${port}\ndatabase:\n    storage: "${dir}"\nlog:\n  - target: stderr\n    any: error\nzone:\n  - domain: bench.test\n    storage: "${dir}"\n    file: "bench.test.zone"\n`,
+  `server:\n    rundir: "${dir}"\n    listen: 127.0.0.1@${port}\ndatabase:\n    storage: "${dir}"\n` +
+    `log:\n  - target: stderr\n    any: error\nzone:\n  - domain: bench.test\n    storage: "${dir}"\n    file: "bench.test.zone"\n`,
 );
 const knotd = spawnSync("sh", ["-c", "command -v knotd"]).stdout.toString().trim() || "/usr/sbin/knotd";
 const knot = spawn("timeout", [String(seconds * 6 + 60), knotd, "-c", join(dir, "knot.conf")], { stdio: "ignore" });
@@ -105,7 +106,8 @@ try {
   console.log(`Knot on 127.0.0.1:${port}, ${seconds}s per run, 100 queries in flight, one client process each`);
   console.log(`dnsperf                  ${perfQps.toFixed(0)} qps (lost ${lost})`);
   console.log(
-    `avictl check-dns --qps max  ${ours.rate.achieved.toFixed(0)} qps (${ours.answered}/${ours.queries} answered, p50 ${ours.latencyMs.dns.p50} ms)  ratio ${(ours.rate.achieved / perfQps).toFixed(2)}x dnsperf; target >= 0.5x`,
+    `avictl check-dns --qps max  ${ours.rate.achieved.toFixed(0)} qps ` +
+      `(${ours.answered}/${ours.queries} answered, p50 ${ours.latencyMs.dns.p50} ms)  ratio ${(ours.rate.achieved / perfQps).toFixed(2)}x dnsperf; target >= 0.5x`,
   );
   const dev = ((paced.rate.achieved - 100) / 100) * 100;
   console.log(

@@ -34,7 +34,9 @@ const env = {
   CI: "1",
 };
 // Peak RSS (KiB) and CPU seconds of a child, written by the child itself as it exits.
-const rssHook = `data:text/javascript,import fs from "node:fs";process.on("exit",()=>{const u=process.resourceUsage();fs.writeFileSync(process.env.RSS_FILE,JSON.stringify([u.maxRSS,(u.userCPUTime+u.systemCPUTime)/1e6]))})`;
+const rssHook =
+  `data:text/javascript,import fs from "node:fs";process.on("exit",()=>{const u=process.resourceUsage();` +
+  `fs.writeFileSync(process.env.RSS_FILE,JSON.stringify([u.maxRSS,(u.userCPUTime+u.systemCPUTime)/1e6]))})`;
 
 // Asynchronous: the lab answers from this very process.
 const cli = (args) => measure([bin, ...args]);
@@ -64,7 +66,11 @@ function measure(args, extraEnv = {}) {
 const loop = `
 const q = JSON.parse(process.env.QUERY);
 const base = process.env.AVI_CONTROLLER;
-const login = await fetch(base + "/login", { method: "POST", headers: { "Content-Type": "application/json", Referer: base }, body: JSON.stringify({ username: "admin", password: process.env.AVI_PASSWORD }) });
+const login = await fetch(base + "/login", {
+  method: "POST",
+  headers: { "Content-Type": "application/json", Referer: base },
+  body: JSON.stringify({ username: "admin", password: process.env.AVI_PASSWORD }),
+});
 const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 let end = process.env.END;
 let total = 0;
@@ -149,7 +155,8 @@ try {
     } else if (rows !== RECORDS) throw new Error(`the loop counted ${rows} records, not ${RECORDS}`);
     r.rate = rows / r.seconds;
     console.log(
-      `${name.padEnd(7)} ${rows} records in ${r.seconds.toFixed(1)} s = ${r.rate.toFixed(0)} records/s (client CPU ${r.cpu.toFixed(1)} s), peak RSS ${r.peakMiB.toFixed(0)} MiB${name === "avictl" ? ` (CSV ${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB)` : ""}`,
+      `${name.padEnd(7)} ${rows} records in ${r.seconds.toFixed(1)} s = ${r.rate.toFixed(0)} records/s (client CPU ${r.cpu.toFixed(1)} s), ` +
+        `peak RSS ${r.peakMiB.toFixed(0)} MiB${name === "avictl" ? ` (CSV ${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB)` : ""}`,
     );
   }
   const best = (n) => Math.max(...runs.filter(([k]) => k === n).map(([, r]) => r.rate));

@@ -78,7 +78,8 @@ async function measure(label, runAll = () => SITE1.forEach((args) => avictl(args
   if (curEnd > curStart) busy += curEnd - curStart;
   const writes = log.filter((e) => e.method !== "GET" && e.path.startsWith("/api/")).length;
   console.log(
-    `${label.padEnd(8)} ${String(log.length).padStart(4)} requests  ${String(writes).padStart(3)} writes  wall ${(wall / 1000).toFixed(2)} s  critical path ${(busy / 1000).toFixed(2)} s (${Math.round(busy / latency)} round trips)  ratio ${(wall / busy).toFixed(2)}x`,
+    `${label.padEnd(8)} ${String(log.length).padStart(4)} requests  ${String(writes).padStart(3)} writes  wall ${(wall / 1000).toFixed(2)} s  ` +
+      `critical path ${(busy / 1000).toFixed(2)} s (${Math.round(busy / latency)} round trips)  ratio ${(wall / busy).toFixed(2)}x`,
   );
 }
 

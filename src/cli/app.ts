@@ -1,7 +1,6 @@
-import type { Command } from "commander";
 import type { Events } from "../workflows/events.js";
 import { createClients, type Clients } from "./clients.js";
-import type { GlobalOptions } from "./context.js";
+import type { GlobalOptions, RootCommand } from "./root.js";
 import { UsageError } from "./errors.js";
 import type { Io, Spinner } from "./io.js";
 import { parseOutput, type OutputFormat } from "./output.js";
@@ -22,15 +21,15 @@ export interface App {
   confirm(question: string): Promise<void>;
 }
 
-export function createApp(io: Io, root: () => Command, signal: AbortSignal, env = process.env): App {
-  const globals = () => root().opts<GlobalOptions>();
+export function createApp(io: Io, root: () => RootCommand, signal: AbortSignal, env = process.env): App {
+  const globals = () => root().opts();
   let prompter: Prompter | undefined;
   const getPrompter = () => (prompter ??= inquirerPrompter());
   const app: App = {
     io,
     globals,
     output: () => parseOutput(globals().output),
-    clients: createClients(globals, io, getPrompter, env),
+    clients: createClients(globals, io, getPrompter, env, signal),
     prompter: getPrompter,
     signal,
     progress(label) {

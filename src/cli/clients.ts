@@ -1,9 +1,14 @@
+import { systemClock, type Clock, type Logger } from "../base/clock.js";
 import type { AviClient } from "../clients/avi/types.js";
+import type * as DnsClient from "../clients/dns.js";
+import type { Helm, HelmOptions } from "../clients/helm.js";
+import type * as HttpClient from "../clients/http.js";
 import type { Kube, KubeTarget } from "../clients/k8s.js";
-import { resolveTarget, type GlobalOptions, type Target } from "./context.js";
+import { resolveTarget, type Target } from "./context.js";
 import { OperationError, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import type { Prompter } from "./prompter.js";
+import type { GlobalOptions } from "./root.js";
 
 /** Lazily built clients: nothing is imported, connected or logged in until a workflow asks for it. */
 export interface Clients {
@@ -20,6 +25,14 @@ export interface Clients {
    * environment and credentials are never used for it. Returns the logged-in client and its credentials.
    */
   siteAvi(site: SiteTarget): Promise<{ avi: AviClient; username: string; password: string }>;
+  /** The helm binary for a cluster (PATH or $AVICTL_HELM); stopped by the first Ctrl-C. */
+  helm(o?: Pick<HelmOptions, "kubeconfig" | "kubeContext" | "env">): Promise<Helm>;
+  /** DNS queries and load (the client module, loaded on first use). */
+  dns(): Promise<typeof DnsClient>;
+  /** Plain HTTP: probes and webhook posts (the client module, loaded on first use). */
+  http(): Promise<typeof HttpClient>;
+  clock: Clock;
+  logger: Logger;
   /** Log out of every session opened during the run. */
   close(): Promise<void>;
 }
@@ -33,7 +46,13 @@ export interface SiteTarget {
   passwordFile?: string;
 }
 
-export function createClients(globals: () => GlobalOptions, io: Io, prompter: () => Prompter, env = process.env): Clients {
+export function createClients(
+  globals: () => GlobalOptions,
+  io: Io,
+  prompter: () => Prompter,
+  env = process.env,
+  signal?: AbortSignal,
+): Clients {
   let target: Promise<Target> | undefined;
   let avi: Promise<AviClient> | undefined;
   const others: Promise<AviClient>[] = [];
@@ -124,6 +143,14 @@ export function createClients(globals: () => GlobalOptions, io: Io, prompter: ()
       }
       return k;
     },
+    async helm(o = {}) {
+      const { Helm } = await import("../clients/helm.js");
+      return new Helm({ ...o, signal });
+    },
+    dns: () => import("../clients/dns.js"),
+    http: () => import("../clients/http.js"),
+    clock: systemClock,
+    logger: { debug: (line) => (globals().debug ? io.err(io.dim(`[debug] ${line}\n`)) : undefined) },
     async close() {
       for (const p of [...(avi ? [avi] : []), ...others]) {
         const client = await p.catch(() => undefined);

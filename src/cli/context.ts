@@ -3,25 +3,15 @@ import type { ConfigFile, ContextEntry } from "../base/config.js";
 import { parseDuration } from "../base/duration.js";
 import { UsageError } from "./errors.js";
 import { checkCaCert, checkController } from "./options.js";
+import type { GlobalOptions } from "./root.js";
 
-/** Options every command accepts (see program.ts). */
-export interface GlobalOptions {
-  context?: string;
-  controller?: string;
-  username?: string;
-  tenant?: string;
-  apiVersion?: string;
-  caCert?: string;
-  insecure?: boolean;
-  passwordFile?: string;
-  passwordStdin?: boolean;
-  output?: string;
-  color?: boolean;
-  debug?: boolean;
-  dryRun?: boolean;
-  yes?: boolean;
-  timeout?: string;
-}
+/** The global options that choose the controller and how to reach it. */
+export type TargetOptions = Partial<
+  Pick<
+    GlobalOptions,
+    "context" | "controller" | "username" | "tenant" | "apiVersion" | "caCert" | "insecure" | "passwordFile" | "passwordStdin" | "timeout"
+  >
+>;
 
 /** A setting and where it came from, so `config view` and errors can say which source won. */
 export interface Sourced<T> {
@@ -58,7 +48,7 @@ function pick<T>(...candidates: [T | undefined, string][]): Sourced<T> | undefin
  * flags > environment > context > defaults, with each value's source. An explicit --context is a flag:
  * its values win over AVI_* (after `eval "$(avictl lab env)"`, `--context site1` still means site1).
  */
-export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: ConfigFile, canPrompt: boolean): Target {
+export function resolveTarget(g: TargetOptions, env: NodeJS.ProcessEnv, cfg: ConfigFile, canPrompt: boolean): Target {
   const ctx = selectContext(g, env, cfg);
   const cs = ctx ? `context:${ctx.name}` : "";
   const explicit = g.context !== undefined;
@@ -104,7 +94,7 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, cfg: Con
 }
 
 /** The context in effect: --context, else AVICTL_CONTEXT, else the current one. */
-export function selectContext(g: Pick<GlobalOptions, "context">, env: NodeJS.ProcessEnv, cfg: ConfigFile): ContextEntry | undefined {
+export function selectContext(g: Pick<TargetOptions, "context">, env: NodeJS.ProcessEnv, cfg: ConfigFile): ContextEntry | undefined {
   const name = g.context ?? env.AVICTL_CONTEXT ?? cfg.currentContext;
   if (!name) return undefined;
   const ctx = cfg.contexts.find((c) => c.name === name);
@@ -116,7 +106,7 @@ export function selectContext(g: Pick<GlobalOptions, "context">, env: NodeJS.Pro
 }
 
 function credentialSource(
-  g: GlobalOptions,
+  g: TargetOptions,
   env: NodeJS.ProcessEnv,
   explicitCtx: ContextEntry | undefined,
   ctx: ContextEntry | undefined,
@@ -160,7 +150,7 @@ export { parseDuration };
 
 /** The DNS server the selected context names (`config set-context --dns-server`; the lab context has one). */
 export async function contextDnsServer(
-  g: GlobalOptions,
+  g: TargetOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ server: string; context: string } | undefined> {
   const { loadConfig } = await import("../base/config.js");

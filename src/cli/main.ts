@@ -1,8 +1,9 @@
-import { CommanderError, type Command } from "commander";
+import { CommanderError } from "@commander-js/extra-typings";
 import { createApp } from "./app.js";
 import { Cancelled, ExitCode, OperationError, UsageError, VerificationFailed } from "./errors.js";
 import { loadColour, processIo, type Io } from "./io.js";
 import { buildProgram } from "./program.js";
+import type { RootCommand } from "./root.js";
 
 /** Parse argv, run one command, and map whatever happened to an exit code. The only such mapping. */
 export async function main(argv: string[]): Promise<number> {
@@ -26,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     io.err(`error: cannot write the output (${err.code ?? err.message})\n`);
     process.exit(ExitCode.failed);
   });
-  let program: Command | undefined;
+  let program: RootCommand | undefined;
   const app = createApp(io, () => program!, abort.signal);
   const debug = argv.includes("--debug");
   try {

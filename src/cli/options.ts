@@ -1,12 +1,12 @@
 /** Option helpers shared by command modules, and the checks every input goes through. */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import type { Command, CommandUnknownOpts, OptionValues } from "@commander-js/extra-typings";
 import type { KubeTarget } from "../clients/k8s.js";
 import { UsageError } from "./errors.js";
 
 /** --kubeconfig and --kube-context on a command that talks to a cluster (KUBECONFIG is the default). */
-export function withKubeOptions(cmd: Command): Command {
+export function withKubeOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option("--kubeconfig <file>", "kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
     .option("--kube-context <name>", "kube context (default: the current one)");
@@ -38,8 +38,8 @@ function checkValue(value: string, what: string, isName: boolean): void {
  * never empty or blank, never holds control characters, and a name (`<name>` placeholders and
  * `<name>` arguments) is not longer than MAX_NAME_LENGTH.
  */
-export function checkInputs(cmd: Command): void {
-  for (let c: Command | null = cmd; c; c = c.parent) {
+export function checkInputs(cmd: CommandUnknownOpts): void {
+  for (let c: CommandUnknownOpts | null = cmd; c; c = c.parent) {
     for (const opt of c.options) {
       const key = opt.attributeName();
       if (!["cli", "env"].includes(c.getOptionValueSource(key) ?? "")) continue;
@@ -83,3 +83,15 @@ export function checkCaCert(path: string, what = "--ca-cert"): string {
     throw new UsageError(`${what} ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   return abs;
 }
+
+type NoneMissing<I, F> = [Exclude<keyof I, keyof F>] extends [never] ? F : F & { [K in Exclude<keyof I, keyof F>]-?: never };
+
+/**
+ * Parsed flags handed to a workflow input `I`. Compiles only when every key `I` reads is present, so a
+ * renamed or removed flag is a compile error, not a silent undefined (TypeScript does not check the
+ * keys of a spread). Use: `toXOptions(flagsFor<Parameters<typeof toXOptions>[0]>()({ ...raw, dryRun }))`.
+ */
+export const flagsFor =
+  <I>() =>
+  <F extends I>(flags: NoneMissing<I, F>): F =>
+    flags as F;

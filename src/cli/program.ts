@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
-import { Command, Option } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "./app.js";
 import { commandModules } from "../commands/index.js";
 import { checkInputs } from "./options.js";
-
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+import { rootCommand, type RootCommand } from "./root.js";
 
 /** Global options that take a value, to find the command word in argv. */
 const VALUE_OPTIONS = new Set([
@@ -38,25 +36,8 @@ export function commandWord(argv: string[]): string | undefined {
  * The root command: global options and the command groups. Only the command being run is loaded;
  * the others are listed from the table (all are loaded when `argv` is not given).
  */
-export async function buildProgram(app: App, argv?: string[]): Promise<Command> {
-  const program = new Command("avictl")
-    .description("Idempotent, scriptable operations for NSX Advanced Load Balancer (Avi) with Kubernetes (AKO, AMKO, GSLB)")
-    .version(pkg.version, "-v, --version", "print the avictl version")
-    .option("--context <name>", "named context from the config file (env AVICTL_CONTEXT)")
-    .option("--controller <host>", "controller address or URL (env AVI_CONTROLLER)")
-    .option("--username <name>", "controller user (env AVI_USERNAME)")
-    .option("--tenant <name>", "tenant sent as X-Avi-Tenant (env AVI_TENANT)")
-    .option("--api-version <version>", "X-Avi-Version to send (env AVI_VERSION / AVI_API_VERSION); default: the controller's")
-    .option("--ca-cert <file>", "CA bundle to verify the controller's certificate (env AVI_CA_CERT)")
-    .option("--insecure", "skip TLS verification of the controller")
-    .option("--password-file <file>", "read the password from a file (env AVI_PASSWORD_FILE)")
-    .option("--password-stdin", "read the password from standard input")
-    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json", "yaml"]).default("table"))
-    .option("--no-color", "plain output without colour (also NO_COLOR)")
-    .option("--debug", "trace requests and show stack traces (never secrets)")
-    .option("--dry-run", "show the plan without changing anything")
-    .option("-y, --yes", "confirm risky steps without prompting")
-    .option("--timeout <duration>", "timeout per request, e.g. 30s")
+export async function buildProgram(app: App, argv?: string[]): Promise<RootCommand> {
+  const program = rootCommand()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => app.io.out(s),
@@ -82,7 +63,7 @@ Exit status:
   );
   // Subcommands inherit exitOverride and output so their parse errors map to exit 2 as well, and their
   // help lists the global options (--yes, --dry-run, --context ...) under their own.
-  const propagate = (cmd: Command) => {
+  const propagate = (cmd: CommandUnknownOpts) => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput(program.configureOutput()).configureHelp({ showGlobalOptions: true });
       propagate(sub);

@@ -1,5 +1,5 @@
-import { Command } from "commander";
-import { collect } from "../cli/options.js";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { collect, flagsFor } from "../cli/options.js";
 import type { App } from "../cli/app.js";
 import { contextDnsServer } from "../cli/context.js";
 import { VerificationFailed } from "../cli/errors.js";
@@ -7,7 +7,7 @@ import type { Io } from "../cli/io.js";
 import { printTable } from "../cli/output.js";
 import type { CheckDnsClients, CheckDnsSummary, Iteration, Tally } from "../workflows/check-dns/run.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("check-dns")
     .description("ask a DNS server for a name in a loop, probe the answer over HTTP, tally which site answered")
     .argument("<fqdn>", "name to resolve, e.g. hello.avi.iberia.local")
@@ -25,7 +25,7 @@ export function build(app: App): Command {
     .option("--path <path>", "HTTP path", "/")
     .option("--header <name>", "response header to show (repeatable; default: server)", collect)
     .option("--label <ip=site>", "name the site behind an answer address (repeatable)", collect)
-    .option("--expect <label=weight,...>", "expected split, e.g. s1az1=6,s1az2=3,s2=1; exit 3 when the observed one differs")
+    .option("--expect <weights>", "expected split LABEL=WEIGHT,..., e.g. s1az1=6,s1az2=3,s2=1; exit 3 when the observed one differs")
     .option("--qps <rate|max>", "load mode: queries per second (or max: as fast as possible), DNS only")
     .option("--in-flight <n>", "load mode with --qps max: outstanding queries", "100")
     .option("--duration <d>", "load mode: stop after this long, e.g. 30s")
@@ -44,20 +44,24 @@ Output: one line per iteration (with -o json one JSON object per line, then {"su
 then a summary of answers per site with shares, DNS and HTTP failures and latency.
 Exit status: 3 when --expect does not hold (the test and its tolerance are printed) or no query was answered.`,
     )
-    .action(async (fqdn: string, interval: string, raw: Record<string, unknown>) => {
+    .action(async (fqdn, interval, raw) => {
       const { toCheckDnsOptions } = await import("../workflows/check-dns/options.js");
       // The global --timeout (per request) bounds each DNS query and HTTP probe; default 2s here.
       const from = raw.server === undefined ? await contextDnsServer(app.globals()) : undefined;
-      const o = toCheckDnsOptions(fqdn, interval, {
-        ...raw,
-        server: (raw.server as string | undefined) ?? from?.server,
-        timeout: app.globals().timeout,
-        insecure: app.globals().insecure,
-      });
+      const o = toCheckDnsOptions(
+        fqdn,
+        interval,
+        flagsFor<Parameters<typeof toCheckDnsOptions>[2]>()({
+          ...raw,
+          server: raw.server ?? from?.server,
+          timeout: app.globals().timeout,
+          insecure: app.globals().insecure,
+        }),
+      );
       let nxdomains = 0;
       o.loopbackOnly = (await app.clients.target().catch(() => undefined))?.contextName === "lab";
       const { checkDns, checkDnsLoad } = await import("../workflows/check-dns/run.js");
-      const clients = await realClients();
+      const clients = await realClients(app);
       const json = app.output() === "json";
       const structured = app.output() !== "table";
       const spinner = app.io.spinner(`querying ${o.fqdn}`);
@@ -110,27 +114,18 @@ Exit status: 3 when --expect does not hold (the test and its tolerance are print
 }
 
 /** The DNS server stored on the context in effect (`lab up` stores the lab's), if any. */
-async function realClients(): Promise<CheckDnsClients> {
-  const dns = await import("../clients/dns.js");
-  const { probe } = await import("../clients/http.js");
+async function realClients(app: App): Promise<CheckDnsClients> {
+  const [dns, { probe }] = await Promise.all([app.clients.dns(), app.clients.http()]);
   const { lookup } = await import("node:dns/promises");
+  const clock = app.clients.clock;
   return {
     query: dns.query,
     load: dns.load,
     probe,
     lookup: async (host) => (await lookup(host)).address,
     systemServer: dns.systemServer,
-    sleep: (ms, signal) =>
-      new Promise((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", done);
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal.addEventListener("abort", done, { once: true });
-      }),
-    now: () => new Date(),
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+    now: () => new Date(clock.now()),
   };
 }
 
@@ -167,7 +162,8 @@ function liveTally(t: Tally): string {
 export function renderSummary(io: Io, s: CheckDnsSummary): void {
   const c = io.color;
   io.out(
-    `\n${c.bold(`${s.fqdn} ${s.type}`)} via ${s.server ?? "system resolver"}: ${s.queries} queries, ${s.answered} answered in ${s.durationS}s${s.rate ? ` (${s.rate.achieved} qps${s.rate.requested ? ` of ${s.rate.requested} requested` : ""})` : ""}\n`,
+    `\n${c.bold(`${s.fqdn} ${s.type}`)} via ${s.server ?? "system resolver"}: ${s.queries} queries, ${s.answered} answered in ${s.durationS}s` +
+      `${s.rate ? ` (${s.rate.achieved} qps${s.rate.requested ? ` of ${s.rate.requested} requested` : ""})` : ""}\n`,
   );
   printTable(
     io,

@@ -1,11 +1,11 @@
-import { Command, Argument } from "commander";
+import { Command, Argument, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../cli/app.js";
 import type { CommandNode } from "../workflows/completion.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("completion")
     .description("print a shell completion script")
-    .addArgument(new Argument("<shell>", "shell").choices(["bash", "zsh", "fish"]))
+    .addArgument(new Argument("<shell>", "shell").choices(["bash", "zsh", "fish"] as const))
     .addHelpText(
       "after",
       `
@@ -14,7 +14,7 @@ Examples:
   avictl completion zsh > "\${fpath[1]}/_avictl"
   avictl completion fish > ~/.config/fish/completions/avictl.fish`,
     )
-    .action(async (shell: "bash" | "zsh" | "fish", _o: unknown, cmd: Command) => {
+    .action(async (shell, _o, cmd) => {
       const root = cmd.parent!;
       const { completionScript } = await import("../workflows/completion.js");
       app.io.out(completionScript(shell, describeTree(root)));
@@ -22,7 +22,7 @@ Examples:
 }
 
 /** The commander tree reduced to what a completion script needs. */
-export function describeTree(cmd: Command): CommandNode {
+export function describeTree(cmd: CommandUnknownOpts): CommandNode {
   return {
     name: cmd.name(),
     description: cmd.description(),

@@ -1,9 +1,9 @@
-import { Command } from "commander";
-import { collect } from "../cli/options.js";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { collect, flagsFor } from "../cli/options.js";
 import type { App } from "../cli/app.js";
 import { runPlan } from "../cli/plan.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("create-vrf")
     .description("a VRF context with discovered networks moved into it (subnet + static pool) and static routes")
     .argument("<name>", "VRF name, or global/management to change the system VRFs")
@@ -25,9 +25,9 @@ Examples:
     --network REGIONB_VMS_3024=10.10.24.0/24@10.10.24.164-10.10.24.178:se
   avictl create-vrf global --default-gateway 10.10.22.1`,
     )
-    .action(async (name: string, raw: Record<string, unknown>) => {
+    .action(async (name, raw) => {
       const { toCreateVrfOptions, createVrf } = await import("../workflows/vrf/create.js");
-      const opts = toCreateVrfOptions(name, { ...raw, dryRun: app.globals().dryRun });
+      const opts = toCreateVrfOptions(name, flagsFor<Parameters<typeof toCreateVrfOptions>[1]>()({ ...raw, dryRun: app.globals().dryRun }));
       await runPlan(app, `creating VRF ${name}`, (avi, events) => createVrf(opts, avi, events));
     });
 }

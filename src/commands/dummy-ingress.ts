@@ -1,12 +1,12 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../cli/app.js";
 import { parseDuration } from "../cli/context.js";
 import type { Io } from "../cli/io.js";
-import { kubeTarget, withKubeOptions } from "../cli/options.js";
+import { kubeTarget, withKubeOptions, flagsFor } from "../cli/options.js";
 import { printTable, writeOutput } from "../cli/output.js";
 import type { DummyIngressResult } from "../workflows/dummy-ingress.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("dummy-ingress")
       .description("create or delete COUNT Service+Ingress pairs APP1..APPN to test AKO's VIP sharding")
@@ -39,23 +39,21 @@ Examples:
   avictl dummy-ingress 20 apply hello --predict --cluster-name S1-AZ1 --ingress-class critical-ic --kube-context s1az1
   avictl dummy-ingress 20 delete hello`,
     )
-    .action(async (count: string, action: string, appName: string, raw: Record<string, string | boolean | undefined>) => {
+    .action(async (count, action, appName, raw) => {
       const { toDummyIngressOptions, predictDummyIngress, runDummyIngress, withClassShards } =
         await import("../workflows/dummy-ingress.js");
       const o = toDummyIngressOptions(
         count,
         action,
         appName,
-        {
-          ...(raw as Record<string, string>),
-          wait: raw.wait as boolean | undefined,
-          predict: Boolean(raw.predict),
-          timeoutMs: parseDuration(String(raw.timeout), "--timeout"),
-        },
+        flagsFor<Parameters<typeof toDummyIngressOptions>[3]>()({
+          ...raw,
+          timeoutMs: parseDuration(raw.timeout, "--timeout"),
+        }),
         app.io.stderrTTY,
       );
       if (o.predictOnly && !o.ingressClass) return writeOutput(app.output(), app.io, predictDummyIngress(o), render);
-      const kube = await app.clients.kube(kubeTarget(raw as { kubeconfig?: string; kubeContext?: string }));
+      const kube = await app.clients.kube(kubeTarget(raw));
       if (o.predictOnly) return writeOutput(app.output(), app.io, predictDummyIngress(await withClassShards(o, kube)), render);
       const avi = o.wait && o.action === "apply" ? await app.clients.avi().catch(() => undefined) : undefined;
       const { events, spinner } = app.progress(`${o.action} ${o.count} pairs`);

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../cli/app.js";
 
 export interface CommandModule {
@@ -6,7 +6,7 @@ export interface CommandModule {
   /** Shown in the root help without loading the module (a test keeps it equal to the module's own). */
   description: string;
   args?: string;
-  load: () => Promise<{ build: (app: App) => Command }>;
+  load: () => Promise<{ build: (app: App) => CommandUnknownOpts }>;
 }
 
 /**

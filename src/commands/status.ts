@@ -1,11 +1,11 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../cli/app.js";
 import { VerificationFailed } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { printTable, writeOutput } from "../cli/output.js";
 import type { StatusResult } from "../workflows/status.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("status")
     .description("one-screen health of the controller: version, cluster, clouds, SE groups, VRFs, DNS VS, GSLB role")
     .addHelpText(

@@ -1,12 +1,12 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../cli/app.js";
 import { parseDuration } from "../cli/context.js";
 import type { Io } from "../cli/io.js";
-import { collect, kubeTarget, withKubeOptions } from "../cli/options.js";
+import { collect, flagsFor, kubeTarget, withKubeOptions } from "../cli/options.js";
 import { printTable, writeOutput } from "../cli/output.js";
 import type { TestAppResult } from "../workflows/test-app.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("test-app")
       .description("a test app behind a LoadBalancer Service through AKO (the blog's kuard): apply, scale, delete")
@@ -31,17 +31,20 @@ Examples:
   avictl test-app delete kuard
 Then: avictl vs show S1-AZ1--default-kuard; avictl check-dns kuard.default.avi.iberia.local --count 3`,
     )
-    .action(async (action: string, name: string, raw: Record<string, unknown>) => {
+    .action(async (action, name, raw) => {
       const { toTestAppOptions, runTestApp } = await import("../workflows/test-app.js");
-      const o = toTestAppOptions(action, name, {
-        ...(raw as { namespace?: string; image?: string; port?: string; replicas?: string; env?: string[]; label?: string[] }),
-        wait: Boolean(raw.wait),
-        timeoutMs: parseDuration(String(raw.timeout), "--timeout"),
-        dryRun: app.globals().dryRun,
-      });
-      const kube = await app.clients.kube(kubeTarget(raw as { kubeconfig?: string; kubeContext?: string }));
+      const o = toTestAppOptions(
+        action,
+        name,
+        flagsFor<Parameters<typeof toTestAppOptions>[2]>()({
+          ...raw,
+          timeoutMs: parseDuration(raw.timeout, "--timeout"),
+          dryRun: app.globals().dryRun,
+        }),
+      );
+      const kube = await app.clients.kube(kubeTarget(raw));
       const { events, spinner } = app.progress(`${o.action} ${o.namespace}/${o.name}`);
-      const result = await runTestApp(o, kube, events).finally(() => spinner.stop());
+      const result = await runTestApp(o, kube, events, app.clients.clock).finally(() => spinner.stop());
       await writeOutput(app.output(), app.io, result, render);
     });
 }

@@ -23,7 +23,7 @@ export interface LabState {
     /** Bearer token of the controller's /lab/ admin endpoints. */
     adminToken: string;
   }[];
-  /** The lab's own admin endpoint (site blackouts), reached through src/lab/admin-client.ts. */
+  /** The lab's own admin endpoint (site blackouts), reached through src/clients/lab-admin.ts. */
   admin?: string;
   dns: { controller: string; vs: string; host: string; port: number }[];
   /** Where site1's system DNS service answers, whichever DNS virtual service holds that role. */

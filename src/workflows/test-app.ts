@@ -1,4 +1,5 @@
 import { OperationError, UsageError } from "../base/errors.js";
+import type { Clock } from "../base/clock.js";
 import type { Kube, KubeObject } from "../clients/k8s.js";
 import { diffOwned, type EnsureAction, type FieldChange } from "./ensure.js";
 import type { Events } from "./events.js";
@@ -152,12 +153,7 @@ const item = (kind: string, name: string, action: TestAppChange["action"], diff:
  * the replicas, delete removes what apply made. With wait, the ready pods and the VIP and FQDN AKO
  * wrote on the Service.
  */
-export async function runTestApp(
-  o: TestAppOptions,
-  kube: Kube,
-  events: Events,
-  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
-): Promise<TestAppResult> {
+export async function runTestApp(o: TestAppOptions, kube: Kube, events: Events, clock: Clock): Promise<TestAppResult> {
   const id = `${o.namespace}/${o.name}`;
   const result: TestAppResult = { action: o.action, dryRun: o.dryRun, namespace: o.namespace, name: o.name, plan: [], warnings: [] };
   const live = (kind: string) => kube.get(kind === "Deployment" ? "apps/v1" : "v1", kind, o.name, o.namespace);
@@ -194,7 +190,7 @@ export async function runTestApp(
   if (!o.wait || o.dryRun) return result;
 
   events.step(`waiting for ${id}: pods ready and the Service's VIP`);
-  const deadline = Date.now() + o.timeoutMs;
+  const deadline = clock.now() + o.timeoutMs;
   for (;;) {
     const [dep, svc] = await Promise.all([live("Deployment"), live("Service")]);
     const want = (dep?.spec as { replicas?: number } | undefined)?.replicas ?? 1;
@@ -204,11 +200,11 @@ export async function runTestApp(
     Object.assign(result, { replicas: want, ready, vip: lb?.ip, hostname: lb?.hostname });
     // Scaled to 0 AKO keeps the VIP; a new Service waits for it.
     if (ready === want && (want === 0 || lb?.ip)) return result;
-    if (Date.now() > deadline)
+    if (clock.now() > deadline)
       throw new OperationError(
         `${id}: ${ready} of ${want} pods ready${lb?.ip ? "" : " and no VIP on the Service"} after ${Math.round(o.timeoutMs / 1000)}s`,
         "check AKO with: avictl ako status",
       );
-    await sleep(500);
+    await clock.sleep(500);
   }
 }

@@ -76,7 +76,8 @@ const KNOWN: [RegExp, string][] = [
   ],
   [
     /: body keys missing: .*(analytics_profile_ref|capacity_estimation|east_west_placement|hostname|auto_allocate_ip|avi_allocated_vip|enable_http2|apic_mode)/,
-    "scalars whose default is implicit (false/0, absent from the official schemas' defaults) and refs to objects the lab does not model (analytics profiles); the lab fills every schema default, the rest of the keys match with the recorded types",
+    "scalars whose default is implicit (false/0, absent from the official schemas' defaults) and refs to objects the lab does not model " +
+      "(analytics profiles); the lab fills every schema default, the rest of the keys match with the recorded types",
   ],
 ];
 

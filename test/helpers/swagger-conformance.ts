@@ -78,7 +78,9 @@ export class SwaggerConformance {
     if (!v || v(body)) return [];
     return (v.errors ?? []).map(
       (e) =>
-        `${req.method} ${req.path}: ${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}${e.params && "allowedValues" in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ""}`,
+        `${req.method} ${req.path}: ${e.instancePath || "/"} ${e.message}` +
+        `${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}` +
+        `${e.params && "allowedValues" in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ""}`,
     );
   }
 }

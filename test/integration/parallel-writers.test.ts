@@ -86,7 +86,8 @@ describe("parallel writers on one object", () => {
       const refusals: Record<number, number> = {};
       for (const q of l.ctrl.requests()) if (q.status >= 400) refusals[q.status] = (refusals[q.status] ?? 0) + 1;
       console.log(
-        `[parallel writers] N=${n} ${JSON.stringify(faults)}: routes ${routesKept}/${n}, records ${recordsKept}/${n}, exit codes ${results.map((r) => r.code).join("")}, refusals by status ${JSON.stringify(refusals)}`,
+        `[parallel writers] N=${n} ${JSON.stringify(faults)}: routes ${routesKept}/${n}, records ${recordsKept}/${n}, ` +
+          `exit codes ${results.map((r) => r.code).join("")}, refusals by status ${JSON.stringify(refusals)}`,
       );
 
       results.forEach((r: CliResult, i) => expect(r.code, `run ${i}: ${r.stderr}`).toBe(0));

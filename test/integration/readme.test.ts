@@ -2,7 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Command } from "commander";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import type { RootCommand } from "../../src/cli/root.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/cli/app.js";
 import { testIo } from "../../src/cli/io.js";
@@ -15,8 +16,8 @@ const BEGIN = "<!-- BEGIN COMMAND REFERENCE (generated from the command tree: UP
 const END = "<!-- END COMMAND REFERENCE -->";
 
 /** The command reference as markdown, generated from the same commander tree that --help prints. */
-async function fullTree(): Promise<Command> {
-  const holder: { program?: Command } = {};
+async function fullTree(): Promise<RootCommand> {
+  const holder: { program?: RootCommand } = {};
   const app = createApp(testIo(), () => holder.program!, new AbortController().signal, {});
   holder.program = await buildProgram(app);
   return holder.program;
@@ -25,7 +26,7 @@ async function fullTree(): Promise<Command> {
 async function reference(): Promise<string> {
   const program = await fullTree();
   const lines: string[] = [];
-  const walk = (cmd: Command, path: string[]) => {
+  const walk = (cmd: CommandUnknownOpts, path: string[]) => {
     for (const sub of cmd.commands) {
       const full = [...path, sub.name()];
       if (sub.commands.length > 0) {
@@ -45,7 +46,7 @@ async function reference(): Promise<string> {
 describe("command table", () => {
   it("lists each top-level command with the description and arguments of its module", async () => {
     const program = await fullTree();
-    const args = (c: Command) =>
+    const args = (c: CommandUnknownOpts) =>
       c.registeredArguments
         .map((a) => (a.required ? `<${a.name()}${a.variadic ? "..." : ""}>` : `[${a.name()}${a.variadic ? "..." : ""}]`))
         .join(" ");

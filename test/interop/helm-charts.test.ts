@@ -40,7 +40,9 @@ describe("Helm client", () => {
   const stub = () =>
     write(
       "fake-helm",
-      `#!/bin/sh\necho "$@" > "${join(dir, "fake-helm.args")}"\nif [ "$1" = lint ]; then echo "walk.go:74: found symbolic link" >&2; echo "Error: 1 chart(s) linted, 1 chart(s) failed" >&2; echo "Use --debug for details" >&2; exit 1; fi\necho "[]"\n`,
+      `#!/bin/sh\necho "$@" > "${join(dir, "fake-helm.args")}"\n` +
+        `if [ "$1" = lint ]; then echo "walk.go:74: found symbolic link" >&2; echo "Error: 1 chart(s) linted, 1 chart(s) failed" >&2; ` +
+        `echo "Use --debug for details" >&2; exit 1; fi\necho "[]"\n`,
     );
   const args = () => readFileSync(join(dir, "fake-helm.args"), "utf8").trim();
 
@@ -238,7 +240,8 @@ describe.skipIf(Boolean(skip))("avictl ako values / amko values, offline, throug
     const chart = await loadChart(join(chartsDir, "amko-1.4.1.tgz"));
     const base = write(
       "amko-blog-base.yaml",
-      "configs:\n  logLevel: DEBUG\ngslbLeaderCredentials:\n  username: admin\n  password: password01\nglobalDeploymentPolicy:\n  matchClusters:\n    - s1az1\n    - s2\n  trafficSplit:\n    - cluster: s1az1\n      weight: 6\n    - cluster: s2\n      weight: 2\n",
+      "configs:\n  logLevel: DEBUG\ngslbLeaderCredentials:\n  username: admin\n  password: password01\n" +
+        "globalDeploymentPolicy:\n  matchClusters:\n    - s1az1\n    - s2\n  trafficSplit:\n    - cluster: s1az1\n      weight: 6\n    - cluster: s2\n      weight: 2\n",
     );
     const r = await runCli([
       "amko",

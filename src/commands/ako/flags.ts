@@ -1,7 +1,7 @@
-import type { Command } from "commander";
+import type { Command, OptionValues } from "@commander-js/extra-typings";
 
 /** The value flags shared by `ako values` and `ako install`. */
-export function withValueFlags(cmd: Command): Command {
+export function withValueFlags<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option("--cluster-name <name>", "AKO clusterName, unique per cluster on the controller")
     .option("--vip-network <name[=cidr]>", "VIP network; the CIDR defaults to its subnet on the controller")
@@ -15,3 +15,7 @@ export function withValueFlags(cmd: Command): Command {
     .option("--chart-version <version>", "chart layout to render for (default: the chart's, else 1.13.4)")
     .option("--controller-version <version>", "controller API version (default: read from the controller)");
 }
+
+/** The parsed value flags, as `ako values` and `ako install/reload` receive them. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a command with no other options, as commander types it
+export type ValueFlags = ReturnType<ReturnType<typeof withValueFlags<[], {}, {}>>["opts"]>;

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { build as values } from "./values.js";
 import { build as lint } from "./lint.js";
@@ -11,7 +11,7 @@ import { build as trace } from "./trace.js";
 /** The verbs of the group, in help order; a new verb is one more entry. */
 export const subcommands = [values, lint, preflight, install, reload, status, trace];
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   const cmd = new Command("ako").description("AKO lifecycle: values, lint, preflight, install, reload, status, trace");
   for (const b of subcommands) cmd.addCommand(b(app));
   return cmd;

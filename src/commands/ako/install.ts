@@ -1,10 +1,9 @@
-import type { Command } from "commander";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
-import { lifecycleCommand } from "./lifecycle-command.js";
+import { lifecycleBase, runLifecycle } from "./lifecycle-command.js";
 
-export function build(app: App): Command {
-  return lifecycleCommand(
-    app,
+export function build(app: App): CommandUnknownOpts {
+  return lifecycleBase(
     "install",
     "preflight, namespace, secret, CRDs, helm upgrade --install, wait until AKO is connected, verify its static routes",
     `
@@ -17,5 +16,5 @@ Examples:
 
 Charts come from oci://projects.packages.broadcom.com/ako/helm-charts/ako unless --chart or
 AVICTL_CHART_DIR says otherwise; helm is \`helm\` on PATH or $AVICTL_HELM (3.8+ or 4.x).`,
-  );
+  ).action((raw) => runLifecycle(app, "install", raw));
 }

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { parseDuration } from "../../cli/context.js";
 import { OperationError, UsageError, VerificationFailed } from "../../cli/errors.js";
@@ -10,9 +10,9 @@ import type { AkoPlan } from "../../workflows/ako/plan.js";
 import { withValueFlags } from "./flags.js";
 import { renderPreflight } from "./preflight.js";
 
-/** `ako install` and `ako reload` share everything but the failure handling of the workflow. */
-export function lifecycleCommand(app: App, mode: "install" | "reload", description: string, examples: string): Command {
-  const cmd = withKubeOptions(withValueFlags(new Command(mode).description(description)))
+/** The options `ako install` and `ako reload` share. */
+export function lifecycleBase(mode: "install" | "reload", description: string, examples: string) {
+  return withKubeOptions(withValueFlags(new Command(mode).description(description)))
     .option("-f, --values <file>", "AKO values file (instead of, or as the base of, the value flags)")
     .option(
       "--chart <path|ref>",
@@ -21,70 +21,67 @@ export function lifecycleCommand(app: App, mode: "install" | "reload", descripti
     .option("-n, --namespace <ns>", "release namespace (AKO 1.4.2 and older only work in avi-system)", "avi-system")
     .option("--release <name>", "release name (default: the existing AKO release, else ako)")
     .option("--wait-timeout <duration>", "how long to wait for AKO to connect", "5m")
-    .option("--skip-preflight", "do not run the preflight checks first");
-  if (mode === "reload")
-    cmd
-      .option("--force", "allow a shardVSSize or clusterName change")
-      .option("--latest", "the newest released chart version of --chart (a classic repository reference)");
-  return cmd.addHelpText("after", examples).action(async (raw: Record<string, string | boolean | undefined>) => {
-    const { readValuesFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
-    const { runAko } = await import("../../workflows/ako/lifecycle.js");
-    const { parseValues } = await import("../../workflows/ako/settings.js");
-    const chart = await requireChart(raw as { chart?: string; chartVersion?: string; latest?: boolean });
-    const { compareVersions } = await import("../../clients/avi/version.js");
-    // AKO up to 1.4.2 looks for its ConfigMap and Secret in avi-system whatever its own namespace.
-    if (compareVersions(chart.version, "1.4.3") < 0 && raw.namespace !== "avi-system")
-      throw new UsageError(`AKO ${chart.version} only works in namespace avi-system, not ${String(raw.namespace)}`);
-    const waitTimeoutMs = parseDuration(String(raw.waitTimeout), "--wait-timeout");
-    // Values: the file as given, or rendered from the flags (with the file as base).
-    let text: string;
-    if (raw.clusterName || raw.vipNetwork || raw.seGroup) text = (await renderValuesFile(app, raw, chart)).yaml;
-    else if (typeof raw.values === "string") text = readValuesFile(raw.values);
-    else throw new UsageError("give -f values.yaml or the value flags (--cluster-name, --vip-network, --se-group)");
-    const values = parseValues(text, typeof raw.values === "string" ? raw.values : "rendered values");
-    const tmp = scratch();
-    if (app.globals().dryRun) {
-      const { planAko } = await import("../../workflows/ako/plan.js");
-      try {
-        const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path);
-        const plan = await planAko(
-          mode,
-          { values, chart, namespace: String(raw.namespace), release: raw.release as string | undefined },
-          deps,
-        );
-        await writeOutput(app.output(), app.io, plan, renderPlan);
-      } finally {
-        tmp.dispose();
-      }
-      return;
-    }
-    const { events, spinner } = app.progress(`AKO ${mode}`);
-    let result: AkoRunResult;
+    .option("--skip-preflight", "do not run the preflight checks first")
+    .addHelpText("after", examples);
+}
+
+type LifecycleFlags = ReturnType<ReturnType<typeof lifecycleBase>["opts"]> & { force?: boolean; latest?: boolean };
+
+/** `ako install` and `ako reload` share everything but the failure handling of the workflow. */
+export async function runLifecycle(app: App, mode: "install" | "reload", raw: LifecycleFlags): Promise<void> {
+  const { readValuesFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
+  const { runAko } = await import("../../workflows/ako/lifecycle.js");
+  const { parseValues } = await import("../../workflows/ako/settings.js");
+  const chart = await requireChart(app, raw);
+  const { compareVersions } = await import("../../clients/avi/version.js");
+  // AKO up to 1.4.2 looks for its ConfigMap and Secret in avi-system whatever its own namespace.
+  if (compareVersions(chart.version, "1.4.3") < 0 && raw.namespace !== "avi-system")
+    throw new UsageError(`AKO ${chart.version} only works in namespace avi-system, not ${raw.namespace}`);
+  const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
+  // Values: the file as given, or rendered from the flags (with the file as base).
+  let text: string;
+  if (raw.clusterName || raw.vipNetwork || raw.seGroup) text = (await renderValuesFile(app, raw, chart)).yaml;
+  else if (raw.values) text = readValuesFile(raw.values);
+  else throw new UsageError("give -f values.yaml or the value flags (--cluster-name, --vip-network, --se-group)");
+  const values = parseValues(text, raw.values ?? "rendered values");
+  const tmp = scratch();
+  if (app.globals().dryRun) {
+    const { planAko } = await import("../../workflows/ako/plan.js");
     try {
-      const deps = await lifecycleDeps(app, raw as { kubeconfig?: string; kubeContext?: string }, tmp.write("values.yaml", text).path);
-      result = await runAko(
-        mode,
-        {
-          values,
-          chart,
-          namespace: String(raw.namespace),
-          release: raw.release as string | undefined,
-          waitTimeoutMs,
-          credentials: await app.clients.credentials(),
-          force: Boolean(raw.force),
-          skipPreflight: Boolean(raw.skipPreflight),
-        },
-        deps,
-        events,
-      );
+      const deps = await lifecycleDeps(app, raw, tmp.write("values.yaml", text).path);
+      const plan = await planAko(mode, { values, chart, namespace: raw.namespace, release: raw.release }, deps);
+      await writeOutput(app.output(), app.io, plan, renderPlan);
     } finally {
-      spinner.stop();
       tmp.dispose();
     }
-    await writeOutput(app.output(), app.io, result, renderRun);
-    if (result.preflight && !result.preflight.passed) throw new VerificationFailed("preflight failed; nothing was installed");
-    if (!result.connected) throw new OperationError("AKO did not connect");
-  });
+    return;
+  }
+  const { events, spinner } = app.progress(`AKO ${mode}`);
+  let result: AkoRunResult;
+  try {
+    const deps = await lifecycleDeps(app, raw, tmp.write("values.yaml", text).path);
+    result = await runAko(
+      mode,
+      {
+        values,
+        chart,
+        namespace: raw.namespace,
+        release: raw.release,
+        waitTimeoutMs,
+        credentials: await app.clients.credentials(),
+        force: raw.force === true,
+        skipPreflight: raw.skipPreflight === true,
+      },
+      deps,
+      events,
+    );
+  } finally {
+    spinner.stop();
+    tmp.dispose();
+  }
+  await writeOutput(app.output(), app.io, result, renderRun);
+  if (result.preflight && !result.preflight.passed) throw new VerificationFailed("preflight failed; nothing was installed");
+  if (!result.connected) throw new OperationError("AKO did not connect");
 }
 
 function renderPlan(io: Io, p: AkoPlan): void {

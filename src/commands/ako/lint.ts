@@ -1,11 +1,11 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { LintResult } from "../../workflows/ako/lint.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("lint")
     .description(
       "check AKO values against the chart's own defaults (unknown, misspelled, moved keys, wrong types), then render them with helm",
@@ -18,19 +18,24 @@ export function build(app: App): Command {
     .option("--chart-version <version>", "chart version to pull when --chart is not a local archive")
     .addHelpText(
       "after",
-      `\nExamples:\n  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz\n  avictl ako lint -f values.yaml --chart-version 1.13.4     # pulls the published chart\n\nExit status: 3 when an error is found (the findings are printed first).`,
+      `
+Examples:
+  avictl ako lint -f values.yaml --chart ako-1.13.4.tgz
+  avictl ako lint -f values.yaml --chart-version 1.13.4     # pulls the published chart
+
+Exit status: 3 when an error is found (the findings are printed first).`,
     )
-    .action(async (raw: { values: string; chart?: string; chartVersion?: string }) => {
+    .action(async (raw) => {
       const { readValuesFile, requireChart } = await import("./run.js");
       const { lintAkoValues, lintWithHelm } = await import("../../workflows/ako/lint.js");
       const text = readValuesFile(raw.values);
-      const chart = await requireChart(raw);
-      const { Helm } = await import("../../clients/helm.js");
+      const chart = await requireChart(app, raw);
+      const helm = await app.clients.helm();
       const checked = lintAkoValues(text, raw.values, chart);
       // Charts before 1.12.1 render avi-secret and fail on null credentials: empty ones stand in, as at install.
       const blank = { avicredentials: { username: "", password: "" } };
       const result = await lintWithHelm(checked, () =>
-        new Helm().template("ako", chart.path, { namespace: "avi-system", valuesFiles: [raw.values], stdinValues: blank }),
+        helm.template("ako", chart.path, { namespace: "avi-system", valuesFiles: [raw.values], stdinValues: blank }),
       );
       await writeOutput(app.output(), app.io, result, render);
       if (!result.passed)

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
@@ -6,7 +6,7 @@ import { withKubeOptions } from "../../cli/options.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { PreflightResult } from "../../workflows/ako/preflight.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("preflight")
       .description("check the controller and the cluster before installing AKO with these values")
@@ -19,40 +19,26 @@ export function build(app: App): Command {
       "after",
       `\nExample:\n  avictl ako preflight -f values-s1az1.yaml --kube-context s1az1\n\nExit status: 3 when a check fails (the table is printed first).`,
     )
-    .action(
-      async (raw: {
-        values: string;
-        chart?: string;
-        chartVersion: string;
-        cluster: boolean;
-        kubeconfig?: string;
-        kubeContext?: string;
-      }) => {
-        const { readValuesFile } = await import("./run.js");
-        const { akoSettings, parseValues } = await import("../../workflows/ako/settings.js");
-        const { akoPreflight } = await import("../../workflows/ako/preflight.js");
-        const settings = akoSettings(parseValues(readValuesFile(raw.values), raw.values));
-        const chartVersion = raw.chart
-          ? (await (await import("../../workflows/charts.js")).loadChart(raw.chart)).version
-          : raw.chartVersion;
-        const avi = await app.clients.avi();
-        const { kubeTarget } = await import("../../cli/options.js");
-        const kube = raw.cluster ? await app.clients.kube(kubeTarget(raw)) : undefined;
-        const { Helm } = await import("../../clients/helm.js");
-        const { events, spinner } = app.progress("preflight");
-        let result: PreflightResult;
-        try {
-          result = await akoPreflight(
-            { settings, chartVersion, avi, kube, helmVersion: raw.cluster ? () => new Helm().version() : undefined },
-            events,
-          );
-        } finally {
-          spinner.stop();
-        }
-        await writeOutput(app.output(), app.io, result, renderPreflight);
-        if (!result.passed) throw new VerificationFailed(`${result.checks.filter((c) => c.result === "fail").length} check(s) failed`);
-      },
-    );
+    .action(async (raw) => {
+      const { readValuesFile } = await import("./run.js");
+      const { akoSettings, parseValues } = await import("../../workflows/ako/settings.js");
+      const { akoPreflight } = await import("../../workflows/ako/preflight.js");
+      const settings = akoSettings(parseValues(readValuesFile(raw.values), raw.values));
+      const chartVersion = raw.chart ? (await (await import("../../workflows/charts.js")).loadChart(raw.chart)).version : raw.chartVersion;
+      const avi = await app.clients.avi();
+      const { kubeTarget } = await import("../../cli/options.js");
+      const kube = raw.cluster ? await app.clients.kube(kubeTarget(raw)) : undefined;
+      const helm = raw.cluster ? await app.clients.helm() : undefined;
+      const { events, spinner } = app.progress("preflight");
+      let result: PreflightResult;
+      try {
+        result = await akoPreflight({ settings, chartVersion, avi, kube, helmVersion: helm && (() => helm.version()) }, events);
+      } finally {
+        spinner.stop();
+      }
+      await writeOutput(app.output(), app.io, result, renderPreflight);
+      if (!result.passed) throw new VerificationFailed(`${result.checks.filter((c) => c.result === "fail").length} check(s) failed`);
+    });
 }
 
 export function renderPreflight(io: Io, r: PreflightResult): void {

@@ -1,10 +1,9 @@
-import type { Command } from "commander";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
-import { lifecycleCommand } from "./lifecycle-command.js";
+import { lifecycleBase, runLifecycle } from "./lifecycle-command.js";
 
-export function build(app: App): Command {
-  return lifecycleCommand(
-    app,
+export function build(app: App): CommandUnknownOpts {
+  return lifecycleBase(
     "reload",
     "upgrade AKO in place with new values or chart: CRDs first, restart when values changed, roll back on failure",
     `
@@ -14,5 +13,8 @@ Examples:
   avictl ako reload -f values.yaml --chart ako/ako --latest          # newest chart of a classic repository
 
 Unlike delete-and-install, the release keeps its name and history; on failure the previous revision is restored.`,
-  );
+  )
+    .option("--force", "allow a shardVSSize or clusterName change")
+    .option("--latest", "the newest released chart version of --chart (a classic repository reference)")
+    .action((raw) => runLifecycle(app, "reload", raw));
 }

@@ -3,27 +3,28 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { App } from "../../cli/app.js";
 import { UsageError } from "../../cli/errors.js";
-import { kubeTarget } from "../../cli/options.js";
-import { Helm } from "../../clients/helm.js";
+import { kubeTarget, flagsFor } from "../../cli/options.js";
 import type { AkoDeps } from "../../workflows/ako/lifecycle.js";
 import { akoValues, controllerHostOf, offline, toAkoValuesOptions } from "../../workflows/ako/values.js";
 import { resolveChart, type LoadedChart } from "../../workflows/charts.js";
 import { readValuesFile } from "../../workflows/values-doc.js";
+import type { ValueFlags } from "./flags.js";
 
 /** Shared by the ako commands: files, charts, helm and the clients a lifecycle run needs. */
 export { readValuesFile } from "../../workflows/values-doc.js";
 
 export async function renderValuesFile(
   app: App,
-  raw: Record<string, string | boolean | undefined>,
+  raw: ValueFlags & { values?: string },
   chart?: LoadedChart,
 ): Promise<{ yaml: string; warnings: string[] }> {
-  const o = toAkoValuesOptions({
-    ...(raw as Record<string, string | undefined>),
-    servicesApi: raw.servicesApi === true ? true : undefined,
-    chartVersion: (raw.chartVersion as string | undefined) ?? chart?.version,
-  });
-  if (typeof raw.values === "string") o.base = { text: readValuesFile(raw.values), file: raw.values };
+  const o = toAkoValuesOptions(
+    flagsFor<Parameters<typeof toAkoValuesOptions>[0]>()({
+      ...raw,
+      chartVersion: raw.chartVersion ?? chart?.version,
+    }),
+  );
+  if (raw.values) o.base = { text: readValuesFile(raw.values), file: raw.values };
   if (offline(o)) {
     const target = await app.clients.target().catch(() => undefined);
     return akoValues(o, target ? controllerHostOf(target.controller.value) : "", undefined);
@@ -41,9 +42,9 @@ export function checkOutFile(out: string): void {
 }
 
 /** Rendered values to --out or stdout, warnings on stderr (ako values, amko values). */
-export function emitValues(app: App, r: { yaml: string; warnings: string[] }, out: string | boolean | undefined): void {
+export function emitValues(app: App, r: { yaml: string; warnings: string[] }, out: string | undefined): void {
   for (const w of r.warnings) app.io.err(`${app.io.warn(w)}\n`);
-  if (typeof out === "string") {
+  if (out) {
     checkOutFile(out);
     writeFileSync(out, r.yaml);
     app.io.err(`${app.io.ok(`wrote ${out}`)}\n`);
@@ -51,11 +52,12 @@ export function emitValues(app: App, r: { yaml: string; warnings: string[] }, ou
 }
 
 /** The chart named by --chart / --chart-version / --latest (or AVICTL_CHART_DIR), pulled with helm when it is not local. */
-export function requireChart(
-  raw: { chart?: string; chartVersion?: string | boolean; latest?: string | boolean },
+export async function requireChart(
+  app: App,
+  raw: { chart?: string; chartVersion?: string; latest?: boolean },
   kind: "ako" | "amko" = "ako",
 ): Promise<LoadedChart> {
-  return resolveChart({ ...raw, chartDir: process.env.AVICTL_CHART_DIR || undefined }, kind, new Helm());
+  return resolveChart({ ...raw, chartDir: process.env.AVICTL_CHART_DIR || undefined }, kind, await app.clients.helm());
 }
 
 /** A private temporary directory for values files (never credentials: those go to helm's stdin), removed after the run. */
@@ -76,9 +78,9 @@ export async function lifecycleDeps(app: App, raw: { kubeconfig?: string; kubeCo
   return {
     avi,
     kube,
-    helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context, signal: app.signal }),
+    helm: await app.clients.helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
     valuesFile,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    now: () => Date.now(),
+    sleep: (ms) => app.clients.clock.sleep(ms),
+    now: () => app.clients.clock.now(),
   };
 }

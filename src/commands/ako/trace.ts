@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { contextDnsServer } from "../../cli/context.js";
 import { UsageError, VerificationFailed } from "../../cli/errors.js";
@@ -7,7 +7,7 @@ import { kubeTarget, withKubeOptions } from "../../cli/options.js";
 import { writeOutput } from "../../cli/output.js";
 import type { TraceResult } from "../../workflows/ako/trace.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("trace")
       .description(
@@ -19,9 +19,14 @@ export function build(app: App): Command {
   )
     .addHelpText(
       "after",
-      `\nExamples:\n  avictl ako trace service default/kuard --kube-context s1az1\n  avictl ako trace ingress default/hello1 --kube-context s1az1 --dns-server 127.10.25.40\n\nExit status: 3 when a link is broken.`,
+      `
+Examples:
+  avictl ako trace service default/kuard --kube-context s1az1
+  avictl ako trace ingress default/hello1 --kube-context s1az1 --dns-server 127.10.25.40
+
+Exit status: 3 when a link is broken.`,
     )
-    .action(async (kind: string, ref: string, raw: { kubeconfig?: string; kubeContext?: string; dnsServer?: string }) => {
+    .action(async (kind, ref, raw) => {
       if (kind !== "service" && kind !== "ingress") throw new UsageError(`kind must be service or ingress, not "${kind}"`);
       const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(ref);
       if (!m) throw new UsageError(`"${ref}" is not NAMESPACE/NAME`);
@@ -33,7 +38,7 @@ export function build(app: App): Command {
         if (fromContext) server = parseServer(fromContext.server);
       }
       const { traceAko } = await import("../../workflows/ako/trace.js");
-      const { query } = await import("../../clients/dns.js");
+      const { query } = await app.clients.dns();
       const kube = await app.clients.kube(kubeTarget(raw));
       const result = await traceAko(kind, m[1]!, m[3]!, {
         kube,

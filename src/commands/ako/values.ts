@@ -1,8 +1,8 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { withValueFlags } from "./flags.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withValueFlags(new Command("values").description("render commented AKO Helm values for one cluster (no credentials in them)"))
     .option("-f, --values <file>", "base values to start from (what the flags say wins)")
     .option("--out <file>", "write to this file instead of stdout")
@@ -15,9 +15,9 @@ Examples:
   avictl ako values --cluster-name S1-AZ1 --vip-network AVI_FRONTEND_3025=10.10.25.0/24 \\
       --se-group S1-AZ1-SE-Group --controller-version 20.1.5 --chart-version 1.4.2   # offline`,
     )
-    .action(async (raw: Record<string, string | boolean | undefined>) => {
+    .action(async (raw) => {
       const { checkOutFile, emitValues, renderValuesFile } = await import("./run.js");
-      if (typeof raw.out === "string") checkOutFile(raw.out);
+      if (raw.out) checkOutFile(raw.out);
       emitValues(app, await renderValuesFile(app, raw), raw.out);
     });
 }

@@ -1,10 +1,11 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
+import { flagsFor } from "../../cli/options.js";
 import { OperationError, UsageError } from "../../cli/errors.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import { renderPlan, runPlan } from "../../cli/plan.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   const cmd = new Command("alerts").description("controller alerts: GSLB events to Slack through a ControlScript, list, delete");
   cmd.addCommand(
     new Command("slack")
@@ -17,10 +18,10 @@ export function build(app: App): Command {
         "after",
         `\nExample:\n  avictl --context lab-leader alerts slack --webhook-url-file ~/.slack-webhook --channel '#gslb' --test`,
       )
-      .action(async (raw: Record<string, string | boolean | undefined>) => {
+      .action(async (raw) => {
         const { toSlackOptions, readWebhookUrl, slackAlerts } = await import("../../workflows/alerts/slack.js");
-        const { postJson } = await import("../../clients/http.js");
-        const opts = toSlackOptions({ ...raw, dryRun: app.globals().dryRun } as Parameters<typeof toSlackOptions>[0]);
+        const { postJson } = await app.clients.http();
+        const opts = toSlackOptions(flagsFor<Parameters<typeof toSlackOptions>[0]>()({ ...raw, dryRun: app.globals().dryRun }));
         const { url, warning } = readWebhookUrl(opts.webhookUrlFile);
         const avi = await app.clients.avi();
         const { events, spinner } = app.progress("Slack alerts");
@@ -59,7 +60,7 @@ export function build(app: App): Command {
     new Command("delete")
       .description("delete avictl's Slack alerts (alert configs, then the action group and ControlScript when none is left)")
       .option("--events <list>", "only these events' alert configs")
-      .action(async (raw: { events?: string }) => {
+      .action(async (raw) => {
         const { deleteAlerts, GS_EVENTS } = await import("../../workflows/alerts/slack.js");
         const only = raw.events?.split(",").map((e) => e.trim().toUpperCase());
         const bad = only?.find((e) => !(GS_EVENTS as readonly string[]).includes(e));

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { parseDuration } from "../../cli/context.js";
 import type { Io } from "../../cli/io.js";
@@ -6,7 +6,7 @@ import { collect } from "../../cli/options.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { AmkoInstallResult } from "../../workflows/amko/install.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("install")
     .description(
       "check AKO runs in every member cluster, build gslb-members from kube contexts, install AMKO on the followers, then on the leader, and wait",
@@ -16,7 +16,7 @@ export function build(app: App): Command {
     .option("--followers <names>", "members that get a follower AMKO (federation, chart 1.4.2+), comma-separated, or 'all'")
     .option("--ako-namespace <ns>", "namespace where AKO runs in every member cluster", "avi-system")
     .option("--selector <key=value>", "label that marks Ingresses/Services for GSLB", "app=gslb")
-    .option("--split <name=weight,...>", "traffic split, weights 1-20 (default: equal)")
+    .option("--split <weights>", "traffic split NAME=WEIGHT,..., weights 1-20 (default: equal)")
     .option("--ttl <seconds>", "TTL of the GSLB DNS answers")
     .option("--chart <path|ref>", "AMKO chart: archive, directory or chart reference (default: the published OCI chart)")
     .option("--chart-version <version>", "chart version to pull when --chart is not a local archive (default: 1.13.1)")
@@ -32,74 +32,58 @@ Example:
 AKO must be installed and running in every member cluster first (as the AMKO docs require); the
 follower AMKOs are installed before the leader's, which alone creates the GSLB services.`,
     )
-    .action(
-      async (raw: {
-        leaderContext: string;
-        member?: string[];
-        followers?: string;
-        akoNamespace: string;
-        selector: string;
-        split?: string;
-        ttl?: string;
-        chart?: string;
-        chartVersion?: string;
-        kubeconfig?: string;
-        waitTimeout: string;
-      }) => {
-        const { installAmko, parseFollowers, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
-        const { parseSplit } = await import("../../workflows/amko/traffic-split.js");
-        const { renderAmkoValues } = await import("../../workflows/amko/render.js");
-        const { parseCount } = await import("../../workflows/infra/net.js");
-        const { requireChart, scratch } = await import("../ako/run.js");
-        const { controllerHostOf } = await import("../../workflows/ako/values.js");
-        const { Kube } = await import("../../clients/k8s.js");
-        const { Helm } = await import("../../clients/helm.js");
-        const members = parseMembers(raw.member ?? []);
-        const split = raw.split ? parseSplit([raw.split]) : [];
-        const selector = parseSelector(raw.selector);
-        const followers = parseFollowers(raw.followers, members, raw.leaderContext);
-        const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
-        const chart = await requireChart(raw, "amko");
-        const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
-        const target = await app.clients.target();
-        const avi = await app.clients.avi();
-        const credentials = await app.clients.credentials();
-        const tmp = scratch();
-        const { events, spinner } = app.progress("AMKO install");
-        let result: AmkoInstallResult;
-        try {
-          result = await installAmko(
-            {
-              leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext },
-              members,
-              followers,
-              akoNamespace: raw.akoNamespace,
-              selector,
-              split,
-              ttl,
-              chart,
-              leaderController: controllerHostOf(target.controller.value),
-              controllerVersion: avi.controllerVersion,
-              credentials,
-              waitTimeoutMs,
-            },
-            {
-              helm: (context) => new Helm({ kubeconfig: raw.kubeconfig, kubeContext: context, signal: app.signal }),
-              render: renderAmkoValues,
-              writeValues: (text) => tmp.write("values.yaml", text),
-              connect: (t) => Kube.connect(t),
-              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-              now: () => Date.now(),
-            },
-            events,
-          );
-        } finally {
-          spinner.stop();
-          tmp.dispose();
-        }
-        await writeOutput(app.output(), app.io, result, render);
-      },
-    );
+    .action(async (raw) => {
+      const { installAmko, parseFollowers, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
+      const { parseSplit } = await import("../../workflows/amko/traffic-split.js");
+      const { renderAmkoValues } = await import("../../workflows/amko/render.js");
+      const { parseCount } = await import("../../workflows/infra/net.js");
+      const { requireChart, scratch } = await import("../ako/run.js");
+      const { controllerHostOf } = await import("../../workflows/ako/values.js");
+      const members = parseMembers(raw.member ?? []);
+      const split = raw.split ? parseSplit([raw.split]) : [];
+      const selector = parseSelector(raw.selector);
+      const followers = parseFollowers(raw.followers, members, raw.leaderContext);
+      const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
+      const chart = await requireChart(app, raw, "amko");
+      const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
+      const target = await app.clients.target();
+      const avi = await app.clients.avi();
+      const credentials = await app.clients.credentials();
+      const tmp = scratch();
+      const { events, spinner } = app.progress("AMKO install");
+      let result: AmkoInstallResult;
+      try {
+        result = await installAmko(
+          {
+            leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext },
+            members,
+            followers,
+            akoNamespace: raw.akoNamespace,
+            selector,
+            split,
+            ttl,
+            chart,
+            leaderController: controllerHostOf(target.controller.value),
+            controllerVersion: avi.controllerVersion,
+            credentials,
+            waitTimeoutMs,
+          },
+          {
+            helm: (context) => app.clients.helm({ kubeconfig: raw.kubeconfig, kubeContext: context }),
+            render: renderAmkoValues,
+            writeValues: (text) => tmp.write("values.yaml", text),
+            connect: (t) => app.clients.kube(t),
+            sleep: (ms) => app.clients.clock.sleep(ms),
+            now: () => app.clients.clock.now(),
+          },
+          events,
+        );
+      } finally {
+        spinner.stop();
+        tmp.dispose();
+      }
+      await writeOutput(app.output(), app.io, result, render);
+    });
 }
 
 function render(io: Io, r: AmkoInstallResult): void {

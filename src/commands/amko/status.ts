@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
@@ -6,21 +6,24 @@ import { kubeTarget, withKubeOptions } from "../../cli/options.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { AmkoStatus } from "../../workflows/amko/status.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("status").description("AMKO release, pod, GSLBConfig state and the traffic split with expected shares"),
   )
     .addHelpText("after", `\nExit status: 3 when AMKO is not deployed or not ready, or reports an error.`)
-    .action(async (raw: { kubeconfig?: string; kubeContext?: string }) => {
+    .action(async (raw) => {
       const { amkoStatus } = await import("../../workflows/amko/status.js");
-      const { Helm } = await import("../../clients/helm.js");
       const kube = await app.clients.kube(kubeTarget(raw));
       // The GSLB services AMKO made are read on the leader when a controller is configured (e.g. --context lab-leader).
       const leader = await app.clients.target().then(
         () => () => app.clients.avi(),
         () => undefined,
       );
-      const status = await amkoStatus({ kube, helm: new Helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }), leader });
+      const status = await amkoStatus({
+        kube,
+        helm: await app.clients.helm({ kubeconfig: raw.kubeconfig, kubeContext: kube.context }),
+        leader,
+      });
       await writeOutput(app.output(), app.io, status, render);
       if (!status.healthy) throw new VerificationFailed(status.release ? "AMKO is not healthy" : "no AMKO release in avi-system");
     });
@@ -40,7 +43,8 @@ function render(io: Io, s: AmkoStatus): void {
     );
   if (s.gslbConfig)
     io.out(
-      `${c.bold("GSLBConfig")}  ${s.gslbConfig.state}; leader ${s.gslbConfig.leader ?? "-"}; members ${s.gslbConfig.members.join(", ")}${s.gslbConfig.amkoUUID ? `; uuid ${s.gslbConfig.amkoUUID}` : ""}\n`,
+      `${c.bold("GSLBConfig")}  ${s.gslbConfig.state}; leader ${s.gslbConfig.leader ?? "-"}; members ${s.gslbConfig.members.join(", ")}` +
+        `${s.gslbConfig.amkoUUID ? `; uuid ${s.gslbConfig.amkoUUID}` : ""}\n`,
     );
   if (s.gdp) {
     io.out(`${c.bold("GDP")}         global-gdp: ${s.gdp.status}\n`);

@@ -1,11 +1,11 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { kubeTarget, withKubeOptions } from "../../cli/options.js";
 import { renderPlan } from "../../cli/plan.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { TrafficSplitResult } from "../../workflows/amko/traffic-split.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("traffic-split")
       .description("change the GSLB weights of global-gdp at runtime and show the expected share per cluster")
@@ -20,7 +20,7 @@ Examples:
 
 Then measure it: avictl check-dns hello.avi.iberia.local --qps 100 --count 5000 --expect s1az1=6,s1az2=3,s2=1 ...`,
     )
-    .action(async (specs: string[], raw: { kubeconfig?: string; kubeContext?: string }) => {
+    .action(async (specs, raw) => {
       const { parseSplit, setTrafficSplit } = await import("../../workflows/amko/traffic-split.js");
       const weights = parseSplit(specs);
       const kube = await app.clients.kube(kubeTarget(raw));

@@ -1,8 +1,8 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
-import { collect } from "../../cli/options.js";
+import { collect, flagsFor } from "../../cli/options.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("values")
     .description("render commented AMKO Helm values: leader, members, federation, GDP selector and weights (no credentials in them)")
     .option(
@@ -13,7 +13,7 @@ export function build(app: App): Command {
     .option("--current-cluster <name>", "the member this AMKO runs on (default: the first --member)")
     .option("--follower", "values for a follower AMKO (federation, chart 1.4.2+): it creates no GSLB services")
     .option("--selector <key=value>", "label that marks Ingresses/Services for GSLB (default: app=gslb)")
-    .option("--split <name=weight,...>", "traffic split, weights 1-20 (default: equal)")
+    .option("--split <weights>", "traffic split NAME=WEIGHT,..., weights 1-20 (default: equal)")
     .option("--ttl <seconds>", "TTL of the GSLB DNS answers (default: the DNS profile's)")
     .option("--sync-vip-only <name>", "member whose GSLB services only get the VIP synced (repeatable)", collect)
     .option("--leader-controller <host>", "GSLB leader controller (default: the context's controller)")
@@ -33,22 +33,18 @@ Examples:
   avictl amko values --member s1az1 --member s1az2 --member s2 --current-cluster s2 --follower \\
       --leader-controller 10.10.20.42 --controller-version 20.1.5 --chart-version 1.13.1   # offline`,
     )
-    .action(async (raw: Record<string, string | string[] | boolean | undefined>) => {
+    .action(async (raw) => {
       const { amkoOffline, amkoValues, toAmkoValuesOptions } = await import("../../workflows/amko/values.js");
       const { controllerHostOf } = await import("../../workflows/ako/values.js");
       const { checkOutFile, emitValues, readValuesFile } = await import("../ako/run.js");
-      if (typeof raw.out === "string") checkOutFile(raw.out);
-      const o = toAmkoValuesOptions(raw as Parameters<typeof toAmkoValuesOptions>[0]);
-      if (typeof raw.values === "string") o.base = { text: readValuesFile(raw.values), file: raw.values };
+      if (raw.out) checkOutFile(raw.out);
+      const o = toAmkoValuesOptions(flagsFor<Parameters<typeof toAmkoValuesOptions>[0]>()(raw));
+      if (raw.values) o.base = { text: readValuesFile(raw.values), file: raw.values };
       const offline = amkoOffline(o);
       // Offline, a context is optional: it only supplies the leader's address when no flag does.
       const target =
         o.leaderController && offline ? undefined : await (offline ? app.clients.target().catch(() => undefined) : app.clients.target());
       const leader = o.leaderController ?? (target ? controllerHostOf(target.controller.value) : undefined);
-      emitValues(
-        app,
-        await amkoValues(o, leader, offline ? undefined : await app.clients.avi()),
-        typeof raw.out === "string" ? raw.out : undefined,
-      );
+      emitValues(app, await amkoValues(o, leader, offline ? undefined : await app.clients.avi()), raw.out);
     });
 }

@@ -1,9 +1,9 @@
-import { Command } from "commander";
-import { collect } from "../../cli/options.js";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { collect, flagsFor } from "../../cli/options.js";
 import type { App } from "../../cli/app.js";
 import { runPlan } from "../../cli/plan.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("cloud")
     .description("internal IPAM and DNS profiles attached to the cloud, state-based DNS registration, SE management network")
     .option("--cloud <name>", "cloud", "Default-Cloud")
@@ -28,9 +28,11 @@ Examples:
   avictl bootstrap cloud --dns-domain avi.iberia.local --mgmt-network REGIONB_MGMT_3020 \\
     --mgmt-subnet 10.10.20.0/24 --mgmt-pool 10.10.20.45-10.10.20.50 --mgmt-gateway 10.10.20.1`,
     )
-    .action(async (raw: Record<string, unknown>) => {
+    .action(async (raw) => {
       const { toBootstrapCloudOptions, bootstrapCloud } = await import("../../workflows/bootstrap/cloud.js");
-      const opts = toBootstrapCloudOptions({ ...raw, dryRun: app.globals().dryRun });
+      const opts = toBootstrapCloudOptions(
+        flagsFor<Parameters<typeof toBootstrapCloudOptions>[0]>()({ ...raw, dryRun: app.globals().dryRun }),
+      );
       await runPlan(app, "bootstrapping the cloud", (avi, events) => bootstrapCloud(opts, avi, events));
     });
 }

@@ -1,8 +1,8 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { UsageError } from "../../cli/errors.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("current-context").description("print the current context's name").action(async () => {
     const { loadConfig } = await import("../../base/config.js");
     const current = loadConfig().currentContext;

@@ -1,8 +1,8 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("get-contexts").description("list the contexts").action(async () => {
     const { listContexts } = await import("../../workflows/config.js");
     const rows = listContexts();

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { UsageError } from "../../cli/errors.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("set-context")
     .description(
       "create or update a context from the global flags (--controller, --username, --tenant, --api-version, --ca-cert, --insecure)",
@@ -22,7 +22,7 @@ Examples:
   avictl config set-context site1 --controller 10.10.20.43 --username admin --insecure --password-stdin < pw.txt
   avictl config set-context site2 --controller 10.10.20.44 --password-env SITE2_PASSWORD`,
     )
-    .action(async (name: string, o: { kubeContext?: string; passwordEnv?: string; dnsServer?: string }) => {
+    .action(async (name, o) => {
       const g = app.globals();
       let password: string | undefined;
       if (g.passwordStdin) password = readFileSync(0, "utf8").replace(/\r?\n$/, "");

@@ -1,11 +1,11 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("use-context")
     .description("make a context the current one")
     .argument("<name>", "context name")
-    .action(async (name: string) => {
+    .action(async (name) => {
       const { useContext } = await import("../../workflows/config.js");
       useContext(name);
       app.io.err(`${app.io.ok(`switched to context "${name}"`)}\n`);

@@ -1,7 +1,7 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("view").description("show the config file with secrets redacted").action(async () => {
     const { viewConfig } = await import("../../workflows/config.js");
     const cfg = viewConfig();

@@ -1,9 +1,9 @@
-import { Command } from "commander";
-import { collect } from "../../cli/options.js";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { collect, flagsFor } from "../../cli/options.js";
 import type { App } from "../../cli/app.js";
 import { runPlan } from "../../cli/plan.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("create")
     .description("a DNS virtual service: VIP from IPAM on a network, UDP 53, the DNS SE group, static records")
     .argument("<name>", "virtual service name")
@@ -26,9 +26,9 @@ Examples:
   avictl dns-vs create local-dns-site1 --network AVI_FRONTEND_3025 --record test.avi.iberia.local=10.10.25.99 --set-system-dns
   avictl dns-vs create g-dns --network AVI_FRONTEND_3025 --authoritative avi.iberia.local --admin-email johernandez@iberia.local --invalid-query respond`,
     )
-    .action(async (name: string, raw: Record<string, unknown>) => {
+    .action(async (name, raw) => {
       const { toDnsVsOptions, createDnsVs } = await import("../../workflows/dns-vs/create.js");
-      const opts = toDnsVsOptions(name, { ...raw, dryRun: app.globals().dryRun });
+      const opts = toDnsVsOptions(name, flagsFor<Parameters<typeof toDnsVsOptions>[1]>()({ ...raw, dryRun: app.globals().dryRun }));
       await runPlan(app, `DNS virtual service ${name}`, (avi, events) => createDnsVs(opts, avi, events));
     });
 }

@@ -1,13 +1,13 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { Cancelled, OperationError, VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
-import { collect } from "../../cli/options.js";
+import { collect, flagsFor } from "../../cli/options.js";
 import type { RowSink } from "../../workflows/export-logs/rows.js";
 import type { ExportLogsResult, ExportProgress } from "../../workflows/export-logs/run.js";
 import { renderExport, writeChart } from "./report.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("export-logs")
     .description("export a virtual service's logs (CSV/JSON) and check the answer split against expected weights")
     .requiredOption("--vs <name>", "virtual service")
@@ -26,7 +26,7 @@ export function build(app: App): Command {
     .option("--out <file>", "write rows to FILE (default: stdout)")
     .option("--analyze", "count the values of --by and show shares, a bar chart and the test against --expect")
     .option("--by <field>", "field to count (default: dns_ips, the DNS answer addresses)")
-    .option("--expect <label=weight,...>", "expected split, e.g. s1az1=6,s1az2=3,s2=1 (implies --analyze)")
+    .option("--expect <weights>", "expected split LABEL=WEIGHT,..., e.g. s1az1=6,s1az2=3,s2=1 (implies --analyze)")
     .option(
       "--label <ip=label>",
       "name the site behind an answer address (repeatable; default: the GSLB site logged with the answer, site/VS where one site has several)",
@@ -50,9 +50,9 @@ when the rows use stdout.
 Exit status: 1 when fewer rows were read than the controller counted (unless --allow-incomplete),
 3 when --expect does not hold.`,
     )
-    .action(async (raw: Record<string, unknown>) => {
+    .action(async (raw) => {
       const { toExportLogsOptions } = await import("../../workflows/export-logs/options.js");
-      const o = toExportLogsOptions(raw, Date.now());
+      const o = toExportLogsOptions(flagsFor<Parameters<typeof toExportLogsOptions>[0]>()(raw), Date.now());
       const { exportLogs } = await import("../../workflows/export-logs/run.js");
       const avi = await app.clients.avi();
       const sink = o.out ? await fileSink(o.out) : { write: (t: string) => app.io.write(t), close: async () => undefined };

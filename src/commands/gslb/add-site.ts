@@ -1,11 +1,12 @@
-import { Command, Option } from "commander";
+import { Command, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
+import { flagsFor } from "../../cli/options.js";
 import { UsageError } from "../../cli/errors.js";
 import { renderPlan } from "../../cli/plan.js";
 import { writeOutput } from "../../cli/output.js";
 import { parseDuration } from "../../cli/context.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("add-site")
     .description(
       "add a follower site: log in to it, verify it from the leader, add it, wait until it is reachable, in sync and its DNS VS is up",
@@ -31,27 +32,37 @@ Examples:
 
 Other sites' credentials are never sent again: the site is added with PATCH add.`,
     )
-    .action(async (name: string, raw: Record<string, string | boolean | undefined>) => {
+    .action(async (name, raw) => {
       const { toAddSiteOptions, addSite } = await import("../../workflows/gslb/add-site.js");
       if (!raw.siteController && !raw.siteContext)
         throw new UsageError("give the follower with --site-controller ADDR or --site-context CTX");
-      const opts = toAddSiteOptions(name, {
-        ...raw,
-        waitMs: parseDuration(String(raw.wait), "--wait"),
-        dryRun: app.globals().dryRun,
-      } as Parameters<typeof toAddSiteOptions>[1]);
+      const opts = toAddSiteOptions(
+        name,
+        flagsFor<Parameters<typeof toAddSiteOptions>[1]>()({
+          ...raw,
+          waitMs: parseDuration(raw.wait, "--wait"),
+          dryRun: app.globals().dryRun,
+        }),
+      );
       const follower = await app.clients.siteAvi({
         label: `follower ${name}`,
-        context: raw.siteContext as string | undefined,
-        controller: raw.siteController as string | undefined,
-        username: raw.siteUsername as string | undefined,
-        passwordFile: raw.sitePasswordFile as string | undefined,
+        context: raw.siteContext,
+        controller: raw.siteController,
+        username: raw.siteUsername,
+        passwordFile: raw.sitePasswordFile,
       });
       const leader = await app.clients.avi();
       const { events, spinner } = app.progress(`adding site ${name}`);
       let result;
       try {
-        result = await addSite(opts, leader, follower.avi, { username: follower.username, password: follower.password }, events);
+        result = await addSite(
+          opts,
+          leader,
+          follower.avi,
+          { username: follower.username, password: follower.password },
+          events,
+          app.clients.clock,
+        );
       } finally {
         spinner.stop();
       }

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
@@ -7,7 +7,7 @@ import type { GslbServiceStatus, GslbStatus } from "../../workflows/gslb/status.
 
 const short = (s: string | undefined) => (s ?? "-").replace(/^GSLB_SITE_CFG_|^GSLB_|^OPER_/, "");
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("status")
     .description(
       "GSLB sites (role, address, DNS VSes, reachable, sync, objects pending replication, version) and services (members, ratio, health, expected share, TTL)",
@@ -24,7 +24,7 @@ export function build(app: App): Command {
     });
 }
 
-export function buildServices(app: App): Command {
+export function buildServices(app: App): CommandUnknownOpts {
   return new Command("services")
     .description("GSLB services on the leader: FQDNs, TTL, members with ratio, health and expected share")
     .action(async () => {

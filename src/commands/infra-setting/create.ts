@@ -1,10 +1,10 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
-import { collect, kubeTarget, withKubeOptions } from "../../cli/options.js";
+import { collect, kubeTarget, withKubeOptions, flagsFor } from "../../cli/options.js";
 import { renderPlan } from "../../cli/plan.js";
 import { writeOutput } from "../../cli/output.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return withKubeOptions(
     new Command("create")
       .description("create or converge an AviInfraSetting and the IngressClass / GatewayClass that use it")
@@ -25,9 +25,12 @@ Examples:
       --shard-size DEDICATED --ingress-class critical-ic --gateway-class critical-gwc
   avictl infra-setting create rhi.infra --network AVI_FRONTEND_3025=10.10.25.0/24 --enable-rhi --bgp-peer-label peer1`,
     )
-    .action(async (name: string, raw: Record<string, unknown>) => {
+    .action(async (name, raw) => {
       const { toInfraSettingOptions, createInfraSetting } = await import("../../workflows/infra-setting/create.js");
-      const o = toInfraSettingOptions(name, { ...raw, dryRun: app.globals().dryRun });
+      const o = toInfraSettingOptions(
+        name,
+        flagsFor<Parameters<typeof toInfraSettingOptions>[1]>()({ ...raw, dryRun: app.globals().dryRun }),
+      );
       const kube = await app.clients.kube(kubeTarget(raw));
       await writeOutput(app.output(), app.io, await createInfraSetting(o, kube, await app.clients.avi()), renderPlan);
     });

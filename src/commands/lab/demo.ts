@@ -1,10 +1,11 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
+import { flagsFor } from "../../cli/options.js";
 import { Cancelled, OperationError } from "../../cli/errors.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { DemoResult, DemoStepResult } from "../../workflows/lab/demo.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("demo")
     .description("walk through the blog series on a fresh lab, one real avictl command per step, ending with a table of results")
     .option("--step <n>", "narrate from step N; the steps before it run first, quietly, because later steps build on them")
@@ -27,18 +28,19 @@ Examples:
 
 Exit status: 1 when a step fails (the rest are skipped and the table says which).`,
     )
-    .action(async (raw: { step?: string; pause?: boolean; keep?: boolean; charts?: string }) => {
+    .action(async (raw) => {
       const { toDemoOptions, playDemo } = await import("../../workflows/lab/demo.js");
-      const opts = toDemoOptions(raw);
+      const opts = toDemoOptions(flagsFor<Parameters<typeof toDemoOptions>[0]>()(raw));
       const io = app.io;
       const narrate = app.output() === "table";
-      const pause = Boolean(raw.pause) && io.canPrompt;
+      const pause = raw.pause === true && io.canPrompt;
       if (raw.pause && !pause) io.err(`${io.warn("--pause needs a terminal; running straight through")}\n`);
       if (narrate) io.err(`${io.warn("SIMULATION: every step runs against avictl's lab on 127.0.0.1, not an Avi controller.")}\n`);
       const started = Date.now();
       const result = await playDemo(
         opts,
         {
+          helm: (env) => app.clients.helm({ env }),
           async before(s) {
             if (!narrate) return true;
             if (s.setup) {

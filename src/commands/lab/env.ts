@@ -1,8 +1,8 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { OperationError } from "../../cli/errors.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("env")
     .description("print shell exports that point avictl (and dig, kubectl) at the running lab")
     .addHelpText("after", `\nExample:\n  eval "$(avictl lab env)"`)

@@ -1,7 +1,7 @@
-import { Command } from "commander";
+import { Command } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 
-function siteCommand(app: App, up: boolean): Command {
+function siteCommand(app: App, up: boolean) {
   const verb = up ? "start-site" : "stop-site";
   return new Command(verb)
     .description(
@@ -11,7 +11,7 @@ function siteCommand(app: App, up: boolean): Command {
     )
     .argument("<site>", "lab site: site1, site2 or leader")
     .addHelpText("after", `\nExample:\n  avictl lab ${verb} site2`)
-    .action(async (name: string) => {
+    .action(async (name) => {
       const { setLabSite } = await import("../../workflows/lab/sites.js");
       const r = await setLabSite(name, up);
       const what = up ? "up" : "down";

@@ -1,9 +1,9 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { LabFaults, LabStatus } from "../../workflows/lab/status.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("status")
     .description("what the running lab is made of: controllers, clusters, DNS services and backends, with addresses")
     .addHelpText("after", `\nExamples:\n  avictl lab status\n  avictl lab status -o json | jq -r '.controllers[0].url'`)

@@ -1,29 +1,36 @@
-import { Command, Option } from "commander";
+import { Command, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { UsageError } from "../../cli/errors.js";
 import { parseDuration } from "../../cli/context.js";
 import type { LabUpOptions } from "../../workflows/lab/up.js";
 
-export function toLabUpOptions(raw: Record<string, string | boolean | undefined>): LabUpOptions {
-  const num = (flag: string, v: string | boolean | undefined, max: number): number | undefined => {
+export function toLabUpOptions(raw: {
+  port?: string;
+  aviVersion: string;
+  detach?: boolean;
+  ttl: string;
+  latency?: string;
+  errorRate?: string;
+  resetRate?: string;
+}): LabUpOptions {
+  const num = (flag: string, v: string | undefined, max: number): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || n > max)
-      throw new UsageError(`--${flag} must be a number between 0 and ${max}, not "${String(v)}"`);
+    if (!Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`--${flag} must be a number between 0 and ${max}, not "${v}"`);
     return n;
   };
   return {
     port: num("port", raw.port, 65535) ?? 0,
-    aviVersion: String(raw.aviVersion ?? "30.2.1"),
-    detach: Boolean(raw.detach),
-    ttlMs: parseDuration(String(raw.ttl ?? "8h"), "--ttl"),
+    aviVersion: raw.aviVersion,
+    detach: raw.detach === true,
+    ttlMs: parseDuration(raw.ttl, "--ttl"),
     latencyMs: num("latency", raw.latency, 60_000),
     errorRate: num("error-rate", raw.errorRate, 1),
     resetRate: num("reset-rate", raw.resetRate, 1),
   };
 }
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("up")
     .description("start the lab on 127.0.0.1 (GSLB leader, site1 and site2 controllers) and point contexts at it")
     .option("--port <n>", "controller port (default: any free port)")
@@ -44,7 +51,7 @@ Examples:
   avictl lab up --detach && eval "$(avictl lab env)" && avictl status
   avictl lab up --avi-version 20.1.5 --latency 50`,
     )
-    .action(async (raw: Record<string, string | boolean | undefined>) => {
+    .action(async (raw) => {
       const opts = toLabUpOptions(raw);
       const { runLabUp } = await import("../../workflows/lab/up.js");
       const { events, spinner } = app.progress("starting the lab");

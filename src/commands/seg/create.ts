@@ -1,8 +1,9 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
+import { flagsFor } from "../../cli/options.js";
 import { runPlan } from "../../cli/plan.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("create")
     .description("create or converge a service engine group")
     .argument("<name>", "SE group name")
@@ -25,9 +26,9 @@ Examples:
   avictl seg create DNS-SE-Group --prefix dns --buffer-se 0 --no-log-throttle
   avictl seg create SE-Group-AKO-CRITICAL --ha-mode elastic-active-active --prefix critical`,
     )
-    .action(async (name: string, raw: Record<string, unknown>) => {
+    .action(async (name, raw) => {
       const { toSegCreateOptions, createSeg } = await import("../../workflows/seg/create.js");
-      const opts = toSegCreateOptions(name, { ...raw, dryRun: app.globals().dryRun });
+      const opts = toSegCreateOptions(name, flagsFor<Parameters<typeof toSegCreateOptions>[1]>()({ ...raw, dryRun: app.globals().dryRun }));
       await runPlan(app, `SE group ${name}`, (avi, events) => createSeg(opts, avi, events));
     });
 }

@@ -1,8 +1,8 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("list").description("SE groups with their service engines and virtual services").action(async () => {
     const { listSegs } = await import("../../workflows/seg/list.js");
     const rows = await listSegs(await app.clients.avi());

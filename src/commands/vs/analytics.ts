@@ -1,11 +1,12 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
+import { flagsFor } from "../../cli/options.js";
 import type { Io } from "../../cli/io.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import { renderPlan } from "../../cli/plan.js";
 import type { AnalyticsSettings, VsAnalyticsResult } from "../../workflows/vs/analytics.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("analytics")
     .description("the analytics switches of a virtual service: non-significant logs, real-time metrics, log throttling")
     .argument("<name>", "virtual service name")
@@ -21,9 +22,12 @@ Examples:
 
 Without a switch it only shows the settings. Re-running with the same switches changes nothing.`,
     )
-    .action(async (name: string, raw: Record<string, string | undefined>) => {
+    .action(async (name, raw) => {
       const { toVsAnalyticsOptions, setVsAnalytics } = await import("../../workflows/vs/analytics.js");
-      const opts = toVsAnalyticsOptions(name, { ...raw, dryRun: app.globals().dryRun });
+      const opts = toVsAnalyticsOptions(
+        name,
+        flagsFor<Parameters<typeof toVsAnalyticsOptions>[1]>()({ ...raw, dryRun: app.globals().dryRun }),
+      );
       const avi = await app.clients.avi();
       const { events, spinner } = app.progress(`analytics of ${name}`);
       let result: VsAnalyticsResult;

@@ -1,15 +1,15 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import type { Io } from "../../cli/io.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { KubeOrigin, VsView } from "../../workflows/vs/inspect.js";
 
-export function build(app: App): Command {
+export function build(app: App): CommandUnknownOpts {
   return new Command("list")
     .description("virtual services with VIP, state, SE group, pool members and the Kubernetes object behind them")
     .option("--cluster <name>", "only those AKO made for this clusterName")
     .addHelpText("after", `\nExamples:\n  avictl vs list\n  avictl vs list --cluster S1-AZ1 -o json`)
-    .action(async (raw: { cluster?: string }) => {
+    .action(async (raw) => {
       const { listVirtualServices } = await import("../../workflows/vs/inspect.js");
       const rows = await listVirtualServices(await app.clients.avi(), raw);
       if (rows.length === 0 && app.io.stderrTTY) app.io.err("no virtual services found\n");

@@ -244,7 +244,8 @@ export class KubeStore {
       throw new KubeError(
         415,
         "UnsupportedMediaType",
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+        "the body of the request was in an unknown format - accepted media types include: " +
+          "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
       );
     return { object: this.update(t, cur, this.prepare(t, next), o), created: false };
   }

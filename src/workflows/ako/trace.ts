@@ -165,7 +165,8 @@ export async function traceAko(kind: "service" | "ingress", namespace: string, n
       ips.includes(ip),
       ips.includes(ip)
         ? `${fqdn} → ${ips.join(", ")}`
-        : `${fqdn} answered ${answer.rcode}${ips.length ? ` ${ips.join(", ")}` : ""}, not ${ip}${vs.state !== "OPER_UP" ? ` (the VS is ${vs.state}: state-based DNS registration withdraws its record)` : ""}`,
+        : `${fqdn} answered ${answer.rcode}${ips.length ? ` ${ips.join(", ")}` : ""}, not ${ip}` +
+            `${vs.state !== "OPER_UP" ? ` (the VS is ${vs.state}: state-based DNS registration withdraws its record)` : ""}`,
     );
   }
   return result();

@@ -48,7 +48,7 @@ export interface AmkoInstallOptions {
 
 export interface AmkoDeps {
   /** Helm bound to one kube context. */
-  helm(context: string): HelmOps;
+  helm(context: string): Promise<HelmOps>;
   render(i: AmkoValuesInput): string;
   /** Writes a values file (never with secrets); returns its path and a remover. */
   writeValues(text: string): { path: string; remove(): void };
@@ -181,7 +181,7 @@ export async function installAmko(o: AmkoInstallOptions, d: AmkoDeps, events: Ev
   for (const t of targets) {
     const kube = t.leader ? leader : reachable.find((c) => c.name === t.member)!.kube;
     const where = t.leader ? `leader ${t.context}` : `follower ${t.context}`;
-    const helm = d.helm(t.context);
+    const helm = await d.helm(t.context);
     step(`namespace ${where}`, AMKO_NAMESPACE);
     await kube.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: AMKO_NAMESPACE } });
     step(`secret ${where}`, `gslb-config-secret with ${o.members.length} member contexts`);

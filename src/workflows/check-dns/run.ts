@@ -155,7 +155,7 @@ export async function checkDns(
   signal: AbortSignal,
 ): Promise<CheckDnsSummary> {
   const tally = new Tally();
-  const started = Date.now();
+  const started = c.now().getTime();
   // A server that does not resolve is a usage error, found before the first query.
   const server = await resolveServer(o.server, c);
   // Learned from pages: address → site, so later answers from the same address are labelled even if HTTP fails.
@@ -236,7 +236,7 @@ export async function checkDns(
     }
     onIteration(it, tally);
   }
-  return summarise(o, tally, server, (Date.now() - started) / 1000);
+  return summarise(o, tally, server, (c.now().getTime() - started) / 1000);
 }
 
 /** Load mode (dnsperf-style): the split of first answers at a target rate or as fast as possible. */

@@ -1,4 +1,5 @@
 import { OperationError, UsageError } from "../../base/errors.js";
+import type { Clock } from "../../base/clock.js";
 import { AviApiError } from "../../clients/avi/errors.js";
 import type { AviClient } from "../../clients/avi/types.js";
 import { createDnsVs, toDnsVsOptions } from "../dns-vs/create.js";
@@ -75,7 +76,7 @@ export async function addSite(
   follower: AviClient,
   creds: { username: string; password: string },
   events: Events,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  clock: Clock,
 ): Promise<AddSiteResult> {
   const before = leader.writes + follower.writes;
   const where = `follower ${o.name} (${host(follower)})`;
@@ -163,7 +164,7 @@ export async function addSite(
     await leader.patch<Gslb>("gslb", gslb.uuid!, "add", { sites: [entry] });
   }
 
-  const deadline = Date.now() + o.waitMs;
+  const deadline = clock.now() + o.waitMs;
   let problem: string | undefined;
   for (;;) {
     const rt = (await gslbRuntime(leader, gslb.uuid!)).find(
@@ -172,12 +173,12 @@ export async function addSite(
     problem = siteProblem(rt);
     if (!problem) break;
     events.step(`waiting for ${o.name}: ${problem}`);
-    if (Date.now() >= deadline)
+    if (clock.now() >= deadline)
       throw new OperationError(
         `site ${o.name} was added but is not ready after ${Math.round(o.waitMs / 1000)}s: ${problem}`,
         "see 'avictl gslb status' on the leader",
       );
-    await sleep(1000);
+    await clock.sleep(1000);
   }
   site.ready = true;
   return { dryRun: false, plan, warnings, writes: leader.writes + follower.writes - before, site };

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configPath, loadConfig } from "../../base/config.js";
 import { OperationError, UsageError } from "../../base/errors.js";
-import { Helm } from "../../clients/helm.js";
+import type { Helm } from "../../clients/helm.js";
 import { labDir, readLabState } from "../../lab/state.js";
 import { startSlackReceiver } from "./demo-receiver.js";
 import { demoSteps, SLACK_URL_FILE, type DemoContext, type DemoStep, type Need } from "./demo-steps.js";
@@ -182,7 +182,7 @@ export interface DemoResult {
  */
 export async function playDemo(
   o: DemoOptions,
-  hooks: Pick<DemoRunOptions, "before" | "after">,
+  hooks: Pick<DemoRunOptions, "before" | "after"> & { helm(env: NodeJS.ProcessEnv): Promise<Pick<Helm, "version">> },
   signal: AbortSignal,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<DemoResult> {
@@ -215,7 +215,7 @@ export async function playDemo(
   };
   const check = needChecker({
     charts,
-    helmVersion: () => new Helm({ env: child }).version(),
+    helmVersion: async () => (await hooks.helm(child)).version(),
     contexts: () => loadConfig(configPath(child)).contexts.map((c) => c.name),
   });
   try {

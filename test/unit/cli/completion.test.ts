@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import type { Command } from "commander";
+import type { RootCommand } from "../../../src/cli/root.js";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/cli/app.js";
 import { testIo } from "../../../src/cli/io.js";
@@ -7,8 +7,8 @@ import { buildProgram } from "../../../src/cli/program.js";
 import { describeTree } from "../../../src/commands/completion.js";
 import { completionScript } from "../../../src/workflows/completion.js";
 
-async function program(): Promise<Command> {
-  const holder: { program?: Command } = {};
+async function program(): Promise<RootCommand> {
+  const holder: { program?: RootCommand } = {};
   const app = createApp(testIo(), () => holder.program!, new AbortController().signal, {});
   holder.program = await buildProgram(app);
   return holder.program;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command } from "commander";
+import { Command } from "@commander-js/extra-typings";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/cli/errors.js";
 import { checkController, checkInputs } from "../../../src/cli/options.js";

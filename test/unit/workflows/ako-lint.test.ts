@@ -157,7 +157,8 @@ describe("lintAkoValues", () => {
 
   it("checks the YAML types the chart templates compare", () => {
     const r = lint(
-      'L7Settings:\n  defaultIngController: true\nreplicaCount: "2"\nNetworkSettings:\n  vipNetworkList:\n    networkName: AVI_FRONTEND_3025\n    cidr: 10.10.25.0/24\nAKOSettings:\n  primaryInstance: "true"\n',
+      'L7Settings:\n  defaultIngController: true\nreplicaCount: "2"\n' +
+        'NetworkSettings:\n  vipNetworkList:\n    networkName: AVI_FRONTEND_3025\n    cidr: 10.10.25.0/24\nAKOSettings:\n  primaryInstance: "true"\n',
     );
     expect(r.findings.map((f) => f.path)).toEqual([
       "L7Settings.defaultIngController",

@@ -6,7 +6,10 @@ import { toInfraSettingOptions } from "../../../src/workflows/infra-setting/crea
 describe("akoSettings", () => {
   it("reads the current layout (vipNetworkList with cidr)", () => {
     const v = parseValues(
-      `AKOSettings:\n  clusterName: S1-AZ1\n  cniPlugin: antrea\nControllerSettings:\n  controllerHost: 10.10.20.43\n  cloudName: Default-Cloud\n  serviceEngineGroupName: S1-AZ1-SE-Group\nNetworkSettings:\n  vipNetworkList:\n    - networkName: AVI_FRONTEND_3025\n      cidr: 10.10.25.0/24\n  defaultDomain: avi.iberia.local\nL7Settings:\n  shardVSSize: SMALL\n`,
+      `AKOSettings:\n  clusterName: S1-AZ1\n  cniPlugin: antrea\n` +
+        `ControllerSettings:\n  controllerHost: 10.10.20.43\n  cloudName: Default-Cloud\n  serviceEngineGroupName: S1-AZ1-SE-Group\n` +
+        `NetworkSettings:\n  vipNetworkList:\n    - networkName: AVI_FRONTEND_3025\n      cidr: 10.10.25.0/24\n  defaultDomain: avi.iberia.local\n` +
+        `L7Settings:\n  shardVSSize: SMALL\n`,
       "values.yaml",
     );
     expect(akoSettings(v)).toMatchObject({
@@ -22,7 +25,8 @@ describe("akoSettings", () => {
   });
   it("reads the 1.2–1.3 layout (networkName, subnetIP/subnetPrefix, controllerIP, L4 default domain)", () => {
     const v = parseValues(
-      `ControllerSettings:\n  controllerIP: 10.10.20.43\nNetworkSettings:\n  networkName: AVI_FRONTEND_3025\n  subnetIP: 10.10.25.0\n  subnetPrefix: 24\nL4Settings:\n  defaultDomain: avi.iberia.local\n`,
+      `ControllerSettings:\n  controllerIP: 10.10.20.43\n` +
+        `NetworkSettings:\n  networkName: AVI_FRONTEND_3025\n  subnetIP: 10.10.25.0\n  subnetPrefix: 24\nL4Settings:\n  defaultDomain: avi.iberia.local\n`,
       "old.yaml",
     );
     expect(akoSettings(v)).toMatchObject({
