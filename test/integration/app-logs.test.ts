@@ -16,6 +16,12 @@ const podIps = (app: string) =>
     .objects("v1", "Pod")
     .filter((p) => (p.metadata as { labels?: Record<string, string> } | undefined)?.labels?.app === app)
     .map((p) => (p as { status?: { podIP?: string } }).status?.podIP);
+const podNames = (app: string) =>
+  lab.cluster.kube
+    .objects("v1", "Pod")
+    .filter((p) => (p.metadata as { labels?: Record<string, string> } | undefined)?.labels?.app === app)
+    .map((p) => String((p.metadata as { name?: string } | undefined)?.name))
+    .sort();
 const window = () => ["--start", new Date(Date.now() - 120_000).toISOString(), "--end", new Date(Date.now() + 1000).toISOString()];
 
 beforeAll(async () => {
@@ -40,7 +46,8 @@ describe("requests served by the lab's VIP listeners are logged by their virtual
       expect(page.status).toBe(200);
       pods.add(page.pod!);
     }
-    expect(pods.size).toBe(2);
+    // This lab's pods answered (the VIP is a shared loopback address another lab on the host could hold).
+    expect([...pods].sort()).toEqual(podNames("hello"));
     expect((await lab.http(vip, 80, "nobody.avi.iberia.local")).status).toBe(503);
 
     const out = join(dir, "app.csv");
@@ -94,7 +101,7 @@ describe("requests served by the lab's VIP listeners are logged by their virtual
     const vip = (lab.lab.ctrl.store.get("vsvip", String(vsObj.vsvip_ref).split("/").pop()!)!.vip as { ip_address: { addr: string } }[])[0]!
       .ip_address.addr;
     expect((await cli(["vs", "analytics", vs, "--non-significant-logs", "on", "--log-throttle", "off"])).code).toBe(0);
-    for (let i = 0; i < 5; i++) expect((await lab.http(vip, 8080)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect(await lab.http(vip, 8080)).toMatchObject({ status: 200, pod: podNames("kuard")[0] });
     const conn = await cli(["export-logs", "--vs", vs, ...window(), "--type", "conn", "--format", "json"]);
     expect(conn.code, conn.stderr).toBe(0);
     const logs = JSON.parse(conn.stdout) as Record<string, unknown>[];
