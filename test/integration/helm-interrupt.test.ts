@@ -134,42 +134,27 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
   });
   afterAll(async () => lab?.close());
 
-  it.each([
-    ["ako install (chart 1.4.2, credentials rendered from values)", "SIGINT", "s1az2", "ako"],
-    ["amko install", "SIGTERM", "s1az1", "amko"],
-  ])("%s: %s stops helm, undoes the release, exits 130, leaves no credential file and no helm", async (_, signal, ctx, release) => {
+  /** Interrupt an install while helm runs: helm stopped, the new release undone, exit 130, nothing left behind. */
+  async function interruptedInstall(signal: NodeJS.Signals, ctx: string, release: "ako" | "amko") {
     mkdirSync(marks, { recursive: true });
     rmSync(join(marks, "upgraded"), { force: true });
     writeFileSync(join(marks, "pids"), "");
     writeFileSync(join(marks, "slow"), "");
-    let args: string[];
-    if (release === "ako") {
-      args = [
-        "ako",
-        "install",
-        "-f",
-        await akoValues("INFO"),
-        "--chart",
-        join(chartsDir, "ako-1.4.2.tgz"),
-        "--skip-preflight",
-        "--kube-context",
-        ctx,
-      ];
-    } else {
-      args = [
-        "amko",
-        "install",
-        "--leader-context",
-        ctx,
-        "--member",
-        "s1az1=s1az1",
-        "--member",
-        "s2=s2",
-        "--chart",
-        join(chartsDir, "amko-1.13.1.tgz"),
-      ];
-    }
-    const r = await interruptDuringHelm(args, signal as NodeJS.Signals);
+    const args =
+      release === "ako"
+        ? [
+            "ako",
+            "install",
+            "-f",
+            await akoValues("INFO"),
+            "--chart",
+            join(chartsDir, "ako-1.4.2.tgz"),
+            "--skip-preflight",
+            "--kube-context",
+            ctx,
+          ]
+        : ["amko", "install", "--leader-context", ctx, "--member", `${ctx}=${ctx}`, "--chart", join(chartsDir, "amko-1.13.1.tgz")];
+    const r = await interruptDuringHelm(args, signal);
     expect(r.during).toEqual([]);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(new RegExp(`cancelled: interrupted; helm was stopped and the new release ${release} uninstalled`));
@@ -181,7 +166,10 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
     expect(filesHolding(tmp, password)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([]);
     expect(await releases(ctx)).not.toContain(release);
-  });
+  }
+
+  it("ako install (chart 1.4.2, credentials rendered from values): SIGINT stops helm, undoes the release, exits 130, leaves no credential file and no helm", () =>
+    interruptedInstall("SIGINT", "s1az2", "ako"));
 
   it("ako reload interrupted during helm rolls back to the revision that ran before", async () => {
     mkdirSync(marks, { recursive: true });
@@ -236,4 +224,7 @@ describe.skipIf(Boolean(missing))("interrupting ako/amko install while helm runs
     expect(values.AKOSettings.logLevel).toBe("WARN");
     expect(filesHolding(tmp, password)).toEqual([]);
   });
+
+  it("amko install (after AKO runs in the member cluster): SIGTERM stops helm, undoes the release, exits 130, leaves no credential file and no helm", () =>
+    interruptedInstall("SIGTERM", "s1az2", "amko"));
 });
