@@ -71,9 +71,9 @@ export function createClients(
         );
       return t;
     }));
+  const logger: Logger = { debug: (line) => (globals().debug ? io.err(io.dim(`[debug] ${line}\n`)) : undefined) };
   const connect = async (t: Target, secret: { kind: "token" | "password"; value: string }): Promise<AviClient> => {
     const { RestAviClient } = await import("../clients/avi/client.js");
-    const debug = globals().debug;
     return RestAviClient.connect({
       controller: t.controller.value,
       username: t.username.value,
@@ -84,7 +84,7 @@ export function createClients(
       insecure: t.insecure.value,
       timeoutMs: t.timeoutMs,
       retryBaseMs: env.AVICTL_RETRY_BASE_MS ? Number(env.AVICTL_RETRY_BASE_MS) : undefined,
-      trace: debug ? (line) => io.err(io.dim(`[debug] ${line}\n`)) : undefined,
+      trace: globals().debug ? logger.debug : undefined,
     });
   };
   return {
@@ -150,7 +150,7 @@ export function createClients(
     dns: () => import("../clients/dns.js"),
     http: () => import("../clients/http.js"),
     clock: systemClock,
-    logger: { debug: (line) => (globals().debug ? io.err(io.dim(`[debug] ${line}\n`)) : undefined) },
+    logger,
     async close() {
       for (const p of [...(avi ? [avi] : []), ...others]) {
         const client = await p.catch(() => undefined);

@@ -1,7 +1,7 @@
 import { Command } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { parseDuration } from "../../cli/context.js";
-import { OperationError, UsageError, VerificationFailed } from "../../cli/errors.js";
+import { OperationError, VerificationFailed } from "../../cli/errors.js";
 import type { Io } from "../../cli/io.js";
 import { withKubeOptions } from "../../cli/options.js";
 import { printTable, writeOutput } from "../../cli/output.js";
@@ -30,20 +30,15 @@ type LifecycleFlags = ReturnType<ReturnType<typeof lifecycleBase>["opts"]> & { f
 /** `ako install` and `ako reload` share everything but the failure handling of the workflow. */
 export async function runLifecycle(app: App, mode: "install" | "reload", raw: LifecycleFlags): Promise<void> {
   const { readValuesFile, requireChart, renderValuesFile, scratch, lifecycleDeps } = await import("./run.js");
-  const { runAko } = await import("../../workflows/ako/lifecycle.js");
-  const { parseValues } = await import("../../workflows/ako/settings.js");
+  const { runAko, checkAkoNamespace, chooseAkoValues } = await import("../../workflows/ako/lifecycle.js");
   const chart = await requireChart(app, raw);
-  const { compareVersions } = await import("../../clients/avi/version.js");
-  // AKO up to 1.4.2 looks for its ConfigMap and Secret in avi-system whatever its own namespace.
-  if (compareVersions(chart.version, "1.4.3") < 0 && raw.namespace !== "avi-system")
-    throw new UsageError(`AKO ${chart.version} only works in namespace avi-system, not ${raw.namespace}`);
+  checkAkoNamespace(chart.version, raw.namespace);
   const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
-  // Values: the file as given, or rendered from the flags (with the file as base).
-  let text: string;
-  if (raw.clusterName || raw.vipNetwork || raw.seGroup) text = (await renderValuesFile(app, raw, chart)).yaml;
-  else if (raw.values) text = readValuesFile(raw.values);
-  else throw new UsageError("give -f values.yaml or the value flags (--cluster-name, --vip-network, --se-group)");
-  const values = parseValues(text, raw.values ?? "rendered values");
+  const { text, values } = await chooseAkoValues(
+    { flags: Boolean(raw.clusterName || raw.vipNetwork || raw.seGroup), file: raw.values },
+    async () => (await renderValuesFile(app, raw, chart)).yaml,
+    readValuesFile,
+  );
   const tmp = scratch();
   if (app.globals().dryRun) {
     const { planAko } = await import("../../workflows/ako/plan.js");

@@ -7,7 +7,7 @@ import type { Events } from "../events.js";
 import { undoInterrupted, type ChartInfo, type Credentials, type HelmOps, type StepRecord } from "../helm-release.js";
 import { akoPreflight, type PreflightResult } from "./preflight.js";
 import { podReady, restartStatefulSet, type Pod } from "../k8s/pods.js";
-import { akoConnection, akoRoutes, akoSettings, type AkoConnection, type AkoSettings } from "./settings.js";
+import { akoConnection, akoRoutes, akoSettings, parseValues, type AkoConnection, type AkoSettings } from "./settings.js";
 
 export interface AkoRunOptions {
   values: Record<string, unknown>;
@@ -46,6 +46,28 @@ export interface AkoRunResult {
 }
 
 const AKO_POD = "ako-0";
+
+/** AKO up to 1.4.2 looks for its ConfigMap and Secret in avi-system whatever its own namespace. */
+export function checkAkoNamespace(chartVersion: string, namespace: string): void {
+  if (compareVersions(chartVersion, "1.4.3") < 0 && namespace !== "avi-system")
+    throw new UsageError(`AKO ${chartVersion} only works in namespace avi-system, not ${namespace}`);
+}
+
+/**
+ * The values install and reload apply: rendered from the value flags when any is given (a values
+ * file is then their base), else the values file as given.
+ */
+export async function chooseAkoValues(
+  o: { flags: boolean; file?: string },
+  render: () => Promise<string>,
+  read: (file: string) => string,
+): Promise<{ text: string; values: Record<string, unknown> }> {
+  let text: string;
+  if (o.flags) text = await render();
+  else if (o.file) text = read(o.file);
+  else throw new UsageError("give -f values.yaml or the value flags (--cluster-name, --vip-network, --se-group)");
+  return { text, values: parseValues(text, o.file ?? "rendered values") };
+}
 
 /** The values file must not carry credentials: avictl supplies them itself (secret or temporary file). */
 function assertNoCredentials(values: Record<string, unknown>): void {
