@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { AviObject } from "../clients/avi/types.js";
 import { vsOperState } from "./avi/behaviour.js";
 import { uuidOf } from "./avi/refs.js";
@@ -149,10 +150,14 @@ export function startVipListeners(
         server.once("error", reject);
         server.listen(p, vip, () => resolve(server));
       });
-    return tryPort(port).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== "EACCES" || port >= 1024) return undefined;
-      endpoint.listenPort = port + 8000;
-      return tryPort(port + 8000).catch(() => undefined);
+    return tryPort(port).catch(async (err: NodeJS.ErrnoException) => {
+      // A low port may not be bound: port + 8000. Another lab on this machine (parallel test runs) may
+      // hold the same VIP:port: any free port. Either way the endpoint says where it listens.
+      const fallback = err.code === "EACCES" && port < 1024 ? port + 8000 : err.code === "EADDRINUSE" ? 0 : undefined;
+      if (fallback === undefined) return undefined;
+      const server = await tryPort(fallback).catch(() => undefined);
+      if (server) endpoint.listenPort = (server.address() as AddressInfo).port;
+      return server;
     });
   };
 

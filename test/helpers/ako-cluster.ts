@@ -13,6 +13,8 @@ import { LAB_SITE1 } from "./blog.js";
 import { caFetch } from "./https-fetch.js";
 import { startTestController } from "./lab.js";
 import { isolatedConfig, runCli } from "./run-cli.js";
+import type { SwaggerConformance } from "./swagger-conformance.js";
+import type { AviObject } from "../../src/clients/avi/types.js";
 
 /** A lab Kubernetes cluster whose AKO acts on the given controller, and a small REST client for it. */
 export async function startAkoCluster(ctrl: LabControllerHandle, name = "s1az1") {
@@ -165,4 +167,26 @@ export async function startAkoLab(dir: string, akoConfig: Record<string, string>
       await lab.ctrl.close();
     },
   };
+}
+
+/** The objects AKO made for cluster S1-AZ1 (by AKO's naming) of these types, each with the schema problems of posting it. */
+export function akoObjectsChecked(
+  store: LabControllerHandle["store"],
+  checker: SwaggerConformance,
+  types: string[],
+): { type: string; object: AviObject; problems: string[] }[] {
+  return types.flatMap((type) =>
+    store
+      .list(type)
+      .filter((o) => String(o.name).startsWith("S1-AZ1--"))
+      .map((object) => ({
+        type,
+        object,
+        problems: checker.check({
+          method: "POST",
+          path: `/api/${type}`,
+          body: Object.fromEntries(Object.entries(object).filter(([k]) => !k.startsWith("__"))),
+        }),
+      })),
+  );
 }
