@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { akoConfig, runAko } from "../helpers/ako-pod.js";
 import { chartsDir, chartsMissing, realBinary } from "../helpers/helm-binary.js";
 import { AMKO_CLUSTERS, startGslbLab, until } from "../helpers/gslb-lab.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -95,39 +96,7 @@ describe.skipIf(Boolean(missing))("AMKO installed with the real chart on every m
 
   it("with AKO running everywhere: followers first, then the leader; only the leader's AMKO makes the 6:3:1 GSLB service", async () => {
     // AKO as its chart runs it: ConfigMap avi-k8s-config and the ako StatefulSet in avi-system.
-    for (const [ctx, , cluster, network] of CLUSTERS) {
-      await kubectl(ctx, "create", "namespace", "avi-system");
-      await apply(ctx, "ako", {
-        items: [
-          {
-            apiVersion: "v1",
-            kind: "ConfigMap",
-            metadata: { name: "avi-k8s-config", namespace: "avi-system" },
-            data: {
-              clusterName: cluster,
-              cloudName: "Default-Cloud",
-              vipNetworkList: JSON.stringify([{ networkName: network }]),
-              serviceType: "NodePort",
-              shardVSSize: "SMALL",
-            },
-          },
-          {
-            apiVersion: "apps/v1",
-            kind: "StatefulSet",
-            metadata: { name: "ako", namespace: "avi-system" },
-            spec: {
-              replicas: 1,
-              serviceName: "ako",
-              selector: { matchLabels: { app: "ako" } },
-              template: {
-                metadata: { labels: { app: "ako" } },
-                spec: { containers: [{ name: "ako", image: "projects.registry.vmware.com/ako/ako:1.13.4" }] },
-              },
-            },
-          },
-        ],
-      });
-    }
+    for (const [ctx, , cluster, network] of CLUSTERS) await runAko(g.lab.state.kubeconfig!, ctx, akoConfig(cluster, network));
     // AKO's VS for the ingress at each site: its VIP is what AMKO puts in the GSLB service.
     const vips: string[] = [];
     for (const [, site, cluster] of CLUSTERS) {
