@@ -46,7 +46,8 @@ function labFrom(r: DemoResult): { pid: number; controller: string } {
   return { pid: Number(/\(pid (\d+)\)/.exec(up.stderr)?.[1]), controller: /controller site1: (\S+)/.exec(up.stderr)![1]! };
 }
 
-describe.concurrent("lab demo", () => {
+// One lab at a time: labs share the fixed loopback VIP addresses.
+describe("lab demo", () => {
   it(
     "without --charts: Part 1 passes, the chart steps are skipped and say so; --keep leaves the lab for lab status, lab faults and lab down",
     async () => {
