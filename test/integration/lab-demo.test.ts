@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createConnection, createServer } from "node:net";
 import { createSocket } from "node:dgram";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive } from "../../src/lab/state.js";
 import type { DemoResult } from "../../src/workflows/lab/demo.js";
 import type { LabStatus } from "../../src/workflows/lab/status.js";
@@ -46,11 +46,14 @@ function labFrom(r: DemoResult): { pid: number; controller: string } {
   return { pid: Number(/\(pid (\d+)\)/.exec(up.stderr)?.[1]), controller: /controller site1: (\S+)/.exec(up.stderr)![1]! };
 }
 
-describe.concurrent("lab demo", () => {
+// One lab at a time: labs share the fixed loopback VIP addresses.
+describe("lab demo", () => {
   it(
     "without --charts: Part 1 passes, the chart steps are skipped and say so; --keep leaves the lab for lab status, lab faults and lab down",
     async () => {
       const env = { AVICTL_CONFIG: isolatedConfig() };
+      // A failed assertion must not leave the kept lab running for its whole TTL.
+      onTestFinished(() => runCli(["lab", "down"], { env }).then(() => undefined));
       const demo = await runCli(["lab", "demo", "--keep"], { env, timeoutMs: LONG });
       expect(demo.code, demo.stderr).toBe(0);
       expect(demo.stdout).toMatch(/\$ avictl dns-vs create local-dns-site1 /);
