@@ -45,6 +45,25 @@ const age: Column = { name: "Age", cell: (o) => humanAge(o.metadata.creationTime
 const num = (path: string) => (o: KubeObject) => Number(get(o, path) ?? 0);
 const ready = (cs: Conditions) => cs?.some((c) => c.type === "Ready" && c.status === "True");
 const containers = (o: KubeObject) => (get(o, "spec.template.spec.containers") as { name: string; image?: string }[] | undefined) ?? [];
+/** kubectl's wide columns for workloads with a pod template. */
+const templateColumns: Column[] = [
+  {
+    name: "Containers",
+    cell: (o) =>
+      containers(o)
+        .map((c) => c.name)
+        .join(","),
+    priority: 1,
+  },
+  {
+    name: "Images",
+    cell: (o) =>
+      containers(o)
+        .map((c) => c.image)
+        .join(","),
+    priority: 1,
+  },
+];
 
 function podStatus(o: KubeObject): string {
   if (o.metadata.deletionTimestamp) return "Terminating";
@@ -108,43 +127,9 @@ const COLUMNS: Record<string, Column[]> = {
     { name: "Up-to-date", cell: num("status.updatedReplicas"), type: "integer" },
     { name: "Available", cell: num("status.availableReplicas"), type: "integer" },
     age,
-    {
-      name: "Containers",
-      cell: (o) =>
-        containers(o)
-          .map((c) => c.name)
-          .join(","),
-      priority: 1,
-    },
-    {
-      name: "Images",
-      cell: (o) =>
-        containers(o)
-          .map((c) => c.image)
-          .join(","),
-      priority: 1,
-    },
+    ...templateColumns,
   ],
-  StatefulSet: [
-    { name: "Ready", cell: (o) => `${num("status.readyReplicas")(o)}/${num("spec.replicas")(o)}` },
-    age,
-    {
-      name: "Containers",
-      cell: (o) =>
-        containers(o)
-          .map((c) => c.name)
-          .join(","),
-      priority: 1,
-    },
-    {
-      name: "Images",
-      cell: (o) =>
-        containers(o)
-          .map((c) => c.image)
-          .join(","),
-      priority: 1,
-    },
-  ],
+  StatefulSet: [{ name: "Ready", cell: (o) => `${num("status.readyReplicas")(o)}/${num("spec.replicas")(o)}` }, age, ...templateColumns],
   DaemonSet: [
     { name: "Desired", cell: num("status.desiredNumberScheduled"), type: "integer" },
     { name: "Current", cell: num("status.currentNumberScheduled"), type: "integer" },
