@@ -4,6 +4,7 @@ import type { Kube, KubeObject } from "../clients/k8s.js";
 import { isShardSize, l7VsName, type ShardSize } from "../base/ako-naming.js";
 import type { Events } from "./events.js";
 import { crdVersion } from "./k8s/crd.js";
+import { DNS_LABEL, intFlag, namespaceFlag } from "./k8s/flags.js";
 
 export interface DummyIngressOptions {
   count: number;
@@ -53,7 +54,6 @@ export interface DummyIngressResult {
 }
 
 const MANAGED = "avictl.io/dummy-ingress";
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Validate the flags into options: one sentence per mistake, before anything is contacted. */
 export function toDummyIngressOptions(
@@ -81,12 +81,6 @@ export function toDummyIngressOptions(
   const count = Number(countText);
   if (!DNS_LABEL.test(app) || app.length + String(count).length > 63)
     throw new UsageError(`APP "${app}" must be a lowercase DNS label short enough to number (e.g. hello)`);
-  const int = (text: string | undefined, flag: string, lo: number, hi: number, dflt: number) => {
-    if (text === undefined) return dflt;
-    if (!/^\d+$/.test(text) || Number(text) < lo || Number(text) > hi)
-      throw new UsageError(`${flag} must be an integer from ${lo} to ${hi}, not "${text}"`);
-    return Number(text);
-  };
   const shardSize = raw.shardSize?.toUpperCase();
   if (shardSize !== undefined && !isShardSize(shardSize))
     throw new UsageError(`--shard-size must be LARGE, MEDIUM, SMALL or DEDICATED, not "${raw.shardSize}"`);
@@ -98,8 +92,7 @@ export function toDummyIngressOptions(
   const domain = raw.domain ?? "avi.iberia.local";
   if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(domain))
     throw new UsageError(`--domain "${domain}" is not a DNS name`);
-  const namespace = raw.namespace ?? "default";
-  if (!DNS_LABEL.test(namespace)) throw new UsageError(`namespace "${namespace}" is not a valid name`);
+  const namespace = namespaceFlag(raw.namespace);
   return {
     count,
     action,
@@ -107,9 +100,9 @@ export function toDummyIngressOptions(
     ingressClass: raw.ingressClass,
     domain,
     namespace,
-    port: int(raw.port, "--port", 1, 65535, 80),
-    targetPort: int(raw.targetPort, "--target-port", 1, 65535, 8080),
-    concurrency: int(raw.concurrency, "--concurrency", 1, 200, 20),
+    port: intFlag(raw.port, "--port", 1, 65535) ?? 80,
+    targetPort: intFlag(raw.targetPort, "--target-port", 1, 65535) ?? 8080,
+    concurrency: intFlag(raw.concurrency, "--concurrency", 1, 200) ?? 20,
     wait: raw.wait ?? tty,
     timeoutMs: raw.timeoutMs,
     clusterName: raw.clusterName,

@@ -1,6 +1,7 @@
 import { OperationError, UsageError } from "../base/errors.js";
 import type { Clock } from "../base/clock.js";
 import type { Kube, KubeObject } from "../clients/k8s.js";
+import { DNS_LABEL, intFlag, namespaceFlag } from "./k8s/flags.js";
 import { diffOwned, type EnsureAction, type FieldChange } from "./ensure.js";
 import type { Events } from "./events.js";
 
@@ -46,7 +47,6 @@ export interface TestAppResult {
 
 /** Marks what this command made, so delete never removes a same-named object someone else owns. */
 const MANAGED = "avictl.io/test-app";
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** The blog's Part 3 app. */
@@ -71,15 +71,8 @@ export function toTestAppOptions(
   if (action !== "apply" && action !== "scale" && action !== "delete")
     throw new UsageError(`action must be apply, scale or delete, not "${action}"`);
   if (!DNS_LABEL.test(name) || name.length > 63) throw new UsageError(`NAME "${name}" must be a lowercase DNS label, e.g. kuard`);
-  const namespace = raw.namespace ?? "default";
-  if (!DNS_LABEL.test(namespace)) throw new UsageError(`namespace "${namespace}" is not a valid name`);
-  const int = (text: string | undefined, flag: string, lo: number, hi: number) => {
-    if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text) || Number(text) < lo || Number(text) > hi)
-      throw new UsageError(`${flag} must be an integer from ${lo} to ${hi}, not "${text}"`);
-    return Number(text);
-  };
-  const replicas = int(raw.replicas, "--replicas", 0, 100);
+  const namespace = namespaceFlag(raw.namespace);
+  const replicas = intFlag(raw.replicas, "--replicas", 0, 100);
   if (action === "scale" && replicas === undefined) throw new UsageError("scale needs --replicas N");
   if (action !== "apply" && [raw.image, raw.port, raw.env?.[0], raw.label?.[0]].some((v) => v !== undefined))
     throw new UsageError("--image, --port, --env and --label go with apply");
@@ -100,7 +93,7 @@ export function toTestAppOptions(
     name,
     namespace,
     image,
-    port: int(raw.port, "--port", 1, 65535) ?? 8080,
+    port: intFlag(raw.port, "--port", 1, 65535) ?? 8080,
     replicas,
     env: pairs(raw.env, "--env", /^[A-Za-z_][A-Za-z0-9_]*$/, /^[^\0]*$/),
     labels: pairs(raw.label, "--label", LABEL_KEY, LABEL_VALUE),
