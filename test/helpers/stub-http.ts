@@ -15,6 +15,8 @@ export interface StubReply {
   headers?: Record<string, string | string[]>;
   /** Drop the connection without answering. */
   reset?: boolean;
+  /** Send the headers and half the body, then drop the connection ("cut") or go quiet ("stall"). */
+  partial?: "cut" | "stall";
 }
 
 interface Stub {
@@ -92,7 +94,16 @@ export class StubServer {
         return;
       }
       const text = reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
-      res.writeHead(reply.status, { "Content-Type": typeof reply.body === "string" ? "text/plain" : "application/json", ...reply.headers });
+      res.writeHead(reply.status, {
+        "Content-Type": typeof reply.body === "string" ? "text/plain" : "application/json",
+        "Content-Length": Buffer.byteLength(text),
+        ...reply.headers,
+      });
+      if (reply.partial) {
+        res.write(text.slice(0, text.length / 2));
+        if (reply.partial === "cut") setTimeout(() => req.socket.destroy(), 20);
+        return;
+      }
       res.end(text);
     });
   }

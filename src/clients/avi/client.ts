@@ -45,6 +45,10 @@ export class RestAviClient implements AviClient {
     return this.session.api<T>("GET", path, { query });
   }
 
+  getDeferred<T = unknown>(path: string, query?: Query): Promise<() => Promise<T>> {
+    return this.session.apiDeferred<T>(path, query);
+  }
+
   async list<T extends AviObject = AviObject>(type: string, query: Query = {}): Promise<T[]> {
     const out: T[] = [];
     let path: string = type;

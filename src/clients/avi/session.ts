@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Agent as HttpsAgent } from "node:https";
 import { Agent as HttpAgent } from "node:http";
+import type { Readable } from "node:stream";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { OperationError } from "../../base/errors.js";
 import { AviApiError, errorDetail } from "./errors.js";
@@ -25,6 +26,15 @@ export interface SessionOptions {
   retryBaseMs?: number;
   /** Debug trace sink; receives method, path, status and timing, never headers or secrets. */
   trace?: (line: string) => void;
+}
+
+interface SendOptions {
+  query?: Query;
+  body?: unknown;
+  auth: boolean;
+  retries?: number;
+  /** Hand the body over unread (see apiDeferred). */
+  stream?: boolean;
 }
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -109,20 +119,48 @@ export class AviSession {
     return (res.status === 204 ? undefined : parse(res.data)) as T;
   }
 
-  private async send(
-    method: Method,
-    path: string,
-    o: { query?: Query; body?: unknown; auth: boolean; retries?: number },
-  ): Promise<AxiosResponse<string>> {
+  /**
+   * A GET whose body is read only when the returned function is called. Until then the answer
+   * waits in the socket, so a caller can ask for the next page while it works on the current one
+   * without holding both in memory. A body cut or stalled on the way is asked for again.
+   */
+  async apiDeferred<T>(path: string, query?: Query, retries = this.opts.maxRetries ?? 6): Promise<() => Promise<T>> {
+    if (!this.loggedIn) await this.login();
+    const url = `/api/${path.replace(/^\/+/, "")}`;
+    let res = await this.send("GET", url, { query, auth: true, stream: true });
+    if (res.status === 401 || res.status === 419) {
+      res.data.destroy();
+      this.opts.trace?.(`session rejected (${res.status}); logging in again`);
+      await this.login();
+      res = await this.send("GET", url, { query, auth: true, stream: true });
+    }
+    const idleMs = this.opts.timeoutMs ?? 30_000;
+    if (res.status >= 400) throw this.apiError({ ...res, data: (await readBody(res.data, idleMs)).toString("utf8") }, "GET", path);
+    return async () => {
+      try {
+        return parse((await readBody(res.data, idleMs)).toString("utf8")) as T;
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? "";
+        this.opts.trace?.(`GET ${url} body → ${code || "error"}`);
+        if (!TRANSIENT_CODES.has(code) || retries <= 0) throw this.networkError(err);
+        return (await this.apiDeferred<T>(path, query, retries - 1))();
+      }
+    };
+  }
+
+  private send(method: Method, path: string, o: SendOptions & { stream: true }): Promise<AxiosResponse<Readable>>;
+  private send(method: Method, path: string, o: SendOptions): Promise<AxiosResponse<string>>;
+  private async send(method: Method, path: string, o: SendOptions): Promise<AxiosResponse<string | Readable>> {
     const retries = o.retries ?? this.opts.maxRetries ?? 6;
     const base = this.opts.retryBaseMs ?? 200;
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
       try {
         if (WRITE_METHODS.has(method) && path.startsWith("/api/")) this.writes++;
-        const res = await this.http.request<string>({
+        const res = await this.http.request<string | Readable>({
           method,
           url: path,
+          responseType: o.stream ? "stream" : "text",
           params: cleanQuery(o.query),
           data: o.body === undefined ? undefined : JSON.stringify(o.body),
           headers: this.headers(o.auth, o.body !== undefined),
@@ -130,6 +168,7 @@ export class AviSession {
         this.storeCookies(res.headers["set-cookie"]);
         this.opts.trace?.(`${method} ${path} → ${res.status} (${Date.now() - started} ms)`);
         if (res.status >= 500 && attempt < retries) {
+          if (o.stream) (res.data as Readable).destroy();
           await sleep(backoff(base, attempt));
           continue;
         }
@@ -226,6 +265,26 @@ function parse(data: unknown): unknown {
   } catch {
     return data;
   }
+}
+
+/** The whole body; a pause longer than idleMs between chunks fails with ETIMEDOUT. */
+async function readBody(stream: Readable, idleMs: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => stream.destroy(Object.assign(new Error("response body stalled"), { code: "ETIMEDOUT" })), idleMs);
+  };
+  try {
+    arm();
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      arm();
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return Buffer.concat(chunks);
 }
 
 function cleanQuery(q: Query | undefined): Record<string, string | string[]> | undefined {

@@ -27,6 +27,11 @@ export interface AviClient {
 
   /** GET any path under /api (e.g. "cluster/runtime"); returns the parsed body. */
   get<T = unknown>(path: string, query?: Query): Promise<T>;
+  /**
+   * GET whose body is read when the returned function is called (errors and retries happen before):
+   * lets a pager ask for the next page while it works on this one, without holding both.
+   */
+  getDeferred<T = unknown>(path: string, query?: Query): Promise<() => Promise<T>>;
   /** GET a collection, following `next` until the last page. */
   list<T extends AviObject = AviObject>(type: string, query?: Query): Promise<T[]>;
   /** GET /api/<type>?name=<name> (scoped to a cloud for cloud-scoped types); undefined when absent. */

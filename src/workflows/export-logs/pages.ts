@@ -38,19 +38,21 @@ interface LogsPage {
  * back, so the loop ends.
  */
 export async function* logPages(avi: AviClient, o: PageOptions): AsyncGenerator<LogRecord[], void, void> {
-  const get = (start: number, end: number, extra: Query = {}) =>
-    avi.get<LogsPage>("analytics/logs", {
-      ...o.query,
-      start: isoMicros(start),
-      end: isoMicros(end),
-      page_size: o.pageSize,
-      query_id: queryId(o.now),
-      ...extra,
-    });
+  const query = (start: number, end: number, extra: Query = {}): Query => ({
+    ...o.query,
+    start: isoMicros(start),
+    end: isoMicros(end),
+    page_size: o.pageSize,
+    query_id: queryId(o.now),
+    ...extra,
+  });
+  const get = (start: number, end: number, extra: Query = {}) => avi.get<LogsPage>("analytics/logs", query(start, end, extra));
+  // Window pages are read lazily: the next one is asked for early but its body stays in the socket until needed.
+  const ask = (end: number) => avi.getDeferred<LogsPage>("analytics/logs", query(o.startUs, end));
   let end = o.endUs;
-  let next = get(o.startUs, end);
+  let next = ask(end);
   while (!o.signal?.aborted) {
-    const results = (await next).results ?? [];
+    const results = (await (await next)()).results ?? [];
     if (results.length < o.pageSize) {
       yield results;
       return;
@@ -59,8 +61,11 @@ export async function* logPages(avi: AviClient, o: PageOptions): AsyncGenerator<
     if (timestampOf(results[0]!) !== oldest) {
       end = oldest;
       // Ask for the next window before handing this page over, so the controller works while rows are written.
-      next = get(o.startUs, end);
+      next = ask(end);
       next.catch(() => undefined);
+      // Writing the page is synchronous work: without a turn of the event loop first, the request
+      // would leave only after it, and the controller would sit idle while rows are written.
+      await new Promise((r) => setImmediate(r));
       // Newest first, so the records at the oldest instant are the trailing run.
       let cut = results.length - 1;
       while (cut > 0 && timestampOf(results[cut - 1]!) === oldest) cut--;
@@ -70,7 +75,7 @@ export async function* logPages(avi: AviClient, o: PageOptions): AsyncGenerator<
     yield* instant(get, oldest, o);
     if (oldest <= o.startUs) return;
     end = oldest - 1;
-    next = get(o.startUs, end);
+    next = ask(end);
   }
 }
 

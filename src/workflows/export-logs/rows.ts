@@ -1,4 +1,4 @@
-import Papa from "papaparse";
+import { createFormatValue, json2csv, type CsvField } from "csv42";
 import type { LogRecord } from "./pages.js";
 
 export type RowFormat = "csv" | "json" | "ndjson";
@@ -97,33 +97,28 @@ export function valuesAt(r: unknown, path: string): unknown[] {
 
 /**
  * A cell reader for one column, compiled once: values joined by spaces, nested lists walked without
- * copies; a lone number stays a number (the CSV writer then skips its formula check).
+ * copies; a lone number stays a number; nothing there is undefined (an empty cell).
  */
-export function cellReader(path: string): (r: LogRecord) => string | number {
+export function cellReader(path: string): (r: LogRecord) => string | number | undefined {
   const parts = path.split(".");
   const ip = IP_FIELDS.has(parts[parts.length - 1]!);
   const text = (v: unknown) => (v !== null && typeof v === "object" ? JSON.stringify(v) : String(ip ? dottedQuad(v) : v));
-  return (r) => {
-    let out: string | number | undefined;
-    const walk = (v: unknown, i: number): void => {
-      if (v === undefined || v === null) return;
-      if (Array.isArray(v)) for (const x of v) walk(x, i);
-      else if (i === parts.length) out = out === undefined ? (typeof v === "number" && !ip ? v : text(v)) : `${out} ${text(v)}`;
-      else if (typeof v === "object") walk((v as Record<string, unknown>)[parts[i]!], i + 1);
-    };
-    walk(r[parts[0]!], 1);
-    return out ?? "";
+  const walk = (v: unknown, i: number, out: string | number | undefined): string | number | undefined => {
+    if (v === undefined || v === null) return out;
+    if (Array.isArray(v)) {
+      for (const x of v) out = walk(x, i, out);
+      return out;
+    }
+    if (i === parts.length) return out === undefined ? (typeof v === "number" && !ip ? v : text(v)) : `${out} ${text(v)}`;
+    return typeof v === "object" ? walk((v as Record<string, unknown>)[parts[i]!], i + 1, out) : out;
   };
+  return (r) => walk(r[parts[0]!], 1, undefined);
 }
 
-/**
- * CSV text of rows, one line each (RFC 4180 quoting). A leading = + - @ (or tab/CR) would make a
- * spreadsheet evaluate the cell: such cells get a leading quote (the library's own pattern misses
- * cells that span lines, hence ours).
- */
-function csvLines(rows: (string | number)[][]): string {
-  return `${Papa.unparse(rows, { newline: "\n", escapeFormulae: /^[=+\-@\t\r]/ })}\n`;
-}
+const quoted = createFormatValue(",");
+/** A leading = + - @ (or tab/CR) would make a spreadsheet evaluate the cell: such cells get a leading quote. */
+const FORMULA = /^[=+\-@\t\r]/;
+const cellText = (v: unknown) => quoted(typeof v === "string" && FORMULA.test(v) ? `'${v}` : v);
 
 /** A record with every IP field as a dotted quad (and, with fields, only those), for JSON output. */
 export function normalise(r: LogRecord, fields?: string[]): LogRecord {
@@ -145,10 +140,13 @@ export function normalise(r: LogRecord, fields?: string[]): LogRecord {
   return walk(r, "") as LogRecord;
 }
 
+/** Records per CSV chunk: a page's text in one string would go straight to the old generation and pile up until a full GC. */
+const CSV_SLICE = 500;
+
 /** Turns pages of records into text for the sink: CSV with one stable header, a JSON array, or NDJSON. */
 export class RowWriter {
   private rows = 0;
-  private readonly cells: ((r: LogRecord) => string | number)[];
+  private readonly columns: CsvField<LogRecord>[];
 
   constructor(
     private readonly sink: RowSink,
@@ -157,7 +155,7 @@ export class RowWriter {
     /** JSON keeps whole records unless the user chose fields. */
     private readonly chosen: boolean,
   ) {
-    this.cells = fields.map(cellReader);
+    this.columns = fields.map((name) => ({ name, getValue: cellReader(name) }));
   }
 
   get written(): number {
@@ -165,27 +163,35 @@ export class RowWriter {
   }
 
   async write(records: LogRecord[]): Promise<void> {
+    if (this.format === "csv") {
+      for (let i = 0; i < records.length; i += CSV_SLICE) {
+        const slice = records.slice(i, i + CSV_SLICE);
+        const text = this.csv(slice);
+        this.rows += slice.length;
+        await this.sink.write(text);
+      }
+      return;
+    }
     if (records.length === 0) return;
     const first = this.rows === 0;
-    let text: string;
-    if (this.format === "csv") {
-      const rows = records.map((r) => this.cells.map((cell) => cell(r)));
-      text = csvLines(first ? [this.fields, ...rows] : rows);
-    } else {
-      const lines = records.map((r) => JSON.stringify(normalise(r, this.chosen ? this.fields : undefined)));
-      text =
-        this.format === "ndjson"
-          ? lines.map((l) => `${l}\n`).join("")
-          : lines.map((l, i) => `${first && i === 0 ? "[\n" : ",\n"}${l}`).join("");
-    }
+    const lines = records.map((r) => JSON.stringify(normalise(r, this.chosen ? this.fields : undefined)));
     this.rows += records.length;
-    if (text) await this.sink.write(text);
+    await this.sink.write(
+      this.format === "ndjson"
+        ? lines.map((l) => `${l}\n`).join("")
+        : lines.map((l, i) => `${first && i === 0 ? "[\n" : ",\n"}${l}`).join(""),
+    );
   }
 
   async close(): Promise<void> {
     if (this.format === "json") await this.sink.write(this.rows ? "\n]\n" : "[]\n");
     // A CSV without rows still gets its header.
-    if (this.format === "csv" && this.rows === 0) await this.sink.write(csvLines([this.fields]));
+    if (this.format === "csv" && this.rows === 0) await this.sink.write(this.csv([]));
     await this.sink.close();
+  }
+
+  /** CSV lines of records (RFC 4180 quoting, LF line ends), the header first in the file. */
+  private csv(records: LogRecord[]): string {
+    return json2csv(records, { fields: this.columns, formatValue: cellText, eol: "\n", header: this.rows === 0 });
   }
 }

@@ -19,20 +19,25 @@ function fakeLogsApi(records: LogRecord[], o: { percentRemaining?: number[] } = 
   const remaining = [...(o.percentRemaining ?? [])];
   let seed = 7;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const get = async (path: string, q: Query) => {
+    expect(path).toBe("analytics/logs");
+    calls.push(q);
+    const start = isoToMicros(String(q.start));
+    const end = isoToMicros(String(q.end));
+    const size = Number(q.page_size);
+    const page = Number(q.page ?? 1);
+    const hits = records
+      .filter((r) => isoToMicros(String(r.report_timestamp)) >= start && isoToMicros(String(r.report_timestamp)) <= end)
+      .map((r) => ({ r, k: rnd() }))
+      .sort((a, b) => isoToMicros(String(b.r.report_timestamp)) - isoToMicros(String(a.r.report_timestamp)) || a.k - b.k)
+      .map((x) => x.r);
+    return { count: hits.length, results: hits.slice((page - 1) * size, page * size), percent_remaining: remaining.shift() ?? 0 };
+  };
   const avi = {
-    get: async (path: string, q: Query) => {
-      expect(path).toBe("analytics/logs");
-      calls.push(q);
-      const start = isoToMicros(String(q.start));
-      const end = isoToMicros(String(q.end));
-      const size = Number(q.page_size);
-      const page = Number(q.page ?? 1);
-      const hits = records
-        .filter((r) => isoToMicros(String(r.report_timestamp)) >= start && isoToMicros(String(r.report_timestamp)) <= end)
-        .map((r) => ({ r, k: rnd() }))
-        .sort((a, b) => isoToMicros(String(b.r.report_timestamp)) - isoToMicros(String(a.r.report_timestamp)) || a.k - b.k)
-        .map((x) => x.r);
-      return { count: hits.length, results: hits.slice((page - 1) * size, page * size), percent_remaining: remaining.shift() ?? 0 };
+    get,
+    getDeferred: async (path: string, q: Query) => {
+      const body = await get(path, q);
+      return async () => body;
     },
   } as unknown as AviClient;
   return { avi, calls };

@@ -186,4 +186,45 @@ describe("AviSession", () => {
     for (const secret of [PASSWORD, CSRF, SESSION]) expect(all).not.toContain(secret);
     expect(stub.requests.at(-1)!.headers["x-csrftoken"]).toBe(CSRF);
   });
+
+  describe("getDeferred", () => {
+    const page = { count: 3, results: [{ log_id: 1 }, { log_id: 2 }, { log_id: 3 }], note: "x".repeat(40_000) };
+
+    it("checks the status first, logs in again or retries 5xx, and reads the body only when asked", async () => {
+      stub
+        .on("POST", "/login", loginReply(), loginReply())
+        .on("GET", "/api/analytics/logs", { status: 401, body: "" }, { status: 503, body: "" }, { status: 200, body: page });
+      const avi = await connect();
+      const read = await avi.getDeferred<typeof page>("analytics/logs", { page_size: 3 });
+      expect(stub.requests.filter((r) => r.path === "/api/analytics/logs")).toHaveLength(3);
+      expect((await read()).results.map((r) => r.log_id)).toEqual([1, 2, 3]);
+      stub.verify();
+    });
+
+    it("turns a refusal into the controller's error before any body is read", async () => {
+      stub.on("POST", "/login", loginReply()).on("GET", "/api/analytics/logs", { status: 400, body: { error: "Invalid filter" } });
+      const err = await (await connect()).getDeferred("analytics/logs").catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AviApiError);
+      expect((err as Error).message).toMatch(/400\): Invalid filter/);
+    });
+
+    it("asks again when the body is cut on the way", async () => {
+      stub
+        .on("POST", "/login", loginReply())
+        .on("GET", "/api/analytics/logs", { status: 200, body: page, partial: "cut" }, { status: 200, body: page });
+      const read = await (await connect()).getDeferred<typeof page>("analytics/logs");
+      expect((await read()).count).toBe(3);
+      expect(stub.requests.filter((r) => r.path === "/api/analytics/logs")).toHaveLength(2);
+      expect(trace.some((l) => /body → ECONNRESET/.test(l))).toBe(true);
+    });
+
+    it("gives up on a body that stops coming, in one sentence", async () => {
+      stub.on("POST", "/login", loginReply()).always("GET", "/api/analytics/logs", { status: 200, body: page, partial: "stall" });
+      const read = await (await connect({ timeoutMs: 150, maxRetries: 1 })).getDeferred("analytics/logs");
+      const err = await read().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OperationError);
+      expect((err as Error).message).toMatch(/did not answer in time/);
+      expect(stub.requests.filter((r) => r.path === "/api/analytics/logs")).toHaveLength(2);
+    });
+  });
 });
