@@ -176,7 +176,7 @@ export class AviSession {
       } catch (err) {
         const code = (err as { code?: string }).code ?? "";
         this.opts.trace?.(`${method} ${path} → ${code || "error"} (${Date.now() - started} ms)`);
-        if (TRANSIENT_CODES.has(code) && attempt < retries && !(code === "ECONNREFUSED" && attempt >= 2)) {
+        if (retryable(code, attempt, retries)) {
           await sleep(backoff(base, attempt));
           continue;
         }
@@ -292,6 +292,18 @@ function cleanQuery(q: Query | undefined): Record<string, string | string[]> | u
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(q)) if (v !== undefined) out[k] = Array.isArray(v) ? v : String(v);
   return out;
+}
+
+/**
+ * Resets and 5xx-like failures are retried up to the bound; a refused connection twice (the
+ * controller restarting) and a timeout once: a controller that did not answer in the whole timeout
+ * rarely answers the next time, and six more waits would keep the operator for minutes.
+ */
+function retryable(code: string, attempt: number, retries: number): boolean {
+  if (!TRANSIENT_CODES.has(code) || attempt >= retries) return false;
+  if (code === "ECONNREFUSED") return attempt < 2;
+  if (code === "ECONNABORTED" || code === "ETIMEDOUT") return attempt < 1;
+  return true;
 }
 
 function backoff(base: number, attempt: number): number {

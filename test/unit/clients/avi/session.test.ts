@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RestAviClient } from "../../../../src/clients/avi/client.js";
 import { AviApiError } from "../../../../src/clients/avi/errors.js";
@@ -171,6 +172,23 @@ describe("AviSession", () => {
     );
     expect((err as Error).message).toMatch(/^cannot reach controller 127\.0\.0\.1:\d+ \(connection refused\)$/);
     stub = await new StubServer().start();
+  });
+
+  it("tries a silent controller twice, not seven times, before saying it did not answer", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const controller = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const err = await RestAviClient.connect({ controller, username: "admin", password: PASSWORD, retryBaseMs: 1, timeoutMs: 100 }).catch(
+        (e: unknown) => e,
+      );
+      expect((err as Error).message).toMatch(/^controller 127\.0\.0\.1:\d+ did not answer in time$/);
+      expect(sockets).toHaveLength(2);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 
   it("never puts the password, cookies or CSRF token in its trace", async () => {
