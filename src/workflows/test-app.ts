@@ -183,21 +183,40 @@ export async function runTestApp(o: TestAppOptions, kube: Kube, events: Events, 
   if (!o.wait || o.dryRun) return result;
 
   events.step(`waiting for ${id}: pods ready and the Service's VIP`);
+  // One list, then a watch per kind (Kube.listUntil), within one deadline.
   const deadline = clock.now() + o.timeoutMs;
-  for (;;) {
-    const [dep, svc] = await Promise.all([live("Deployment"), live("Service")]);
-    const want = (dep?.spec as { replicas?: number } | undefined)?.replicas ?? 1;
-    const ready = (dep?.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0;
-    const lb = (svc?.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer
-      ?.ingress?.[0];
-    Object.assign(result, { replicas: want, ready, vip: lb?.ip, hostname: lb?.hostname });
-    // Scaled to 0 AKO keeps the VIP; a new Service waits for it.
-    if (ready === want && (want === 0 || lb?.ip)) return result;
-    if (clock.now() > deadline)
-      throw new OperationError(
-        `${id}: ${ready} of ${want} pods ready${lb?.ip ? "" : " and no VIP on the Service"} after ${Math.round(o.timeoutMs / 1000)}s`,
-        "check AKO with: avictl ako status",
-      );
-    await clock.sleep(500);
-  }
+  const left = () => Math.max(0, deadline - clock.now());
+  const mine = (items: KubeObject[]) => items.find((x) => x.metadata?.name === o.name);
+  const pods = (dep: KubeObject | undefined) => ({
+    want: (dep?.spec as { replicas?: number } | undefined)?.replicas ?? 1,
+    ready: (dep?.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0,
+  });
+  const lbOf = (svc: KubeObject | undefined) =>
+    (svc?.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress?.[0];
+  const { want, ready } = pods(
+    mine(
+      await kube.listUntil(
+        "apps/v1",
+        "Deployment",
+        "deployments",
+        o.namespace,
+        (items) => {
+          const p = pods(mine(items));
+          return p.ready === p.want;
+        },
+        left(),
+      ),
+    ),
+  );
+  // Scaled to 0 AKO keeps the VIP; a new Service waits for it.
+  const lb = lbOf(
+    mine(await kube.listUntil("v1", "Service", "services", o.namespace, (items) => want === 0 || Boolean(lbOf(mine(items))?.ip), left())),
+  );
+  Object.assign(result, { replicas: want, ready, vip: lb?.ip, hostname: lb?.hostname });
+  if (ready !== want || (want > 0 && !lb?.ip))
+    throw new OperationError(
+      `${id}: ${ready} of ${want} pods ready${lb?.ip ? "" : " and no VIP on the Service"} after ${Math.round(o.timeoutMs / 1000)}s`,
+      "check AKO with: avictl ako status",
+    );
+  return result;
 }
