@@ -1,8 +1,7 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
-import { parseDuration } from "../../cli/context.js";
 import type { Io } from "../../cli/io.js";
-import { collect } from "../../cli/options.js";
+import { collect, flagsFor } from "../../cli/options.js";
 import { printTable, writeOutput } from "../../cli/output.js";
 import type { AmkoInstallResult } from "../../workflows/amko/install.js";
 
@@ -33,19 +32,12 @@ AKO must be installed and running in every member cluster first (as the AMKO doc
 follower AMKOs are installed before the leader's, which alone creates the GSLB services.`,
     )
     .action(async (raw) => {
-      const { installAmko, parseFollowers, parseMembers, parseSelector } = await import("../../workflows/amko/install.js");
-      const { parseSplit } = await import("../../workflows/amko/traffic-split.js");
+      const { installAmko, toAmkoInstallFlags } = await import("../../workflows/amko/install.js");
       const { renderAmkoValues } = await import("../../workflows/amko/render.js");
-      const { parseCount } = await import("../../workflows/infra/net.js");
       const { requireChart, scratch } = await import("../ako/run.js");
       const { controllerHostOf } = await import("../../workflows/ako/values.js");
-      const members = parseMembers(raw.member ?? []);
-      const split = raw.split ? parseSplit([raw.split]) : [];
-      const selector = parseSelector(raw.selector);
-      const followers = parseFollowers(raw.followers, members, raw.leaderContext);
-      const ttl = parseCount(raw.ttl, "--ttl", 0, 86400);
+      const flags = toAmkoInstallFlags(flagsFor<Parameters<typeof toAmkoInstallFlags>[0]>()(raw));
       const chart = await requireChart(app, raw, "amko");
-      const waitTimeoutMs = parseDuration(raw.waitTimeout, "--wait-timeout");
       const target = await app.clients.target();
       const avi = await app.clients.avi();
       const credentials = await app.clients.credentials();
@@ -55,18 +47,11 @@ follower AMKOs are installed before the leader's, which alone creates the GSLB s
       try {
         result = await installAmko(
           {
-            leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext },
-            members,
-            followers,
-            akoNamespace: raw.akoNamespace,
-            selector,
-            split,
-            ttl,
+            ...flags,
             chart,
             leaderController: controllerHostOf(target.controller.value),
             controllerVersion: avi.controllerVersion,
             credentials,
-            waitTimeoutMs,
           },
           {
             helm: (context) => app.clients.helm({ kubeconfig: raw.kubeconfig, kubeContext: context }),

@@ -5,7 +5,9 @@ import { chartRelease, undoInterrupted, type ChartInfo, type Credentials, type H
 import { crdVersion } from "../k8s/crd.js";
 import { podReady, type Pod } from "../k8s/pods.js";
 import { compareVersions } from "../../clients/avi/version.js";
-import { AMKO_NAMESPACE, expectedShares } from "./traffic-split.js";
+import { parseDuration } from "../../base/duration.js";
+import { parseCount } from "../infra/net.js";
+import { AMKO_NAMESPACE, expectedShares, parseSplit } from "./traffic-split.js";
 
 export interface AmkoMember {
   /** Name AMKO knows the cluster by (context name in gslb-members), e.g. s1az1. */
@@ -68,6 +70,31 @@ export interface AmkoInstallResult {
   installed: { member: string; context: string; role: "leader" | "follower"; release: string }[];
   shares: ReturnType<typeof expectedShares>;
   steps: StepRecord[];
+}
+
+/** The flags of `amko install` that are not the chart, the controller or the credentials, checked before anything is read or written. */
+export function toAmkoInstallFlags(raw: {
+  leaderContext: string;
+  kubeconfig?: string;
+  member?: string[];
+  followers?: string;
+  akoNamespace: string;
+  selector: string;
+  split?: string;
+  ttl?: string;
+  waitTimeout: string;
+}): Pick<AmkoInstallOptions, "leader" | "members" | "followers" | "akoNamespace" | "selector" | "split" | "ttl" | "waitTimeoutMs"> {
+  const members = parseMembers(raw.member ?? []);
+  return {
+    leader: { kubeconfig: raw.kubeconfig, context: raw.leaderContext },
+    members,
+    followers: parseFollowers(raw.followers, members, raw.leaderContext),
+    akoNamespace: raw.akoNamespace,
+    selector: parseSelector(raw.selector),
+    split: raw.split ? parseSplit([raw.split]) : [],
+    ttl: parseCount(raw.ttl, "--ttl", 0, 86400),
+    waitTimeoutMs: parseDuration(raw.waitTimeout, "--wait-timeout"),
+  };
 }
 
 /** `--member s1az1=CTX` (repeatable) → members; names must be unique DNS labels. */
