@@ -100,6 +100,51 @@ describe("owned values are replaced, not accumulated", () => {
     ).toEqual(["network", "vrfcontext"]);
   });
 
+  it("bootstrap cloud's SE pool and a VIP pool on the same management subnet both stay; each corrects only its own", async () => {
+    const mgmt = nets[1]!;
+    const typed = () =>
+      subnets(mgmt.name).flatMap((s) =>
+        (s.static_ip_ranges as { range: { begin: { addr: string }; end: { addr: string } }; type: string }[]).map(
+          (p) => `${p.type.replace("STATIC_IPS_FOR_", "")} ${p.range.begin.addr}-${p.range.end.addr}`,
+        ),
+      );
+    const bootstrap = (pool: string) =>
+      cli([
+        "bootstrap",
+        "cloud",
+        "--dns-domain",
+        "owned.example",
+        "--mgmt-network",
+        mgmt.name,
+        "--mgmt-subnet",
+        mgmt.subnet,
+        "--mgmt-pool",
+        pool,
+      ]);
+    // What `gslb add-site --prepare --network NAME=CIDR@RANGE` does on the follower: a VIP pool in the global VRF.
+    const vipPool = (pool: string, type = "vip") =>
+      cli(["create-vrf", "global", "--network", `${mgmt.name}=${mgmt.subnet}@${pool}:${type}`]);
+    expect((await bootstrap(mgmt.pool(45, 50))).code).toBe(0);
+    expect((await vipPool(mgmt.pool(60, 69))).code).toBe(0);
+    expect(typed()).toEqual([`SE ${mgmt.pool(45, 50)}`, `VIP ${mgmt.pool(60, 69)}`]);
+
+    const before = lab.ctrl.writes;
+    const again = await bootstrap(mgmt.pool(45, 50));
+    expect(plan(again.stdout).every((p) => p.action === "unchanged")).toBe(true);
+    expect((await vipPool(mgmt.pool(60, 69))).code).toBe(0);
+    expect(lab.ctrl.writes).toBe(before);
+
+    expect((await bootstrap(mgmt.pool(45, 55))).code).toBe(0);
+    expect((await vipPool(mgmt.pool(70, 79))).code).toBe(0);
+    expect(typed()).toEqual([`SE ${mgmt.pool(45, 55)}`, `VIP ${mgmt.pool(70, 79)}`]);
+    // A pool that overlaps the other use's range, or serves both uses, takes its place rather than sharing.
+    expect((await vipPool(mgmt.pool(50, 59))).code).toBe(0);
+    expect(typed()).toEqual([`VIP ${mgmt.pool(50, 59)}`]);
+    expect((await bootstrap(mgmt.pool(45, 49))).code).toBe(0);
+    expect((await vipPool(mgmt.pool(60, 69), "vip+se")).code).toBe(0);
+    expect(typed()).toEqual([`VIP_AND_SE ${mgmt.pool(60, 69)}`]);
+  });
+
   it("create-vrf: a corrected pool replaces the one set earlier", async () => {
     const net = nets[2]!;
     expect((await cli(["create-vrf", "VRF_POOL", "--network", `${net.name}=${net.subnet}@${net.pool(40, 59)}`])).code).toBe(0);

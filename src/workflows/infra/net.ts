@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { UsageError } from "../../base/errors.js";
-import type { IpAddr, IpAddrPrefix, StaticIpRangeType, StaticRoute, Subnet } from "../../clients/avi/models.js";
+import type { IpAddr, IpAddrPrefix, StaticIpRange, StaticIpRangeType, StaticRoute, Subnet } from "../../clients/avi/models.js";
 import { AVI_RANGES, type AviRangeField } from "./ranges.js";
 
 export interface Cidr {
@@ -100,7 +100,11 @@ export function subnetBody(c: Cidr, pools: Pool[], modern: boolean): Subnet {
 
 /**
  * Put our subnet (with its pool) in place of any configured subnet it overlaps — the one avictl set
- * earlier, now corrected — and keep the network's other subnets.
+ * earlier, now corrected — and keep the network's other subnets. Within the same subnet a pool is
+ * owned per use: ours replaces the ranges of its type (VIP or SE) and any range it overlaps, and
+ * keeps the others, so `bootstrap cloud` (the SE pool) and `gslb add-site --prepare` (a VIP pool)
+ * can share a management network without undoing each other. Untyped ranges (before 20.1.3) cannot
+ * tell, and are replaced.
  */
 export function mergeSubnets(existing: Subnet[] | undefined, ours: Subnet): Subnet[] {
   const mine = { addr: ours.prefix.ip_addr.addr, mask: Number(ours.prefix.mask) };
@@ -109,7 +113,19 @@ export function mergeSubnets(existing: Subnet[] | undefined, ours: Subnet): Subn
     const theirs = { addr: s.prefix.ip_addr.addr, mask: Number(s.prefix.mask) };
     return inCidr(theirs.addr, { ...mine, text: "" }) || inCidr(mine.addr, { ...theirs, text: "" });
   };
-  return [...(existing ?? []).filter((s) => !overlaps(s)), ours];
+  const same = (existing ?? []).find((s) => s.prefix.ip_addr.addr === mine.addr && Number(s.prefix.mask) === mine.mask);
+  const kept = (same?.static_ip_ranges ?? []).filter((r) => !(ours.static_ip_ranges ?? []).some((o) => sharesUse(r, o)));
+  const merged = kept.length ? { ...ours, static_ip_ranges: [...kept, ...(ours.static_ip_ranges ?? [])] } : ours;
+  return [...(existing ?? []).filter((s) => !overlaps(s)), merged];
+}
+
+/** Two typed ranges serve the same use (a VIP_AND_SE range serves both) or share an address. */
+function sharesUse(a: StaticIpRange, b: StaticIpRange): boolean {
+  const types = (r: StaticIpRange) =>
+    r.type === "STATIC_IPS_FOR_VIP_AND_SE" || !r.type ? ["VIP", "SE"] : [r.type.replace("STATIC_IPS_FOR_", "")];
+  const shareType = types(a).some((t) => types(b).includes(t));
+  const overlap = toNumber(a.range.begin.addr) <= toNumber(b.range.end.addr) && toNumber(b.range.begin.addr) <= toNumber(a.range.end.addr);
+  return shareType || overlap;
 }
 
 /**
