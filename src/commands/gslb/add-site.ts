@@ -19,7 +19,10 @@ export function build(app: App): CommandUnknownOpts {
     .option("--dns-vs <name>", "the follower's DNS virtual service (default: g-dns-<name>)")
     .addOption(new Option("--member-type <type>", "GSLB member type").choices(["active", "passive"]).default("active"))
     .option("--prepare", "first create the follower's DNS VS in the global VRF with a default gateway")
-    .option("--network <name[=cidr@range]>", "with --prepare: network of the DNS VS VIP, its subnet and pool as in create-vrf (pool type vip unless given)")
+    .option(
+      "--network <name[=cidr@range]>",
+      "with --prepare: network of the DNS VS VIP, its subnet and pool as in create-vrf (pool type vip unless given)",
+    )
     .option("--gateway <ip>", "with --prepare: default gateway of the global VRF (GSLB health monitors need it)")
     .option("--se-group <name>", "with --prepare: SE group of the DNS VS", "Default-Group")
     .option("--wait <duration>", "how long to wait for the site to be ready", "2m")
