@@ -37,6 +37,21 @@ const defaults = (vrf: string) =>
 const subnets = (net: string) => (lab.ctrl.store.findByName("network", net)?.configured_subnets as Subnet[] | undefined) ?? [];
 const pools = (net: string) => subnets(net).flatMap((s) => s.static_ip_ranges.map((p) => `${p.range.begin.addr}-${p.range.end.addr}`));
 
+const bootstrapMgmt = (mgmt: DiscoveredNetwork, pool: string, extra: string[] = []) =>
+  cli([
+    "bootstrap",
+    "cloud",
+    "--dns-domain",
+    "owned.example",
+    "--mgmt-network",
+    mgmt.name,
+    "--mgmt-subnet",
+    mgmt.subnet,
+    "--mgmt-pool",
+    pool,
+    ...extra,
+  ]);
+
 describe("owned values are replaced, not accumulated", () => {
   it("a changed --default-gateway leaves one default route (the new one, reported as an update); AKO's stays", async () => {
     const net = nets[0]!;
@@ -72,21 +87,7 @@ describe("owned values are replaced, not accumulated", () => {
 
   it("bootstrap cloud: a changed --mgmt-gateway and a corrected --mgmt-pool replace the earlier ones", async () => {
     const mgmt = nets[1]!;
-    const run = (pool: string, gateway: string) =>
-      cli([
-        "bootstrap",
-        "cloud",
-        "--dns-domain",
-        "owned.example",
-        "--mgmt-network",
-        mgmt.name,
-        "--mgmt-subnet",
-        mgmt.subnet,
-        "--mgmt-pool",
-        pool,
-        "--mgmt-gateway",
-        gateway,
-      ]);
+    const run = (pool: string, gateway: string) => bootstrapMgmt(mgmt, pool, ["--mgmt-gateway", gateway]);
     expect((await run(mgmt.pool(45, 50), mgmt.at(1))).code).toBe(0);
     const r = await run(mgmt.pool(45, 60), mgmt.at(254));
     expect(r.code, r.stderr).toBe(0);
@@ -108,19 +109,7 @@ describe("owned values are replaced, not accumulated", () => {
           (p) => `${p.type.replace("STATIC_IPS_FOR_", "")} ${p.range.begin.addr}-${p.range.end.addr}`,
         ),
       );
-    const bootstrap = (pool: string) =>
-      cli([
-        "bootstrap",
-        "cloud",
-        "--dns-domain",
-        "owned.example",
-        "--mgmt-network",
-        mgmt.name,
-        "--mgmt-subnet",
-        mgmt.subnet,
-        "--mgmt-pool",
-        pool,
-      ]);
+    const bootstrap = (pool: string) => bootstrapMgmt(mgmt, pool);
     // What `gslb add-site --prepare --network NAME=CIDR@RANGE` does on the follower: a VIP pool in the global VRF.
     const vipPool = (pool: string, type = "vip") =>
       cli(["create-vrf", "global", "--network", `${mgmt.name}=${mgmt.subnet}@${pool}:${type}`]);
