@@ -8,7 +8,11 @@ export function build(app: App): CommandUnknownOpts {
     .description("a VRF context with discovered networks moved into it (subnet + static pool) and static routes")
     .argument("<name>", "VRF name, or global/management to change the system VRFs")
     .option("--cloud <name>", "cloud", "Default-Cloud")
-    .option("--network <spec>", "NAME=CIDR@BEGIN-END[:vip|se|vip+se] (repeatable; pool type defaults to vip+se)", collect)
+    .option(
+      "--network <spec>",
+      "NAME=CIDR@BEGIN-END[:vip|se|vip+se] (repeatable; pool type defaults to vip+se; replaces the subnet's pool for that use, keeps the other use's)",
+      collect,
+    )
     .option("--route <spec>", "static route PREFIX=NEXTHOP (repeatable)", collect)
     .option("--default-gateway <ip>", "0.0.0.0/0 via this gateway (replaces the VRF's earlier default route)")
     .option("--move", "move networks that are already in another VRF")

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from "node:v8";
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { App } from "../../cli/app.js";
 import { Cancelled, OperationError, VerificationFailed } from "../../cli/errors.js";
@@ -51,6 +52,9 @@ Exit status: 1 when fewer rows were read than the controller counted (unless --a
 3 when --expect does not hold.`,
     )
     .action(async (raw) => {
+      // Paging turns gigabytes into garbage, and V8 lets the old generation grow to 4x its live size
+      // between full collections; 3x keeps the peak some 10-15 MiB lower for ~5% more CPU (bench/export).
+      setFlagsFromString("--heap-growing-percent=200");
       const { toExportLogsOptions } = await import("../../workflows/export-logs/options.js");
       const o = toExportLogsOptions(flagsFor<Parameters<typeof toExportLogsOptions>[0]>()(raw), Date.now());
       const { exportLogs } = await import("../../workflows/export-logs/run.js");
