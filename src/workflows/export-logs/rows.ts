@@ -63,6 +63,8 @@ const quads = new Map<unknown, unknown>();
 
 /** A dotted quad from an IPv4 integer or its digit string; anything else unchanged. */
 export function dottedQuad(v: unknown): unknown {
+  // A string with a dot is already an address (or a name): nothing to convert or remember.
+  if (typeof v === "string" && v.includes(".")) return v;
   // Answers repeat a handful of addresses millions of times: remember the conversions.
   let q = quads.get(v);
   if (q === undefined) {
