@@ -238,7 +238,7 @@ describe("AviSession", () => {
 
     it("gives up on a body that stops coming, in one sentence", async () => {
       stub.on("POST", "/login", loginReply()).always("GET", "/api/analytics/logs", { status: 200, body: page, partial: "stall" });
-      const read = await (await connect({ timeoutMs: 150, maxRetries: 1 })).getDeferred("analytics/logs");
+      const read = await (await connect({ timeoutMs: 1000, maxRetries: 1 })).getDeferred("analytics/logs");
       const err = await read().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OperationError);
       expect((err as Error).message).toMatch(/did not answer in time/);
