@@ -108,13 +108,7 @@ export class AviSession {
 
   /** An /api call with re-login on 401/419 (once) and backoff on transient failures. */
   async api<T>(method: Method, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> {
-    if (!this.loggedIn) await this.login();
-    let res = await this.send(method, `/api/${path.replace(/^\/+/, "")}`, { ...opts, auth: true });
-    if (res.status === 401 || res.status === 419) {
-      this.opts.trace?.(`session rejected (${res.status}); logging in again`);
-      await this.login();
-      res = await this.send(method, `/api/${path.replace(/^\/+/, "")}`, { ...opts, auth: true });
-    }
+    const res = await this.authed(method, path, opts);
     if (res.status >= 400) throw this.apiError(res, method, path);
     return (res.status === 204 ? undefined : parse(res.data)) as T;
   }
@@ -125,15 +119,7 @@ export class AviSession {
    * without holding both in memory. A body cut or stalled on the way is asked for again.
    */
   async apiDeferred<T>(path: string, query?: Query, retries = this.opts.maxRetries ?? 6): Promise<() => Promise<T>> {
-    if (!this.loggedIn) await this.login();
-    const url = `/api/${path.replace(/^\/+/, "")}`;
-    let res = await this.send("GET", url, { query, auth: true, stream: true });
-    if (res.status === 401 || res.status === 419) {
-      res.data.destroy();
-      this.opts.trace?.(`session rejected (${res.status}); logging in again`);
-      await this.login();
-      res = await this.send("GET", url, { query, auth: true, stream: true });
-    }
+    const res = await this.authed("GET", path, { query, stream: true });
     const idleMs = this.opts.timeoutMs ?? 30_000;
     if (res.status >= 400) throw this.apiError({ ...res, data: (await readBody(res.data, idleMs)).toString("utf8") }, "GET", path);
     return async () => {
@@ -141,15 +127,34 @@ export class AviSession {
         return parse((await readBody(res.data, idleMs)).toString("utf8")) as T;
       } catch (err) {
         const code = (err as { code?: string }).code ?? "";
-        this.opts.trace?.(`GET ${url} body → ${code || "error"}`);
+        this.opts.trace?.(`GET ${apiPath(path)} body → ${code || "error"}`);
         if (!TRANSIENT_CODES.has(code) || retries <= 0) throw this.networkError(err);
         return (await this.apiDeferred<T>(path, query, retries - 1))();
       }
     };
   }
 
+  /** Logged in first, and once more when the controller says the session expired (401/419). */
+  private authed(method: Method, path: string, o: { query?: Query; body?: unknown; stream: true }): Promise<AxiosResponse<Readable>>;
+  private authed(method: Method, path: string, o: { query?: Query; body?: unknown; stream?: false }): Promise<AxiosResponse<string>>;
+  private async authed(
+    method: Method,
+    path: string,
+    o: { query?: Query; body?: unknown; stream?: boolean },
+  ): Promise<AxiosResponse<string | Readable>> {
+    if (!this.loggedIn) await this.login();
+    const url = apiPath(path);
+    const res = await this.send(method, url, { ...o, auth: true });
+    if (res.status !== 401 && res.status !== 419) return res;
+    if (typeof res.data !== "string") res.data.destroy();
+    this.opts.trace?.(`session rejected (${res.status}); logging in again`);
+    await this.login();
+    return this.send(method, url, { ...o, auth: true });
+  }
+
   private send(method: Method, path: string, o: SendOptions & { stream: true }): Promise<AxiosResponse<Readable>>;
-  private send(method: Method, path: string, o: SendOptions): Promise<AxiosResponse<string>>;
+  private send(method: Method, path: string, o: SendOptions & { stream?: false }): Promise<AxiosResponse<string>>;
+  private send(method: Method, path: string, o: SendOptions): Promise<AxiosResponse<string | Readable>>;
   private async send(method: Method, path: string, o: SendOptions): Promise<AxiosResponse<string | Readable>> {
     const retries = o.retries ?? this.opts.maxRetries ?? 6;
     const base = this.opts.retryBaseMs ?? 200;
@@ -286,6 +291,8 @@ async function readBody(stream: Readable, idleMs: number): Promise<Buffer> {
   }
   return Buffer.concat(chunks);
 }
+
+const apiPath = (path: string) => `/api/${path.replace(/^\/+/, "")}`;
 
 function cleanQuery(q: Query | undefined): Record<string, string | string[]> | undefined {
   if (!q) return undefined;
