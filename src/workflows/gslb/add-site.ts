@@ -60,8 +60,11 @@ export function toAddSiteOptions(
 function prepareOptions(dnsVs: string, p: NonNullable<AddSiteOptions["prepare"]>, dryRun: boolean) {
   const [netName] = p.network.split("=");
   // The pool is for the DNS VS's VIP: typed so, it sits beside the SE pool of a shared management network.
-  const network = p.network.includes("=") ? [/:[a-z+]+$/i.test(p.network) ? p.network : `${p.network}:vip`] : [];
-  const vrf = toCreateVrfOptions("global", { network, defaultGateway: p.gateway, dryRun });
+  const vrf = toCreateVrfOptions(
+    "global",
+    { network: p.network.includes("=") ? [p.network] : [], defaultGateway: p.gateway, dryRun },
+    "vip",
+  );
   const dns = toDnsVsOptions(dnsVs, { network: netName, vrf: "global", seGroup: p.seGroup, dryRun });
   return { vrf, dns };
 }

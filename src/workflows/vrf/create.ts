@@ -32,6 +32,8 @@ const POOL_TYPES: Record<string, StaticIpRangeType> = {
 export function toCreateVrfOptions(
   name: string,
   raw: { cloud?: string; network?: string[]; route?: string[]; defaultGateway?: string; move?: boolean; force?: boolean; dryRun?: boolean },
+  /** Pool type of a --network without a :TYPE suffix. */
+  defaultPoolType: "vip" | "se" | "vip+se" = "vip+se",
 ): CreateVrfOptions {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
     throw new UsageError(`VRF name "${name}" may only hold letters, digits, '_', '.' and '-'`);
@@ -40,7 +42,7 @@ export function toCreateVrfOptions(
     if (v6) throw new UsageError(`IPv6 is not supported for --network ${v6[1]}: give an IPv4 subnet and pool, NAME=CIDR@BEGIN-END`);
     const m = /^([^=]+)=([^@]+)@([^:]+)(?::(.+))?$/.exec(spec);
     if (!m) throw new UsageError(`--network "${spec}" must look like NAME=CIDR@BEGIN-END[:vip|se|vip+se]`);
-    const type = POOL_TYPES[(m[4] ?? "vip+se").toLowerCase()];
+    const type = POOL_TYPES[(m[4] ?? defaultPoolType).toLowerCase()];
     if (!type) throw new UsageError(`--network "${spec}": pool type must be vip, se or vip+se`);
     const subnet = parseCidr(m[2]!, `--network ${m[1]} subnet`);
     return { name: m[1]!, subnet, pool: parsePool(m[3]!, subnet, type, `--network ${m[1]}`) };
