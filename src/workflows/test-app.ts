@@ -193,25 +193,28 @@ export async function runTestApp(o: TestAppOptions, kube: Kube, events: Events, 
   });
   const lbOf = (svc: KubeObject | undefined) =>
     (svc?.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress?.[0];
-  const { want, ready } = pods(
-    mine(
-      await kube.listUntil(
-        "apps/v1",
-        "Deployment",
-        "deployments",
-        o.namespace,
-        (items) => {
-          const p = pods(mine(items));
-          return p.ready === p.want;
-        },
-        left(),
-      ),
-    ),
+  const deployments = await kube.listUntil(
+    "apps/v1",
+    "Deployment",
+    "deployments",
+    o.namespace,
+    (items) => {
+      const p = pods(mine(items));
+      return p.ready === p.want;
+    },
+    left(),
   );
+  const { want, ready } = pods(mine(deployments));
   // Scaled to 0 AKO keeps the VIP; a new Service waits for it.
-  const lb = lbOf(
-    mine(await kube.listUntil("v1", "Service", "services", o.namespace, (items) => want === 0 || Boolean(lbOf(mine(items))?.ip), left())),
+  const services = await kube.listUntil(
+    "v1",
+    "Service",
+    "services",
+    o.namespace,
+    (items) => want === 0 || Boolean(lbOf(mine(items))?.ip),
+    left(),
   );
+  const lb = lbOf(mine(services));
   Object.assign(result, { replicas: want, ready, vip: lb?.ip, hostname: lb?.hostname });
   if (ready !== want || (want > 0 && !lb?.ip))
     throw new OperationError(
