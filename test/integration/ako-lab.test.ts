@@ -271,8 +271,9 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
     expect(routes2).toEqual(["S1-AZ2-1", "S1-AZ2-2", "S1-AZ2-3"]);
   });
 
-  it("amko install refuses a member cluster without AKO and installs nothing", async () => {
-    const r = await cli([
+  /** amko install on s1az1 with members s1az1 and s1az2 (where AKO runs), plus EXTRA. */
+  const amkoInstall = (extra: string[]) =>
+    cli([
       "amko",
       "install",
       "--leader-context",
@@ -281,11 +282,13 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
       "s1az1=s1az1",
       "--member",
       "s1az2=s1az2",
-      "--member",
-      "s2=s2",
+      ...extra,
       "--chart",
       join(chartsDir, "amko-1.13.1.tgz"),
     ]);
+
+  it("amko install refuses a member cluster without AKO and installs nothing", async () => {
+    const r = await amkoInstall(["--member", "s2=s2"]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/AKO is not running in member clusters? s2 \(no pod ako-0\)/);
     expect(r.stderr).not.toMatch(/s1az1 \(|s1az2 \(/);
@@ -293,20 +296,7 @@ describe.skipIf(Boolean(missing))("AKO and AMKO on the lab with the real helm an
   });
 
   it("amko install builds gslb-members and the GDP; traffic-split changes it and rejects 0 and 21", async () => {
-    const r = await cli([
-      "amko",
-      "install",
-      "--leader-context",
-      "s1az1",
-      "--member",
-      "s1az1=s1az1",
-      "--member",
-      "s1az2=s1az2",
-      "--split",
-      "s1az1=6,s1az2=3",
-      "--chart",
-      join(chartsDir, "amko-1.13.1.tgz"),
-    ]);
+    const r = await amkoInstall(["--split", "s1az1=6,s1az2=3"]);
     expect(r.code, r.stderr).toBe(0);
     const members = JSON.parse(
       await k(["--context", "s1az1", "get", "secret", "gslb-config-secret", "-n", "avi-system", "-o", "json"]),

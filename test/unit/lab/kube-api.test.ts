@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startKubeApi, type AkoBootResult, type KubeApiHandle, type KubeNode } from "../../../src/lab/kube/index.js";
 import { createLabCa } from "../../../src/lab/tls.js";
 import { caFetch } from "../../helpers/https-fetch.js";
+import { akoStatefulSet } from "../../helpers/ako-pod.js";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -60,18 +61,6 @@ async function openWatch(path: string): Promise<{ next: () => Promise<Obj>; done
   })();
   return { next: () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise<Obj>((r) => waiters.push(r))), done };
 }
-
-const AKO_STS = (image = "projects.registry.vmware.com/ako/ako:1.13.4") => ({
-  apiVersion: "apps/v1",
-  kind: "StatefulSet",
-  metadata: { name: "ako", namespace: "avi-system" },
-  spec: {
-    replicas: 1,
-    serviceName: "ako",
-    selector: { matchLabels: { app: "ako" } },
-    template: { metadata: { labels: { app: "ako" } }, spec: { containers: [{ name: "ako", image }] } },
-  },
-});
 
 beforeEach(async () => {
   boots = [];
@@ -320,7 +309,7 @@ describe("workloads and the AKO emulation", () => {
   });
 
   it("runs ako-0, calls the bridge with the ConfigMap and nodes, logs and serves /api/status", async () => {
-    const created = await post("/apis/apps/v1/namespaces/avi-system/statefulsets", AKO_STS());
+    const created = await post("/apis/apps/v1/namespaces/avi-system/statefulsets", akoStatefulSet());
     expect(created.status).toBe(201);
     expect(boots).toEqual([
       {
@@ -363,7 +352,7 @@ describe("workloads and the AKO emulation", () => {
   });
 
   it("restarts AKO when the pod template changes (rollout restart) and when the pod is deleted", async () => {
-    await post("/apis/apps/v1/namespaces/avi-system/statefulsets", AKO_STS());
+    await post("/apis/apps/v1/namespaces/avi-system/statefulsets", akoStatefulSet());
     const first = await pod();
     const restart = { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "2026-01-01T00:00:00Z" } } } } };
     await patch("/apis/apps/v1/namespaces/avi-system/statefulsets/ako", restart, "application/strategic-merge-patch+json");
@@ -384,7 +373,7 @@ describe("workloads and the AKO emulation", () => {
 
   it("reports AKO's refusal: a WARN line, DISCONNECTED with the error, a restart and an AKOShutdown event", async () => {
     verdict = { connected: false, message: "Invalid input detected, AKO will be rebooted to retry: Cloud Nope not found" };
-    await post("/apis/apps/v1/namespaces/avi-system/statefulsets", AKO_STS());
+    await post("/apis/apps/v1/namespaces/avi-system/statefulsets", akoStatefulSet());
     expect((await get("/api/v1/namespaces/avi-system/pods/ako-0/log")).text).toMatch(
       /WARN\t.*Invalid input detected, AKO will be rebooted to retry: Cloud Nope not found/,
     );
@@ -399,7 +388,7 @@ describe("workloads and the AKO emulation", () => {
     await post("/api/v1/namespaces", { metadata: { name: "other" } });
     await post("/api/v1/namespaces/other/configmaps", { metadata: { name: "avi-k8s-config" }, data: { clusterName: "OTHER" } });
     await post("/apis/apps/v1/namespaces/other/statefulsets", {
-      ...AKO_STS("projects.registry.vmware.com/ako/ako:1.4.2"),
+      ...akoStatefulSet("projects.registry.vmware.com/ako/ako:1.4.2"),
       metadata: { name: "ako", namespace: "other" },
     });
     expect(boots.map((b) => b.config.clusterName)).toEqual(["S1-AZ1"]);
